@@ -1,0 +1,108 @@
+// Index: the in-memory search index of a workspace (chunk metadata, dense
+// vectors, lexical postings) with optional write-through persistence in SQLite,
+// and the hybrid ranking that answers queries.
+//
+// Thread-safety: all methods may be called from any thread. Reads (search,
+// lookups, stats) take a shared lock and run concurrently; writes
+// (replaceFile, removeFile) take an exclusive lock for the time of an in-memory
+// swap only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "indexer/chunk.h"
+#include "support/result.h"
+
+namespace cs {
+
+using ChunkId = uint64_t;
+
+struct SearchFilters {
+  std::vector<std::string> languages;   // empty = all
+  std::vector<std::string> path_globs;  // gitignore-style globs matched against the workspace-relative
+                                        // and the absolute path; empty = all
+  std::vector<std::string> kinds;       // empty = all
+  bool exclude_tests = false;           // drop chunks from test files / test functions
+};
+
+enum class SearchMode { kHybrid, kSemantic, kLexical };
+
+struct SearchRequest {
+  std::string query;                 // natural language or code; drives the lexical signal
+  std::vector<float> query_vector;   // dense query vector (dim of the index); empty = no dense signal
+  int limit = 20;
+  SearchMode mode = SearchMode::kHybrid;
+  SearchFilters filters;
+  std::vector<ChunkId> exclude_ids;  // e.g. the chunk a "similar" request started from
+  bool code_query = false;           // query is code ("find similar"): no test/name boosts
+};
+
+struct SearchHit {
+  ChunkId id = 0;
+  Chunk chunk;
+  double score = 0;                  // final fused + reranked score (higher is better)
+  std::optional<double> dense;       // cosine similarity, when the dense signal ran
+  std::optional<double> lexical;     // BM25 score, when the lexical signal matched
+};
+
+struct IndexedChunk {
+  Chunk chunk;
+  uint64_t content_hash = 0;   // embeddingHash(chunk)
+  std::vector<float> vector;   // L2-normalised embedding, or empty when no model is loaded
+};
+
+// Size/mtime of a file as last indexed, so unchanged files are skipped on restart.
+struct FileStamp {
+  int64_t mtime_ns = 0;
+  int64_t size = 0;
+};
+
+struct IndexStats {
+  size_t files = 0;
+  size_t chunks = 0;
+  size_t chunks_with_vectors = 0;
+};
+
+struct IndexOptions {
+  std::string store_path;      // SQLite file for persistence; empty = memory only
+  std::string model_id;        // identity of the encoder the vectors come from; a stored
+                               // index with another model id keeps its chunks but drops vectors
+  int dim = 0;                 // vector dimension (0 when no model)
+  std::string workspace_root;  // for workspace-relative path globs and path signals
+  size_t hnsw_threshold = 50000;  // above this many vectors, unfiltered dense search uses HNSW
+};
+
+class Index {
+ public:
+  // Opens (and loads, when store_path is set and valid) an index. A store with a
+  // different format version is discarded and rebuilt, never misread.
+  static Result<std::unique_ptr<Index>> open(const IndexOptions& options);
+  ~Index();
+
+  // Replaces every chunk of `path` with `chunks` (all of a file's chunks at once).
+  // Chunks whose vector is empty but whose content_hash is known get the known vector.
+  Status replaceFile(const std::string& path, const FileStamp& stamp, std::vector<IndexedChunk> chunks);
+  Status removeFile(const std::string& path);
+
+  // A previously computed vector for this embedding hash, so unchanged chunks are never re-embedded.
+  std::optional<std::vector<float>> cachedVector(uint64_t content_hash) const;
+  std::optional<FileStamp> fileStamp(const std::string& path) const;
+  std::vector<std::string> files() const;
+
+  // The innermost chunk of `path` containing 0-based `line` (non-module chunks preferred).
+  std::optional<std::pair<ChunkId, IndexedChunk>> chunkAt(const std::string& path, uint32_t line) const;
+
+  Result<std::vector<SearchHit>> search(const SearchRequest& request) const;
+  IndexStats stats() const;
+
+ private:
+  struct Impl;
+  explicit Index(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cs
