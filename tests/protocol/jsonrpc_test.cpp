@@ -1,0 +1,94 @@
+#include "protocol/jsonrpc.h"
+
+#include <gtest/gtest.h>
+
+#include "protocol/codesearch_types.h"
+#include "protocol/lsp_types.h"
+
+namespace cs::protocol {
+namespace {
+
+TEST(ParseMessage, Request) {
+  auto m = parseMessage(R"({"jsonrpc":"2.0","id":7,"method":"codeSearch/query","params":{"query":"x"}})");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->kind, Message::Kind::kRequest);
+  EXPECT_EQ(m->id, 7);
+  EXPECT_EQ(m->method, "codeSearch/query");
+  EXPECT_EQ(m->params["query"], "x");
+}
+
+TEST(ParseMessage, NotificationAndResponse) {
+  auto n = parseMessage(R"({"jsonrpc":"2.0","method":"initialized","params":{}})");
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(n->kind, Message::Kind::kNotification);
+  auto r = parseMessage(R"({"jsonrpc":"2.0","id":"s1","result":null})");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->kind, Message::Kind::kResponse);
+  EXPECT_EQ(r->id, "s1");
+}
+
+TEST(ParseMessage, MalformedJsonIsParseError) {
+  auto m = parseMessage("{\"jsonrpc\":\"2.0\",\"id\":1,");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().code, kParseError);
+}
+
+TEST(ParseMessage, InvalidUtf8IsParseErrorNotACrash) {
+  std::string body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":{\"q\":\"\xff\xfe\"}}";
+  auto m = parseMessage(body);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().code, kParseError);
+}
+
+TEST(ParseMessage, WrongShapeIsInvalidRequestAndKeepsTheId) {
+  Json id;
+  auto m = parseMessage(R"({"jsonrpc":"2.0","id":3,"method":42})", &id);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().code, kInvalidRequest);
+  EXPECT_EQ(id, 3);
+  EXPECT_FALSE(parseMessage("[1,2,3]").ok());
+  EXPECT_FALSE(parseMessage(R"({"id":{"x":1},"method":"m"})").ok());
+}
+
+TEST(Serialize, ReplaceInvalidUtf8InsteadOfThrowing) {
+  std::string out = serializeResult(1, Json{{"preview", std::string("ok \xff bad")}});
+  auto back = Json::parse(out);
+  EXPECT_EQ(back["id"], 1);
+  EXPECT_NE(back["result"]["preview"].get<std::string>().find("ok"), std::string::npos);
+}
+
+TEST(Uri, RoundTripsPathsWithSpecialCharacters) {
+  std::string path = "/tmp/a dir/ü#1.py";
+  std::string uri = pathToUri(path);
+  EXPECT_EQ(uri.rfind("file:///tmp/a%20dir/", 0), 0u);
+  auto back = uriToPath(uri);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(*back, path);
+  EXPECT_FALSE(uriToPath("untitled:Untitled-1").has_value());
+  EXPECT_EQ(*uriToPath("file://localhost/x/y.go"), "/x/y.go");
+}
+
+TEST(CodeSearchTypes, QueryParamsDefaultsAndFilters) {
+  auto p = Json::parse(R"({"query":"retry with backoff","filters":{"languages":["go"],"excludeTests":true}})")
+               .get<QueryParams>();
+  EXPECT_EQ(p.limit, 20);
+  EXPECT_EQ(p.mode, "hybrid");
+  EXPECT_EQ(p.filters.languages, std::vector<std::string>{"go"});
+  EXPECT_TRUE(p.filters.excludeTests);
+  EXPECT_THROW(Json::parse(R"({"limit":3})").get<QueryParams>(), Json::exception);
+}
+
+TEST(CodeSearchTypes, ResultItemCarriesContractFields) {
+  SearchResultItem item;
+  item.uri = "file:///a.py";
+  item.name = "f";
+  item.dense = 0.5;
+  Json j = item;
+  for (const char* key : {"uri", "range", "name", "qualifiedName", "kind", "language", "score", "scores", "preview"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_EQ(j["scores"]["dense"], 0.5);
+  EXPECT_TRUE(j["scores"]["lexical"].is_null());
+}
+
+}  // namespace
+}  // namespace cs::protocol
