@@ -1,0 +1,81 @@
+// codesearch serve: the LSP daemon over stdio (default) or a loopback TCP port.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <asio/io_context.hpp>
+
+#include "server/cli/commands.h"
+#include "server/cli/engine_options.h"
+#include "server/lsp_server.h"
+
+namespace cs {
+namespace {
+
+struct ServeOptions {
+  EngineCliOptions engine;
+  std::string listen;  // HOST:PORT
+  std::vector<std::string> roots;
+  std::string log_file;
+};
+
+int runServe(const ServeOptions& options) {
+  if (!options.log_file.empty()) {
+    if (!std::freopen(options.log_file.c_str(), "a", stderr)) {
+      std::cerr << "codesearch: cannot open log file " << options.log_file << "\n";
+    }
+  }
+  std::signal(SIGPIPE, SIG_IGN);  // a client that goes away must not kill us mid-write
+  asio::io_context io;
+  std::unique_ptr<Transport> transport;
+  if (options.listen.empty()) {
+    transport = makeStdioTransport(io);
+  } else {
+    size_t colon = options.listen.rfind(':');
+    if (colon == std::string::npos) {
+      std::cerr << "codesearch: --listen expects HOST:PORT\n";
+      return 2;
+    }
+    auto tcp = makeTcpTransport(io, options.listen.substr(0, colon), std::stoi(options.listen.substr(colon + 1)));
+    if (!tcp.ok()) {
+      std::cerr << "codesearch: " << tcp.error().message << "\n";
+      return 2;
+    }
+    transport = std::move(tcp.value());
+    std::cerr << "codesearch: listening on " << options.listen << "\n";
+  }
+  SearchServiceOptions service = options.engine.toServiceOptions();
+  LspServerOptions server_options;
+  server_options.model_path = service.model_path;
+  server_options.encoder = service.encoder;
+  server_options.cache_dir = service.cache_dir;
+  server_options.index_threads = service.index_threads;
+  server_options.max_file_bytes = service.max_file_bytes;
+  server_options.roots = options.roots;
+  int exit_code = 1;
+  {
+    LspServer server(io, *transport, server_options);
+    server.start();
+    io.run();
+    exit_code = server.exitCode();
+  }
+  transport->close();
+  std::fflush(stdout);
+  // The stdio reader thread may be blocked in read(); don't wait for it.
+  std::_Exit(exit_code);
+}
+
+}  // namespace
+
+void registerServeCommand(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<ServeOptions>();
+  CLI::App* command = app.add_subcommand("serve", "Run the LSP daemon (stdio by default)");
+  options->engine.addTo(*command);
+  command->add_option("--listen", options->listen, "Listen on HOST:PORT (loopback only) instead of stdio");
+  command->add_option("--root", options->roots, "Workspace root(s); default: the client's workspace folders");
+  command->add_option("--log-file", options->log_file, "Append logs here instead of stderr");
+  command->callback([options, &exit_code] { exit_code = runServe(*options); });
+}
+
+}  // namespace cs

@@ -1,0 +1,43 @@
+// DocumentStore: the text of documents the editor has open, kept current from
+// didOpen/didChange (full or incremental edits), so unsaved buffer contents are
+// what gets indexed.
+// Thread-safety: all methods are safe to call from any thread (one mutex).
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/lsp_types.h"
+#include "server/position_encoding.h"
+#include "support/result.h"
+
+namespace cs {
+
+struct OpenDocument {
+  std::string path;
+  std::string text;
+  int version = 0;
+};
+
+class DocumentStore {
+ public:
+  explicit DocumentStore(PositionEncoding encoding = PositionEncoding::kUtf16) : encoding_(encoding) {}
+  void setEncoding(PositionEncoding encoding);
+
+  void open(const std::string& path, std::string text, int version);
+  // Applies edits in order; returns the new text. Fails for a document that is not open.
+  Result<std::string> change(const std::string& path, int version,
+                             const std::vector<protocol::TextDocumentContentChangeEvent>& changes);
+  void close(const std::string& path);
+  std::optional<OpenDocument> get(const std::string& path) const;
+
+ private:
+  mutable std::mutex mutex_;
+  PositionEncoding encoding_;
+  std::map<std::string, OpenDocument> documents_;
+};
+
+}  // namespace cs

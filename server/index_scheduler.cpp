@@ -1,0 +1,178 @@
+#include "server/index_scheduler.h"
+
+#include <chrono>
+
+namespace cs {
+
+IndexScheduler::IndexScheduler(Index& index, const CodeEncoder* encoder, IndexSchedulerOptions options)
+    : index_(index), encoder_(encoder), options_(options) {
+  for (int i = 0; i < options_.threads; ++i) workers_.emplace_back([this] { workerLoop(); });
+}
+
+IndexScheduler::~IndexScheduler() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  work_cv_.notify_all();
+  for (auto& worker : workers_) worker.join();
+}
+
+void IndexScheduler::setProgressListener(std::function<void(const IndexProgress&)> listener) {
+  std::lock_guard lock(mutex_);
+  listener_ = std::move(listener);
+}
+
+void IndexScheduler::enqueueLocked(Task task, bool urgent) {
+  const std::string path = task.input.path;
+  auto [it, inserted] = queued_.insert_or_assign(path, std::move(task));
+  if (inserted) {
+    ++total_;
+    (urgent ? urgent_order_ : normal_order_).push_back(path);
+  } else if (urgent) {
+    urgent_order_.push_back(path);  // promote; the stale entry in normal_order_ is skipped later
+  }
+}
+
+void IndexScheduler::submit(FileInput input, bool urgent) {
+  bool begin = false;
+  {
+    std::lock_guard lock(mutex_);
+    begin = queued_.empty() && in_flight_ == 0;
+    enqueueLocked(Task{std::move(input), false}, urgent);
+  }
+  if (begin) notify(IndexProgress::Phase::kBegin);
+  work_cv_.notify_one();
+}
+
+void IndexScheduler::submitRemoval(const std::string& path, bool urgent) {
+  bool begin = false;
+  {
+    std::lock_guard lock(mutex_);
+    begin = queued_.empty() && in_flight_ == 0;
+    enqueueLocked(Task{FileInput{path, std::nullopt}, true}, urgent);
+  }
+  if (begin) notify(IndexProgress::Phase::kBegin);
+  work_cv_.notify_one();
+}
+
+size_t IndexScheduler::pending() const {
+  std::lock_guard lock(mutex_);
+  return queued_.size() + in_flight_;
+}
+
+size_t IndexScheduler::skippedFiles() const {
+  std::lock_guard lock(mutex_);
+  return skipped_;
+}
+
+std::vector<IndexScheduler::Task> IndexScheduler::takeBatchLocked() {
+  std::vector<Task> batch;
+  for (auto* order : {&urgent_order_, &normal_order_}) {
+    for (auto it = order->begin(); it != order->end() && batch.size() < options_.batch_files;) {
+      auto task = queued_.find(*it);
+      if (task == queued_.end()) {  // already taken through its other queue entry
+        it = order->erase(it);
+        continue;
+      }
+      if (busy_.count(*it)) {  // an older version is being processed; keep the newer one queued
+        ++it;
+        continue;
+      }
+      busy_.insert(*it);
+      batch.push_back(std::move(task->second));
+      queued_.erase(task);
+      it = order->erase(it);
+    }
+    // Urgent work (editor edits) goes alone, so its latency isn't tied to bulk files.
+    if (!batch.empty() && order == &urgent_order_) break;
+  }
+  in_flight_ += batch.size();
+  return batch;
+}
+
+void IndexScheduler::runBatch(FileIndexer& indexer, std::vector<Task>& batch) {
+  std::vector<FileInput> inputs;
+  size_t skipped = 0;
+  for (Task& task : batch) {
+    if (task.remove) {
+      (void)index_.removeFile(task.input.path);
+    } else {
+      inputs.push_back(task.input);
+    }
+  }
+  if (!inputs.empty()) {
+    for (const FileOutcome& outcome : indexer.indexBatch(inputs)) {
+      if (outcome.kind == FileOutcome::Kind::kSkipped) ++skipped;
+    }
+  }
+  bool finished = false;
+  {
+    std::lock_guard lock(mutex_);
+    for (const Task& task : batch) busy_.erase(task.input.path);
+    in_flight_ -= batch.size();
+    done_ += batch.size();
+    skipped_ += skipped;
+    finished = queued_.empty() && in_flight_ == 0;
+  }
+  notify(finished ? IndexProgress::Phase::kEnd : IndexProgress::Phase::kReport);
+  if (finished) {
+    std::lock_guard lock(mutex_);
+    if (queued_.empty() && in_flight_ == 0) {
+      done_ = 0;
+      total_ = 0;
+    }
+  }
+  idle_cv_.notify_all();
+  work_cv_.notify_all();  // paths that were busy may be runnable now
+}
+
+void IndexScheduler::notify(IndexProgress::Phase phase) {
+  std::function<void(const IndexProgress&)> listener;
+  IndexProgress progress;
+  {
+    std::lock_guard lock(mutex_);
+    listener = listener_;
+    progress = IndexProgress{phase, done_, std::max(total_, done_)};
+  }
+  if (listener) listener(progress);
+}
+
+void IndexScheduler::workerLoop() {
+  FileIndexer indexer(index_, encoder_, options_.file_options);
+  while (true) {
+    std::vector<Task> batch;
+    {
+      std::unique_lock lock(mutex_);
+      work_cv_.wait(lock, [&] {
+        if (stopping_) return true;
+        for (const auto& [path, task] : queued_) {
+          if (!busy_.count(path)) return true;
+        }
+        return false;
+      });
+      if (stopping_) return;
+      batch = takeBatchLocked();
+    }
+    if (!batch.empty()) runBatch(indexer, batch);
+  }
+}
+
+void IndexScheduler::waitIdle() {
+  if (options_.threads == 0) {
+    FileIndexer indexer(index_, encoder_, options_.file_options);
+    while (true) {
+      std::vector<Task> batch;
+      {
+        std::lock_guard lock(mutex_);
+        batch = takeBatchLocked();
+      }
+      if (batch.empty()) return;
+      runBatch(indexer, batch);
+    }
+  }
+  std::unique_lock lock(mutex_);
+  idle_cv_.wait(lock, [&] { return queued_.empty() && in_flight_ == 0; });
+}
+
+}  // namespace cs

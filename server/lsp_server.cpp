@@ -1,0 +1,476 @@
+#include "server/lsp_server.h"
+
+#include <asio/post.hpp>
+
+#include "protocol/codesearch_types.h"
+#include "protocol/lsp_types.h"
+#include "server/result_items.h"
+
+namespace cs {
+
+using protocol::Json;
+
+// Guarantees a request is answered exactly once, and as RequestCancelled when
+// the client cancelled it before the answer went out.
+class LspServer::ReplyOnce {
+ public:
+  ReplyOnce(LspServer& server, Json id, std::shared_ptr<std::atomic<bool>> cancelled)
+      : server_(server), id_(std::move(id)), cancelled_(std::move(cancelled)) {}
+  ~ReplyOnce() {
+    if (!replied_.exchange(true)) send(protocol::serializeError(id_, protocol::kInternalError, "request dropped"));
+  }
+  bool cancelled() const { return cancelled_->load(); }
+  void result(const Json& value) {
+    if (replied_.exchange(true)) return;
+    if (cancelled()) {
+      send(protocol::serializeError(id_, protocol::kRequestCancelled, "request cancelled"));
+    } else {
+      send(protocol::serializeResult(id_, value));
+    }
+  }
+  void error(int code, const std::string& message) {
+    if (replied_.exchange(true)) return;
+    send(protocol::serializeError(id_, code, message));
+  }
+
+ private:
+  void send(std::string body) {
+    server_.transport_.send(std::move(body));
+    std::lock_guard lock(server_.inflight_mutex_);
+    server_.inflight_.erase(id_.dump());
+  }
+  LspServer& server_;
+  Json id_;
+  std::shared_ptr<std::atomic<bool>> cancelled_;
+  std::atomic<bool> replied_{false};
+};
+
+LspServer::LspServer(asio::io_context& io, Transport& transport, LspServerOptions options)
+    : io_(io), transport_(transport), options_(std::move(options)),
+      pool_(static_cast<size_t>(std::max(1, options_.request_threads))) {
+  registerHandlers();
+}
+
+LspServer::~LspServer() {
+  pool_.join();
+  service_.reset();
+}
+
+void LspServer::start() {
+  transport_.start(TransportCallbacks{
+      [this](std::string body) { onMessage(std::move(body)); },
+      [this](const Error& error) {
+        transport_.send(protocol::serializeError(nullptr, protocol::kParseError, "bad frame: " + error.message));
+      },
+      [this] { io_.stop(); }});
+}
+
+void LspServer::registerHandlers() {
+  request_handlers_["initialize"] = [this](const Json& params, std::shared_ptr<ReplyOnce> reply) {
+    initialize(params, std::move(reply));
+  };
+  request_handlers_["shutdown"] = [this](const Json&, std::shared_ptr<ReplyOnce> reply) {
+    state_ = State::kShutdown;
+    reply->result(nullptr);
+  };
+  request_handlers_["codeSearch/query"] = [this](const Json& params, std::shared_ptr<ReplyOnce> reply) {
+    runOnPool(std::move(reply), [this, params] { return query(params); });
+  };
+  request_handlers_["codeSearch/similar"] = [this](const Json& params, std::shared_ptr<ReplyOnce> reply) {
+    runOnPool(std::move(reply), [this, params] { return similar(params); });
+  };
+  request_handlers_["codeSearch/status"] = [this](const Json&, std::shared_ptr<ReplyOnce> reply) {
+    runOnPool(std::move(reply), [this]() -> Result<Json> { return status(); });
+  };
+  notification_handlers_["initialized"] = [this](const Json&) { initialized(); };
+  notification_handlers_["textDocument/didOpen"] = [this](const Json& p) { didOpen(p); };
+  notification_handlers_["textDocument/didChange"] = [this](const Json& p) { didChange(p); };
+  notification_handlers_["textDocument/didSave"] = [this](const Json& p) { didSave(p); };
+  notification_handlers_["textDocument/didClose"] = [this](const Json& p) { didClose(p); };
+  notification_handlers_["workspace/didChangeWatchedFiles"] = [this](const Json& p) { didChangeWatchedFiles(p); };
+  notification_handlers_["$/cancelRequest"] = [this](const Json& p) {
+    if (!p.is_object() || !p.contains("id")) return;
+    std::lock_guard lock(inflight_mutex_);
+    if (auto it = inflight_.find(p["id"].dump()); it != inflight_.end()) it->second->store(true);
+  };
+  notification_handlers_["exit"] = [this](const Json&) {
+    exit_code_ = state_ == State::kShutdown ? 0 : 1;
+    io_.stop();
+  };
+}
+
+void LspServer::onMessage(std::string body) {
+  Json id;
+  auto message = protocol::parseMessage(body, &id);
+  if (!message.ok()) {
+    transport_.send(protocol::serializeError(id, message.error().code, message.error().message));
+    return;
+  }
+  switch (message->kind) {
+    case protocol::Message::Kind::kRequest: onRequest(std::move(message.value())); break;
+    case protocol::Message::Kind::kNotification: onNotification(message.value()); break;
+    case protocol::Message::Kind::kResponse: onResponse(message.value()); break;
+  }
+}
+
+void LspServer::onRequest(protocol::Message message) {
+  auto cancelled = std::make_shared<std::atomic<bool>>(false);
+  {
+    std::lock_guard lock(inflight_mutex_);
+    inflight_[message.id.dump()] = cancelled;
+  }
+  auto reply = std::make_shared<ReplyOnce>(*this, message.id, cancelled);
+  if (state_ == State::kUninitialized && message.method != "initialize") {
+    reply->error(protocol::kServerNotInitialized, "server not initialized: send 'initialize' first");
+    return;
+  }
+  if (state_ == State::kShutdown) {
+    reply->error(protocol::kInvalidRequest, "server is shutting down");
+    return;
+  }
+  auto handler = request_handlers_.find(message.method);
+  if (handler == request_handlers_.end()) {
+    reply->error(protocol::kMethodNotFound, "unknown method: " + message.method);
+    return;
+  }
+  // Deferred to the loop's next turn: every message already read (a
+  // $/cancelRequest sent right behind this request, say) is handled first.
+  asio::post(io_, [handler = handler->second, params = std::move(message.params), reply]() mutable {
+    if (reply->cancelled()) {
+      reply->error(protocol::kRequestCancelled, "request cancelled");
+      return;
+    }
+    try {
+      handler(params, reply);
+    } catch (const Json::exception& e) {
+      reply->error(protocol::kInvalidParams, std::string("invalid params: ") + e.what());
+    }
+  });
+}
+
+void LspServer::onNotification(const protocol::Message& message) {
+  if (state_ == State::kUninitialized && message.method != "exit") return;  // LSP: drop before initialize
+  auto handler = notification_handlers_.find(message.method);
+  if (handler == notification_handlers_.end()) return;  // unknown notifications are ignored
+  try {
+    handler->second(message.params);
+  } catch (const std::exception& e) {
+    sendNotification("window/logMessage",
+                     Json{{"type", 1}, {"message", "codesearch: bad " + message.method + ": " + e.what()}});
+  }
+}
+
+void LspServer::onResponse(const protocol::Message& message) {
+  auto it = outgoing_.find(message.id.dump());
+  if (it == outgoing_.end()) return;
+  auto callback = std::move(it->second);
+  outgoing_.erase(it);
+  if (callback) callback(message);
+}
+
+void LspServer::runOnPool(std::shared_ptr<ReplyOnce> reply, std::function<Result<Json>()> work) {
+  asio::post(pool_, [reply = std::move(reply), work = std::move(work)] {
+    if (reply->cancelled()) {
+      reply->error(protocol::kRequestCancelled, "request cancelled");
+      return;
+    }
+    try {
+      auto result = work();
+      if (result.ok()) {
+        reply->result(result.value());
+      } else {
+        int code = result.error().code != 0 ? result.error().code : protocol::kRequestFailed;
+        reply->error(code, result.error().message);
+      }
+    } catch (const Json::exception& e) {
+      reply->error(protocol::kInvalidParams, std::string("invalid params: ") + e.what());
+    } catch (const std::exception& e) {
+      reply->error(protocol::kInternalError, e.what());
+    }
+  });
+}
+
+void LspServer::sendNotification(const std::string& method, const Json& params) {
+  transport_.send(protocol::serializeNotification(method, params));
+}
+
+void LspServer::sendRequest(const std::string& method, const Json& params,
+                            std::function<void(const protocol::Message&)> on_response) {
+  std::string id = "codesearch-" + std::to_string(next_outgoing_id_++);
+  outgoing_[Json(id).dump()] = std::move(on_response);
+  transport_.send(protocol::serializeRequest(id, method, params));
+}
+
+// ---- lifecycle -------------------------------------------------------------
+
+void LspServer::initialize(const Json& params, std::shared_ptr<ReplyOnce> reply) {
+  if (state_ != State::kUninitialized) {
+    reply->error(protocol::kInvalidRequest, "initialize was already called");
+    return;
+  }
+  const Json capabilities = params.value("capabilities", Json::object());
+  if (auto encodings = capabilities.value("/general/positionEncodings"_json_pointer, Json::array());
+      encodings.is_array()) {
+    for (const auto& e : encodings) {
+      if (e == "utf-8") encoding_ = PositionEncoding::kUtf8;
+    }
+  }
+  documents_.setEncoding(encoding_);
+  client_supports_progress_ = capabilities.value("/window/workDoneProgress"_json_pointer, false);
+  client_supports_watcher_registration_ =
+      capabilities.value("/workspace/didChangeWatchedFiles/dynamicRegistration"_json_pointer, false);
+
+  SearchServiceOptions service_options;
+  service_options.roots = options_.roots;
+  if (service_options.roots.empty()) {
+    if (auto folders = params.find("workspaceFolders"); folders != params.end() && folders->is_array()) {
+      for (const auto& folder : *folders) {
+        if (auto path = protocol::uriToPath(folder.value("uri", ""))) service_options.roots.push_back(*path);
+      }
+    }
+    if (service_options.roots.empty()) {
+      if (auto uri = params.find("rootUri"); uri != params.end() && uri->is_string()) {
+        if (auto path = protocol::uriToPath(uri->get<std::string>())) service_options.roots.push_back(*path);
+      } else if (auto root = params.find("rootPath"); root != params.end() && root->is_string()) {
+        service_options.roots.push_back(root->get<std::string>());
+      }
+    }
+  }
+  service_options.model_path = options_.model_path;
+  service_options.encoder = options_.encoder;
+  service_options.cache_dir = options_.cache_dir;
+  service_options.index_threads = options_.index_threads;
+  service_options.max_file_bytes = options_.max_file_bytes;
+  auto service = SearchService::create(service_options);
+  if (!service.ok()) {
+    reply->error(protocol::kRequestFailed, service.error().message);
+    return;
+  }
+  service_ = std::move(service.value());
+  service_->setProgressListener([this](const IndexProgress& p) { onProgress(p); });
+  state_ = State::kInitialized;
+
+  Json result = {
+      {"capabilities",
+       {{"positionEncoding", encoding_ == PositionEncoding::kUtf8 ? "utf-8" : "utf-16"},
+        {"textDocumentSync", {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
+        {"workspace", {{"workspaceFolders", {{"supported", true}, {"changeNotifications", false}}}}},
+        {"experimental", {{"codeSearch", {{"version", 1}, {"query", true}, {"similar", true}, {"status", true}}}}}}},
+      {"serverInfo", {{"name", "codesearch"}, {"version", CODESEARCH_VERSION}}}};
+  reply->result(result);
+}
+
+void LspServer::initialized() {
+  if (client_supports_watcher_registration_) {
+    Json registration = {
+        {"registrations",
+         {{{"id", "codesearch-watch"},
+           {"method", "workspace/didChangeWatchedFiles"},
+           {"registerOptions", {{"watchers", {{{"globPattern", "**/*"}}}}}}}}}};
+    sendRequest("client/registerCapability", registration, nullptr);
+  }
+  auto status = service_->status();
+  if (!status.model) {
+    sendNotification("window/showMessage",
+                     Json{{"type", 2},
+                          {"message", "codesearch: no model loaded (" + status.model_error +
+                                          "); serving lexical results only"}});
+  }
+  service_->startWorkspaceScan();
+}
+
+// ---- documents -------------------------------------------------------------
+
+std::optional<std::string> LspServer::workspacePath(const std::string& uri) const {
+  auto path = protocol::uriToPath(uri);
+  if (!path || !service_ || !service_->isInWorkspace(*path)) return std::nullopt;
+  return path;
+}
+
+void LspServer::didOpen(const Json& params) {
+  const Json& doc = params.at("textDocument");
+  auto path = workspacePath(doc.at("uri").get<std::string>());
+  if (!path) return;
+  std::string text = doc.at("text").get<std::string>();
+  documents_.open(*path, text, doc.value("version", 0));
+  service_->openDocument(*path, std::move(text));
+}
+
+void LspServer::didChange(const Json& params) {
+  const Json& doc = params.at("textDocument");
+  auto path = workspacePath(doc.at("uri").get<std::string>());
+  if (!path) return;
+  auto changes = params.at("contentChanges").get<std::vector<protocol::TextDocumentContentChangeEvent>>();
+  auto text = documents_.change(*path, doc.value("version", 0), changes);
+  if (!text.ok()) {
+    sendNotification("window/logMessage", Json{{"type", 2}, {"message", "codesearch: " + text.error().message}});
+    return;
+  }
+  service_->changeDocument(*path, std::move(text.value()));
+}
+
+void LspServer::didSave(const Json& params) {
+  auto path = workspacePath(params.at("textDocument").at("uri").get<std::string>());
+  if (!path) return;
+  if (auto text = params.find("text"); text != params.end() && text->is_string()) {
+    service_->changeDocument(*path, text->get<std::string>());
+  }
+}
+
+void LspServer::didClose(const Json& params) {
+  auto path = workspacePath(params.at("textDocument").at("uri").get<std::string>());
+  if (!path) return;
+  documents_.close(*path);
+  service_->closeDocument(*path);  // the file on disk is the truth again
+}
+
+void LspServer::didChangeWatchedFiles(const Json& params) {
+  for (const auto& event : params.at("changes").get<std::vector<protocol::FileEvent>>()) {
+    auto path = workspacePath(event.uri);
+    if (!path) continue;
+    if (event.type == protocol::FileEvent::kDeleted) {
+      service_->fileDeleted(*path);
+    } else if (!documents_.get(*path)) {  // an open buffer wins over the disk
+      service_->fileChanged(*path);
+    }
+  }
+}
+
+// ---- codeSearch/* ----------------------------------------------------------
+
+namespace {
+
+std::optional<SearchMode> parseMode(const std::string& mode) {
+  if (mode == "hybrid") return SearchMode::kHybrid;
+  if (mode == "semantic") return SearchMode::kSemantic;
+  if (mode == "lexical") return SearchMode::kLexical;
+  return std::nullopt;
+}
+
+SearchFilters toFilters(const protocol::SearchFiltersParams& p) {
+  SearchFilters f;
+  f.languages = p.languages;
+  f.path_globs = p.paths;
+  f.kinds = p.kinds;
+  f.exclude_tests = p.excludeTests;
+  return f;
+}
+
+}  // namespace
+
+Result<Json> LspServer::query(const Json& params) const {
+  auto p = params.get<protocol::QueryParams>();
+  auto mode = parseMode(p.mode);
+  if (!mode) return makeError("unknown mode '" + p.mode + "' (expected hybrid, semantic or lexical)", protocol::kInvalidParams);
+  QueryOptions options;
+  options.text = p.query;
+  options.limit = p.limit;
+  options.mode = *mode;
+  options.filters = toFilters(p.filters);
+  auto answer = service_->query(options);
+  if (!answer.ok()) return answer.error();
+  return toSearchResponse(answer.value(), service_->status(), encoding_);
+}
+
+Result<Json> LspServer::similar(const Json& params) const {
+  auto p = params.get<protocol::SimilarParams>();
+  auto path = protocol::uriToPath(p.uri);
+  if (!path) return makeError("not a file URI: " + p.uri, protocol::kInvalidParams);
+  const SearchFilters filters = toFilters(p.filters);
+  Result<QueryAnswer> answer = makeError("codeSearch/similar needs a position or a range", protocol::kInvalidParams);
+  if (p.range && (p.range->start.line != p.range->end.line || p.range->start.character != p.range->end.character)) {
+    std::string text;
+    if (auto doc = documents_.get(*path)) {
+      text = doc->text;
+    } else {
+      auto read = readFileText(*path, 64 << 20);
+      if (!read.ok()) return makeError(read.error().message, protocol::kInvalidParams);
+      text = std::move(read.value());
+    }
+    size_t begin = byteOffsetAt(text, p.range->start, encoding_);
+    size_t end = byteOffsetAt(text, p.range->end, encoding_);
+    if (end < begin) std::swap(begin, end);
+    answer = service_->similarToText(*path, text.substr(begin, end - begin), p.range->start.line, p.range->end.line,
+                                     p.limit, filters);
+  } else if (p.position || p.range) {
+    int line = p.position ? p.position->line : p.range->start.line;
+    answer = service_->similarAt(*path, static_cast<uint32_t>(std::max(line, 0)), p.limit, filters);
+  }
+  if (!answer.ok()) return answer.error();
+  return toSearchResponse(answer.value(), service_->status(), encoding_);
+}
+
+Json LspServer::status() const {
+  auto s = service_->status();
+  protocol::StatusResult result;
+  result.state = s.indexing ? "indexing" : "idle";
+  result.files = s.stats.files;
+  result.chunks = s.stats.chunks;
+  result.pending = s.pending;
+  result.version = CODESEARCH_VERSION;
+  result.roots = service_->roots();
+  result.skippedFiles = s.skipped_files;
+  if (s.model) {
+    result.model = protocol::ModelInfo{s.model->id, s.model->dim, s.model->device};
+  } else {
+    result.modelError = s.model_error;
+  }
+  return result;
+}
+
+// ---- progress --------------------------------------------------------------
+
+void LspServer::onProgress(const IndexProgress& progress) {
+  asio::post(io_, [this, progress] { reportProgress(progress); });
+}
+
+void LspServer::reportProgress(const IndexProgress& progress) {
+  if (!client_supports_progress_) return;
+  auto percentage = [](const IndexProgress& p) {
+    return p.total == 0 ? 0 : static_cast<int>(std::min<size_t>(100, p.done * 100 / p.total));
+  };
+  auto message = [](const IndexProgress& p) {
+    return std::to_string(p.done) + "/" + std::to_string(p.total) + " files";
+  };
+  if (!progress_ || progress_->ended) {
+    // Worker threads can deliver a period's last report after its end: only
+    // open a new period when there really is work outstanding.
+    if (progress.phase == IndexProgress::Phase::kEnd) return;
+    if (progress.phase == IndexProgress::Phase::kReport && service_->status().pending == 0) return;
+    progress_ = ProgressState{"codesearch/indexing/" + std::to_string(++progress_counter_)};
+    std::string token = progress_->token;
+    sendRequest("window/workDoneProgress/create", Json{{"token", token}}, [this, token](const protocol::Message& m) {
+      if (!progress_ || progress_->token != token) return;
+      if (m.error) {  // client refused the token: report nothing for this period
+        progress_->ended = true;
+        return;
+      }
+      progress_->created = true;
+      IndexProgress first = progress_->latest.value_or(IndexProgress{});
+      sendNotification("$/progress", Json{{"token", token},
+                                          {"value", {{"kind", "begin"}, {"title", "Indexing"}, {"cancellable", false},
+                                                     {"message", "indexing workspace"}, {"percentage", 0}}}});
+      progress_->began = true;
+      if (progress_->latest && progress_->latest->phase == IndexProgress::Phase::kEnd) {
+        sendNotification("$/progress", Json{{"token", token}, {"value", {{"kind", "end"}, {"message", message(first)}}}});
+        progress_->ended = true;
+      }
+    });
+  }
+  progress_->latest = progress;
+  if (!progress_->began) return;  // begin goes out once the client has accepted the token
+  if (progress.phase == IndexProgress::Phase::kEnd) {
+    sendNotification("$/progress",
+                     Json{{"token", progress_->token}, {"value", {{"kind", "end"}, {"message", message(progress)}}}});
+    progress_->ended = true;
+    return;
+  }
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_report_ < std::chrono::milliseconds(100)) return;
+  last_report_ = now;
+  sendNotification("$/progress", Json{{"token", progress_->token},
+                                      {"value", {{"kind", "report"}, {"message", message(progress)},
+                                                 {"percentage", percentage(progress)}}}});
+}
+
+}  // namespace cs

@@ -1,0 +1,118 @@
+// LspServer: the LSP binding. Translates JSON-RPC messages into calls on
+// SearchService and results back into JSON; owns the session lifecycle
+// (initialize/shutdown/exit), request cancellation, progress reporting and the
+// position encoding. Handlers are registered in a table; every request is
+// answered exactly once.
+//
+// Thread model: message handling, lifecycle and progress state live on the
+// event-loop thread (the asio io_context that runs the transport). Queries run
+// on a small request pool so the loop never blocks; indexing runs on the
+// service's scheduler threads. Replies may be sent from pool threads (the
+// transport serialises writes).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <asio/io_context.hpp>
+#include <asio/thread_pool.hpp>
+
+#include "protocol/jsonrpc.h"
+#include "server/document_store.h"
+#include "server/search_service.h"
+#include "server/transport.h"
+
+namespace cs {
+
+struct LspServerOptions {
+  std::string model_path;           // empty = no model
+  EncoderOptions encoder;
+  std::string cache_dir;            // persistent index location; empty = memory only
+  int index_threads = 1;
+  int request_threads = 2;          // pool answering queries
+  size_t max_file_bytes = 1 << 20;
+  std::vector<std::string> roots;   // overrides the client's workspace folders when set
+};
+
+class LspServer {
+ public:
+  LspServer(asio::io_context& io, Transport& transport, LspServerOptions options);
+  ~LspServer();
+
+  // Starts reading from the transport. The loop ends after `exit` or when the
+  // client goes away; exitCode() then says whether shutdown came first.
+  void start();
+  int exitCode() const { return exit_code_; }
+
+ private:
+  using Json = protocol::Json;
+  class ReplyOnce;
+  using RequestHandler = std::function<void(const Json& params, std::shared_ptr<ReplyOnce> reply)>;
+  using NotificationHandler = std::function<void(const Json& params)>;
+
+  void registerHandlers();
+  void onMessage(std::string body);
+  void onRequest(protocol::Message message);
+  void onNotification(const protocol::Message& message);
+  void onResponse(const protocol::Message& message);
+  // Runs `work` on the request pool unless cancelled first; work returns the result or an error.
+  void runOnPool(std::shared_ptr<ReplyOnce> reply, std::function<Result<Json>()> work);
+
+  void initialize(const Json& params, std::shared_ptr<ReplyOnce> reply);
+  void initialized();
+  void didOpen(const Json& params);
+  void didChange(const Json& params);
+  void didSave(const Json& params);
+  void didClose(const Json& params);
+  void didChangeWatchedFiles(const Json& params);
+  Result<Json> query(const Json& params) const;
+  Result<Json> similar(const Json& params) const;
+  Json status() const;
+
+  std::optional<std::string> workspacePath(const std::string& uri) const;
+
+  void sendRequest(const std::string& method, const Json& params, std::function<void(const protocol::Message&)> on_response);
+  void sendNotification(const std::string& method, const Json& params);
+  void onProgress(const IndexProgress& progress);  // any thread
+  void reportProgress(const IndexProgress& progress);  // loop thread
+
+  asio::io_context& io_;
+  Transport& transport_;
+  LspServerOptions options_;
+  asio::thread_pool pool_;
+  std::unique_ptr<SearchService> service_;
+  DocumentStore documents_;
+  PositionEncoding encoding_ = PositionEncoding::kUtf16;
+
+  enum class State { kUninitialized, kInitialized, kShutdown } state_ = State::kUninitialized;
+  int exit_code_ = 1;
+  bool client_supports_progress_ = false;
+  bool client_supports_watcher_registration_ = false;
+
+  std::map<std::string, RequestHandler> request_handlers_;
+  std::map<std::string, NotificationHandler> notification_handlers_;
+
+  std::mutex inflight_mutex_;
+  std::map<std::string, std::shared_ptr<std::atomic<bool>>> inflight_;  // request id (dumped) -> cancelled
+  int next_outgoing_id_ = 1;
+  std::map<std::string, std::function<void(const protocol::Message&)>> outgoing_;
+
+  // Progress of one indexing busy period: create -> (response) -> begin -> report* -> end.
+  struct ProgressState {
+    std::string token;
+    bool created = false;    // client answered window/workDoneProgress/create
+    bool began = false;
+    std::optional<IndexProgress> latest;
+    bool ended = false;
+  };
+  std::optional<ProgressState> progress_;
+  int progress_counter_ = 0;
+  std::chrono::steady_clock::time_point last_report_{};
+};
+
+}  // namespace cs

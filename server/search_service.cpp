@@ -1,0 +1,269 @@
+#include "server/search_service.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
+#include "indexer/embedding_text.h"
+#include "indexer/extractor.h"
+#include "indexer/workspace_walker.h"
+
+namespace cs {
+namespace fs = std::filesystem;
+
+namespace {
+
+uint64_t fnv1a(std::string_view text) {
+  uint64_t hash = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+std::string storePathFor(const SearchServiceOptions& options) {
+  if (options.cache_dir.empty()) return {};
+  std::string key;
+  for (const auto& root : options.roots) key += root + '\n';
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a(key)));
+  fs::path dir = fs::path(options.cache_dir) / hex;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return {};
+  return (dir / "index.sqlite").string();
+}
+
+}  // namespace
+
+std::string defaultModelPath() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (fs::path candidate : {exe.parent_path().parent_path() / "share/codesearch/codesearch-model.bin",
+                               exe.parent_path() / "codesearch-model.bin"}) {
+      if (fs::exists(candidate, ec)) return candidate.string();
+    }
+  }
+  return CODESEARCH_DEFAULT_MODEL;
+}
+
+std::string defaultCacheDir() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/codesearch";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/codesearch";
+  return "/tmp/codesearch-cache";
+}
+
+SearchService::SearchService(SearchServiceOptions options) : options_(std::move(options)) {}
+
+SearchService::~SearchService() {
+  if (scan_thread_.joinable()) scan_thread_.join();
+  scheduler_.reset();  // joins workers before the index and encoder go away
+}
+
+Result<std::unique_ptr<SearchService>> SearchService::create(const SearchServiceOptions& options) {
+  std::unique_ptr<SearchService> service(new SearchService(options));
+  for (auto& root : service->options_.roots) {
+    std::error_code ec;
+    fs::path canonical = fs::weakly_canonical(fs::absolute(root), ec);
+    if (ec || !fs::is_directory(canonical)) return makeError("workspace root is not a directory: " + root);
+    root = canonical.string();
+  }
+  if (service->options_.model_path.empty()) {
+    service->model_error_ = "no model configured";
+  } else {
+    auto encoder = CodeEncoder::load(service->options_.model_path, service->options_.encoder);
+    if (encoder.ok()) {
+      service->encoder_ = std::move(encoder.value());
+    } else {
+      service->model_error_ = encoder.error().message;
+    }
+  }
+  IndexOptions index_options;
+  index_options.store_path = storePathFor(service->options_);
+  if (service->encoder_) {
+    index_options.model_id = service->encoder_->modelId();
+    index_options.dim = service->encoder_->dim();
+  }
+  if (!service->options_.roots.empty()) index_options.workspace_root = service->options_.roots.front();
+  auto index = Index::open(index_options);
+  if (!index.ok()) return index.error().withContext("opening the index");
+  service->index_ = std::move(index.value());
+
+  IndexSchedulerOptions scheduler_options;
+  scheduler_options.threads = service->options_.index_threads;
+  scheduler_options.file_options.max_file_bytes = service->options_.max_file_bytes;
+  service->scheduler_ = std::make_unique<IndexScheduler>(*service->index_, service->encoder_.get(), scheduler_options);
+  return service;
+}
+
+void SearchService::setProgressListener(std::function<void(const IndexProgress&)> listener) {
+  scheduler_->setProgressListener(std::move(listener));
+}
+
+bool SearchService::isInWorkspace(const std::string& path) const {
+  for (const auto& root : options_.roots) {
+    if (path.size() > root.size() && path.compare(0, root.size(), root) == 0 && path[root.size()] == '/')
+      return true;
+  }
+  return false;
+}
+
+void SearchService::startWorkspaceScan() {
+  if (scanning_.exchange(true)) return;
+  if (scan_thread_.joinable()) scan_thread_.join();
+  if (options_.index_threads == 0) {
+    scanWorkspace();
+    return;
+  }
+  scan_thread_ = std::thread([this] { scanWorkspace(); });
+}
+
+void SearchService::scanWorkspace() {
+  WalkOptions walk_options;
+  walk_options.roots = options_.roots;
+  walk_options.max_file_bytes = options_.max_file_bytes;
+  walk_options.cache_dir = options_.cache_dir;
+  WorkspaceWalker walker(walk_options);
+  WalkResult walked = walker.walk();
+  walk_skipped_ = walked.skipped.size();
+
+  std::set<std::string> present;
+  for (const WalkedFile& file : walked.files) {
+    present.insert(file.path);
+    auto stamp = index_->fileStamp(file.path);
+    if (stamp && stamp->mtime_ns == file.mtime_ns && stamp->size == static_cast<int64_t>(file.size)) continue;
+    scheduler_->submit(FileInput{file.path, std::nullopt});
+  }
+  for (const std::string& indexed : index_->files()) {
+    if (!present.count(indexed)) scheduler_->submitRemoval(indexed);
+  }
+  scanning_ = false;
+}
+
+void SearchService::waitUntilIdle() {
+  if (scan_thread_.joinable()) scan_thread_.join();
+  scheduler_->waitIdle();
+}
+
+void SearchService::openDocument(const std::string& path, std::string text) {
+  scheduler_->submit(FileInput{path, std::move(text)}, /*urgent=*/true);
+}
+
+void SearchService::changeDocument(const std::string& path, std::string text) {
+  scheduler_->submit(FileInput{path, std::move(text)}, /*urgent=*/true);
+}
+
+void SearchService::closeDocument(const std::string& path) { fileChanged(path); }
+
+void SearchService::fileChanged(const std::string& path) {
+  if (!isInWorkspace(path) || !languageForPath(path)) return;
+  scheduler_->submit(FileInput{path, std::nullopt}, /*urgent=*/true);
+}
+
+void SearchService::fileDeleted(const std::string& path) {
+  // A deleted directory arrives as one event: drop every file under it too.
+  const std::string prefix = path + "/";
+  for (const std::string& indexed : index_->files()) {
+    if (indexed == path || indexed.compare(0, prefix.size(), prefix) == 0) {
+      scheduler_->submitRemoval(indexed, /*urgent=*/true);
+    }
+  }
+}
+
+Result<QueryAnswer> SearchService::searchWithVector(SearchRequest request) const {
+  QueryAnswer answer;
+  answer.mode_used = request.mode;
+  if (request.query_vector.empty() && request.mode != SearchMode::kLexical) {
+    if (request.mode == SearchMode::kSemantic) {
+      return makeError("semantic search needs a model, and none is loaded (" + model_error_ + ")");
+    }
+    answer.mode_used = SearchMode::kLexical;
+    answer.warning = "no model loaded (" + model_error_ + "): lexical results only";
+    request.mode = SearchMode::kLexical;
+  }
+  auto hits = index_->search(request);
+  if (!hits.ok()) return hits.error();
+  answer.hits = std::move(hits.value());
+  return answer;
+}
+
+Result<QueryAnswer> SearchService::query(const QueryOptions& options) const {
+  SearchRequest request;
+  request.query = options.text;
+  request.limit = std::clamp(options.limit, 1, 1000);
+  request.mode = options.mode;
+  request.filters = options.filters;
+  if (encoder_ && options.mode != SearchMode::kLexical && !options.text.empty()) {
+    request.query_vector = encoder_->encodeQuery({options.text});
+  }
+  return searchWithVector(std::move(request));
+}
+
+Result<QueryAnswer> SearchService::similarAt(const std::string& path, uint32_t line, int limit,
+                                             const SearchFilters& filters) const {
+  auto found = index_->chunkAt(path, line);
+  if (!found) return makeError("no indexed code at " + path + ":" + std::to_string(line + 1));
+  const auto& [id, indexed] = *found;
+  SearchRequest request;
+  request.query = indexed.chunk.name + " " + codeWithoutDoc(indexed.chunk);
+  request.limit = std::clamp(limit, 1, 1000);
+  request.mode = SearchMode::kHybrid;
+  request.filters = filters;
+  request.exclude_ids = {id};
+  request.code_query = true;
+  if (!indexed.vector.empty()) {
+    request.query_vector = indexed.vector;
+  } else if (encoder_) {
+    request.query_vector = encoder_->encodeCode({embeddingText(indexed.chunk)});
+  }
+  return searchWithVector(std::move(request));
+}
+
+Result<QueryAnswer> SearchService::similarToText(const std::string& path, const std::string& text,
+                                                 uint32_t first_line, uint32_t last_line, int limit,
+                                                 const SearchFilters& filters) const {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) return makeError("the selection is empty");
+  SearchRequest request;
+  request.query = text;
+  request.limit = std::clamp(limit, 1, 1000);
+  request.mode = SearchMode::kHybrid;
+  request.filters = filters;
+  request.code_query = true;
+  // The selection's own chunk is not an interesting answer.
+  if (auto own = index_->chunkAt(path, (first_line + last_line) / 2)) {
+    const Chunk& chunk = own->second.chunk;
+    uint32_t overlap_first = std::max(first_line, chunk.start.line);
+    uint32_t overlap_last = std::min(last_line, chunk.end.line);
+    if (overlap_last >= overlap_first && (overlap_last - overlap_first + 1) * 2 >= (last_line - first_line + 1)) {
+      request.exclude_ids.push_back(own->first);
+    }
+  }
+  if (encoder_) {
+    Chunk selection;
+    selection.path = path;
+    selection.text = text;
+    request.query_vector = encoder_->encodeCode({embeddingText(selection)});
+  }
+  return searchWithVector(std::move(request));
+}
+
+ServiceStatus SearchService::status() const {
+  ServiceStatus status;
+  status.stats = index_->stats();
+  status.pending = scheduler_->pending();
+  status.indexing = scanning_ || status.pending > 0;
+  status.skipped_files = walk_skipped_ + scheduler_->skippedFiles();
+  if (encoder_) {
+    status.model = ModelDescription{encoder_->modelId(), encoder_->dim(), encoder_->device()};
+  } else {
+    status.model_error = model_error_;
+  }
+  return status;
+}
+
+}  // namespace cs

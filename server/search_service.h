@@ -1,0 +1,115 @@
+// SearchService: the daemon's engine as a plain C++ API (what clangd calls
+// ClangdServer). It owns the encoder, the index and the indexing scheduler, and
+// answers queries. The LSP binding translates JSON to calls on it; the CLI and
+// tests drive it directly.
+//
+// Thread-safety: every public method may be called from any thread. Queries run
+// on the caller's thread against a consistent snapshot of the index while
+// indexing continues on the scheduler's workers.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "indexer/index.h"
+#include "model/code_encoder.h"
+#include "server/index_scheduler.h"
+#include "support/result.h"
+
+namespace cs {
+
+struct SearchServiceOptions {
+  std::vector<std::string> roots;    // workspace roots (absolute)
+  std::string model_path;            // model file; empty = run without a model (lexical only)
+  EncoderOptions encoder;
+  std::string cache_dir;             // persistent index lives under here; empty = memory only
+  int index_threads = 1;             // indexing workers; 0 = synchronous (work runs in waitUntilIdle)
+  size_t max_file_bytes = 1 << 20;   // larger files are skipped
+};
+
+struct ModelDescription {
+  std::string id;
+  int dim = 0;
+  std::string device;
+};
+
+struct ServiceStatus {
+  bool indexing = false;  // a scan or queued work is in progress
+  IndexStats stats;
+  size_t pending = 0;
+  size_t skipped_files = 0;
+  std::optional<ModelDescription> model;
+  std::string model_error;  // why there is no model, when there is none
+};
+
+struct QueryOptions {
+  std::string text;
+  int limit = 20;
+  SearchMode mode = SearchMode::kHybrid;
+  SearchFilters filters;
+};
+
+struct QueryAnswer {
+  std::vector<SearchHit> hits;
+  SearchMode mode_used = SearchMode::kHybrid;
+  std::optional<std::string> warning;
+};
+
+class SearchService {
+ public:
+  static Result<std::unique_ptr<SearchService>> create(const SearchServiceOptions& options);
+  ~SearchService();
+
+  // Walks the roots on a background thread and queues every new or changed file;
+  // files that left the workspace leave the index.
+  void startWorkspaceScan();
+  void waitUntilIdle();
+
+  // Editor buffers: the text given is what gets indexed until the document closes.
+  void openDocument(const std::string& path, std::string text);
+  void changeDocument(const std::string& path, std::string text);
+  void closeDocument(const std::string& path);  // falls back to the file on disk
+  void fileChanged(const std::string& path);    // created or modified on disk
+  void fileDeleted(const std::string& path);
+
+  Result<QueryAnswer> query(const QueryOptions& options) const;
+  // Code similar to the innermost function/class containing `line` of `path`
+  // (that chunk itself excluded).
+  Result<QueryAnswer> similarAt(const std::string& path, uint32_t line, int limit,
+                                const SearchFilters& filters) const;
+  // Code similar to a selected piece of text of `path` covering lines [first_line, last_line].
+  Result<QueryAnswer> similarToText(const std::string& path, const std::string& text, uint32_t first_line,
+                                    uint32_t last_line, int limit, const SearchFilters& filters) const;
+
+  ServiceStatus status() const;
+  const std::vector<std::string>& roots() const { return options_.roots; }
+  bool isInWorkspace(const std::string& path) const;
+
+  void setProgressListener(std::function<void(const IndexProgress&)> listener);
+
+ private:
+  explicit SearchService(SearchServiceOptions options);
+  void scanWorkspace();
+  Result<QueryAnswer> searchWithVector(SearchRequest request) const;
+
+  SearchServiceOptions options_;
+  std::unique_ptr<CodeEncoder> encoder_;
+  std::string model_error_;
+  std::unique_ptr<Index> index_;
+  std::unique_ptr<IndexScheduler> scheduler_;
+  std::atomic<bool> scanning_{false};
+  std::atomic<size_t> walk_skipped_{0};
+  std::thread scan_thread_;
+};
+
+// Default location of the shipped model: next to the executable's share dir, or the source tree.
+std::string defaultModelPath();
+// $XDG_CACHE_HOME/codesearch or ~/.cache/codesearch.
+std::string defaultCacheDir();
+
+}  // namespace cs
