@@ -1,0 +1,156 @@
+#include "indexer/file_indexer.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "indexer/embedding_text.h"
+
+namespace cs {
+
+bool looksBinary(std::string_view head) {
+  return head.substr(0, 8192).find('\0') != std::string_view::npos;
+}
+
+Result<std::string> readFileText(const std::string& path, size_t max_bytes) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return makeError(path + ": " + std::strerror(errno), errno);
+  }
+  if (!S_ISREG(st.st_mode)) return makeError(path + ": not a regular file");
+  if (static_cast<size_t>(st.st_size) > max_bytes) {
+    return makeError(path + ": file is larger than the limit (" + std::to_string(st.st_size) + " > " +
+                     std::to_string(max_bytes) + " bytes)", EFBIG);
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return makeError(path + ": cannot open: " + std::strerror(errno), errno ? errno : EACCES);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.size() > max_bytes) return makeError(path + ": file grew past the size limit", EFBIG);
+  return text;
+}
+
+namespace {
+
+FileStamp stampOf(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return FileStamp{static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+                   static_cast<int64_t>(st.st_size)};
+}
+
+struct PendingFile {
+  std::string path;
+  FileStamp stamp;
+  std::vector<IndexedChunk> chunks;
+  size_t outcome_index = 0;
+};
+
+}  // namespace
+
+FileIndexer::FileIndexer(Index& index, const CodeEncoder* encoder, FileIndexerOptions options)
+    : index_(index), encoder_(encoder), options_(options) {}
+
+std::vector<FileOutcome> FileIndexer::indexBatch(const std::vector<FileInput>& inputs) {
+  std::vector<FileOutcome> outcomes;
+  std::vector<PendingFile> pending;
+  for (const FileInput& input : inputs) {
+    FileOutcome outcome;
+    outcome.path = input.path;
+    auto language = languageForPath(input.path);
+    if (!language) {
+      outcome.kind = FileOutcome::Kind::kSkipped;
+      outcome.reason = "unsupported language";
+      outcomes.push_back(std::move(outcome));
+      continue;
+    }
+    std::string text;
+    FileStamp stamp;
+    if (input.text) {
+      text = *input.text;
+      stamp = FileStamp{0, static_cast<int64_t>(text.size())};  // buffers never match a disk stamp
+    } else {
+      auto read = readFileText(input.path, options_.max_file_bytes);
+      if (!read.ok()) {
+        // Vanished or unreadable: drop whatever we had, keep going.
+        (void)index_.removeFile(input.path);
+        outcome.kind = read.error().code == ENOENT ? FileOutcome::Kind::kRemoved : FileOutcome::Kind::kSkipped;
+        outcome.reason = read.error().message;
+        outcomes.push_back(std::move(outcome));
+        continue;
+      }
+      text = std::move(read.value());
+      stamp = stampOf(input.path);
+    }
+    if (text.size() > options_.max_file_bytes || looksBinary(text)) {
+      (void)index_.removeFile(input.path);
+      outcome.kind = FileOutcome::Kind::kSkipped;
+      outcome.reason = text.size() > options_.max_file_bytes ? "file is larger than the limit" : "binary file";
+      outcomes.push_back(std::move(outcome));
+      continue;
+    }
+    auto chunks = extractor_.extract(input.path, text, *language);
+    if (!chunks.ok()) {
+      outcome.kind = FileOutcome::Kind::kSkipped;
+      outcome.reason = chunks.error().message;
+      outcomes.push_back(std::move(outcome));
+      continue;
+    }
+    PendingFile file{input.path, stamp, {}, outcomes.size()};
+    file.chunks.reserve(chunks->size());
+    for (Chunk& chunk : chunks.value()) {
+      IndexedChunk indexed;
+      indexed.content_hash = embeddingHash(chunk);
+      indexed.chunk = std::move(chunk);
+      file.chunks.push_back(std::move(indexed));
+    }
+    outcome.chunks = file.chunks.size();
+    outcomes.push_back(std::move(outcome));
+    pending.push_back(std::move(file));
+  }
+
+  if (encoder_ != nullptr) {
+    // Embed only chunks whose text is new; identical texts in the batch share one embedding.
+    std::vector<std::pair<size_t, size_t>> missing;  // (file, chunk)
+    for (size_t f = 0; f < pending.size(); ++f) {
+      for (size_t c = 0; c < pending[f].chunks.size(); ++c) {
+        IndexedChunk& ic = pending[f].chunks[c];
+        if (auto cached = index_.cachedVector(ic.content_hash)) {
+          ic.vector = std::move(*cached);
+        } else {
+          missing.emplace_back(f, c);
+        }
+      }
+    }
+    const int dim = encoder_->dim();
+    for (size_t begin = 0; begin < missing.size(); begin += options_.embed_batch) {
+      size_t end = std::min(missing.size(), begin + options_.embed_batch);
+      std::vector<std::string> texts;
+      texts.reserve(end - begin);
+      for (size_t i = begin; i < end; ++i) {
+        texts.push_back(embeddingText(pending[missing[i].first].chunks[missing[i].second].chunk));
+      }
+      std::vector<float> vectors = encoder_->encodeCode(texts);
+      if (vectors.size() != texts.size() * static_cast<size_t>(dim)) continue;  // encoder failure: lexical only
+      for (size_t i = begin; i < end; ++i) {
+        auto& ic = pending[missing[i].first].chunks[missing[i].second];
+        const float* row = vectors.data() + (i - begin) * dim;
+        ic.vector.assign(row, row + dim);
+        outcomes[pending[missing[i].first].outcome_index].embedded++;
+      }
+    }
+  }
+
+  for (PendingFile& file : pending) {
+    Status status = index_.replaceFile(file.path, file.stamp, std::move(file.chunks));
+    if (!status.ok()) {
+      FileOutcome& outcome = outcomes[file.outcome_index];
+      outcome.kind = FileOutcome::Kind::kSkipped;
+      outcome.reason = status.error().message;
+    }
+  }
+  return outcomes;
+}
+
+}  // namespace cs

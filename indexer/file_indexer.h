@@ -1,0 +1,62 @@
+// FileIndexer: the indexing pipeline for a batch of files — read (or take the
+// editor's buffer text), extract chunks, reuse known embeddings, embed only
+// chunks whose text changed, and swap the file's chunks in the Index.
+// Used by the daemon's scheduler and, synchronously, by the CLI and tests.
+//
+// Thread-safety: a FileIndexer owns an Extractor; use one per thread. The
+// Index and CodeEncoder it points at are shared and thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "indexer/extractor.h"
+#include "indexer/index.h"
+#include "model/code_encoder.h"
+#include "support/result.h"
+
+namespace cs {
+
+struct FileIndexerOptions {
+  size_t max_file_bytes = 1 << 20;  // larger files are skipped (and leave the index)
+  size_t embed_batch = 256;         // chunks per encoder call
+};
+
+struct FileInput {
+  std::string path;                 // absolute
+  std::optional<std::string> text;  // unsaved buffer text; nullopt = read from disk
+};
+
+struct FileOutcome {
+  std::string path;
+  enum class Kind { kIndexed, kRemoved, kSkipped } kind = Kind::kIndexed;
+  size_t chunks = 0;
+  size_t embedded = 0;  // chunks that needed a new embedding
+  std::string reason;   // why skipped or removed
+};
+
+class FileIndexer {
+ public:
+  FileIndexer(Index& index, const CodeEncoder* encoder, FileIndexerOptions options = {});
+
+  // Indexes every input. A file that vanished is removed from the index; a file
+  // that can't be read, is binary or too large is skipped (and removed, so
+  // stale chunks don't linger). Never fails as a whole for one bad file.
+  std::vector<FileOutcome> indexBatch(const std::vector<FileInput>& inputs);
+
+ private:
+  Index& index_;
+  const CodeEncoder* encoder_;
+  FileIndexerOptions options_;
+  Extractor extractor_;
+};
+
+// Reads a whole file. Errors name the path and the reason (missing, permission, ...).
+Result<std::string> readFileText(const std::string& path, size_t max_bytes);
+
+// True when the first bytes look binary (NUL bytes), so the file is not source text.
+bool looksBinary(std::string_view head);
+
+}  // namespace cs
