@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Sets everything up, builds, and runs every test: the C++ suites (ctest: unit
+# and end-to-end), then the editor clients' tests (VS Code and Neovim).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh || exit 1
+scripts/build.sh || exit 1
+
+failed_suites=0
+passed_suites=0
+run_suite() {
+  local name=$1; shift
+  echo "=== $name"
+  if "$@"; then passed_suites=$((passed_suites + 1)); else failed_suites=$((failed_suites + 1)); echo "=== $name FAILED"; fi
+}
+run_suite "C++ tests (ctest)" ctest --test-dir build --output-on-failure -j2 --timeout 600
+if [ -x editors/run-tests.sh ]; then
+  run_suite "editor clients" env CODESEARCH_BIN="$PWD/build/server/codesearch" editors/run-tests.sh
+fi
+echo
+echo "suites: $passed_suites passed, $failed_suites failed"
+[ "$failed_suites" -eq 0 ]
