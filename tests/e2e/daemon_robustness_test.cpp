@@ -1,0 +1,122 @@
+// Bad input gets a clear error and the daemon keeps running: malformed
+// JSON-RPC, broken framing, invalid UTF-8, huge and binary files, files that
+// vanish during indexing, unreadable directories and symlink loops.
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include "lsp_test_client.h"
+
+namespace cs::test {
+namespace {
+
+std::vector<std::string> lexicalDaemon() { return {"serve", "--no-model", "--no-cache", "--index-threads", "1"}; }
+
+bool answersStatus(LspTestClient& client) {
+  auto r = client.request("codeSearch/status", Json::object(), 20s);
+  return r && r->contains("result");
+}
+
+TEST(DaemonRobustness, SurvivesMalformedMessages) {
+  TempWorkspace ws;
+  ws.write("a.py", "def alpha():\n    return 1\n");
+  LspTestClient client(lexicalDaemon());
+  client.initialize(ws.root());
+
+  client.sendRaw(protocol::encodeFrame("{not json at all"));
+  auto parse_error = client.waitNullIdResponse();
+  ASSERT_TRUE(parse_error);
+  EXPECT_EQ((*parse_error)["error"]["code"], -32700);
+
+  client.sendRaw(protocol::encodeFrame(R"({"jsonrpc":"2.0","id":41,"method":17})"));
+  auto invalid = client.waitResponse(41);
+  ASSERT_TRUE(invalid);
+  EXPECT_EQ((*invalid)["error"]["code"], -32600);
+
+  // Invalid UTF-8 inside a string.
+  client.sendRaw(protocol::encodeFrame("{\"jsonrpc\":\"2.0\",\"id\":42,\"method\":\"codeSearch/query\",\"params\":{\"query\":\"\xff\xfe\"}}"));
+  auto bad_utf8 = client.waitNullIdResponse();
+  ASSERT_TRUE(bad_utf8);
+  EXPECT_EQ((*bad_utf8)["error"]["code"], -32700);
+
+  // Garbage bytes with no framing at all, then a wrong (too short) Content-Length.
+  client.sendRaw(std::string("\x00\x01\x02garbage\r\n\r\n", 14));
+  client.sendRaw("Content-Length: 10\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":43,\"method\":\"codeSearch/status\"}");
+  client.sendRaw("Content-Length: nope\r\n\r\n");
+
+  EXPECT_TRUE(answersStatus(client));
+  EXPECT_TRUE(client.alive());
+  EXPECT_EQ(client.shutdownAndExit(), 0);
+}
+
+TEST(DaemonRobustness, SkipsHugeBinaryAndInvalidFilesButIndexesTheRest) {
+  TempWorkspace ws;
+  ws.write("good.py", "def well_formed_function():\n    return 42\n");
+  // 50 MB of valid-looking Python: over the size limit.
+  std::string huge;
+  huge.reserve(50u << 20);
+  while (huge.size() < (50u << 20)) huge += "def generated_function_xyz(a):\n    return a\n";
+  ws.write("huge.py", huge);
+  ws.write("blob.py", std::string("\x7f" "ELF\x00\x00\x00binary", 14));
+  ws.write("latin1.py", "def caf\xe9_menu():\n    return '\xff\xfe'\n");  // invalid UTF-8
+  ws.write("broken.py", "def ok_before_error():\n    return 1\n\ndef broken(:\n    pass\n");
+
+  LspTestClient client(lexicalDaemon());
+  client.initialize(ws.root());
+  Json status = client.waitIdle(120s, 1);
+  EXPECT_EQ(status["state"], "idle");
+  EXPECT_GE(status["skippedFiles"].get<int>(), 2);
+
+  auto good = client.request("codeSearch/query", Json{{"query", "well formed function"}});
+  EXPECT_EQ((*good)["result"]["results"][0]["name"], "well_formed_function");
+  auto huge_q = client.request("codeSearch/query", Json{{"query", "generated function xyz"}});
+  for (const auto& r : (*huge_q)["result"]["results"])
+    EXPECT_EQ(r["uri"].get<std::string>().find("huge.py"), std::string::npos);
+  auto partial = client.request("codeSearch/query", Json{{"query", "ok before error"}});
+  ASSERT_FALSE((*partial)["result"]["results"].empty());
+  EXPECT_EQ((*partial)["result"]["results"][0]["name"], "ok_before_error");
+  // The invalid UTF-8 file is indexed and answered with valid JSON.
+  auto menu = client.request("codeSearch/query", Json{{"query", "menu"}});
+  ASSERT_TRUE(menu && menu->contains("result"));
+  EXPECT_TRUE(client.alive());
+}
+
+TEST(DaemonRobustness, FilesDeletedDuringIndexingAndUnreadableDirectories) {
+  TempWorkspace ws;
+  for (int i = 0; i < 300; ++i)
+    ws.write("many/f" + std::to_string(i) + ".py", "def function_number_" + std::to_string(i) + "(x):\n    return x\n");
+  ws.write("locked/secret.py", "def locked_away():\n    pass\n");
+  chmod((ws.root() + "/locked").c_str(), 0);
+  std::filesystem::create_directory_symlink(ws.root(), ws.root() + "/many/loop");  // a symlink loop
+  std::filesystem::create_directory_symlink("/usr", ws.root() + "/outside");       // leaves the root
+
+  LspTestClient client(lexicalDaemon());
+  client.initialize(ws.root());
+  // Delete files while the scan is running.
+  for (int i = 0; i < 300; i += 2) std::filesystem::remove(ws.root() + "/many/f" + std::to_string(i) + ".py");
+  Json status = client.waitIdle(120s);
+  EXPECT_EQ(status["state"], "idle");
+  EXPECT_LE(status["files"].get<int>(), 300);
+  EXPECT_GE(status["files"].get<int>(), 150);
+
+  auto r = client.request("codeSearch/query", Json{{"query", "function number 7"}, {"limit", 50}});
+  ASSERT_TRUE(r && r->contains("result"));
+  for (const auto& item : (*r)["result"]["results"]) {
+    std::string uri = item["uri"];
+    EXPECT_EQ(uri.find("/loop/"), std::string::npos) << uri;
+    EXPECT_EQ(uri.find("/outside/"), std::string::npos) << uri;
+  }
+  EXPECT_TRUE(answersStatus(client));
+  chmod((ws.root() + "/locked").c_str(), 0755);
+}
+
+TEST(DaemonRobustness, ClientDisappearingEndsTheDaemon) {
+  TempWorkspace ws;
+  auto* client = new LspTestClient(lexicalDaemon());
+  client->initialize(ws.root());
+  delete client;  // closes the pipes and reaps the process; must not hang
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace cs::test
