@@ -429,7 +429,7 @@ void LspServer::reportProgress(const IndexProgress& progress) {
   auto percentage = [](const IndexProgress& p) {
     return p.total == 0 ? 0 : static_cast<int>(std::min<size_t>(100, p.done * 100 / p.total));
   };
-  auto message = [](const IndexProgress& p) {
+  auto message = [](const IndexProgress& p) -> std::string {
     return std::to_string(p.done) + "/" + std::to_string(p.total) + " files";
   };
   if (!progress_ || progress_->ended) {
@@ -437,9 +437,10 @@ void LspServer::reportProgress(const IndexProgress& progress) {
     // open a new period when there really is work outstanding.
     if (progress.phase == IndexProgress::Phase::kEnd) return;
     if (progress.phase == IndexProgress::Phase::kReport && service_->status().pending == 0) return;
-    progress_ = ProgressState{"codesearch/indexing/" + std::to_string(++progress_counter_)};
+    progress_ = ProgressState{};
+    progress_->token = "codesearch/indexing/" + std::to_string(++progress_counter_);
     std::string token = progress_->token;
-    sendRequest("window/workDoneProgress/create", Json{{"token", token}}, [this, token](const protocol::Message& m) {
+    sendRequest("window/workDoneProgress/create", Json{{"token", token}}, [this, token, message](const protocol::Message& m) {
       if (!progress_ || progress_->token != token) return;
       if (m.error) {  // client refused the token: report nothing for this period
         progress_->ended = true;
