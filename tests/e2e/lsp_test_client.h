@@ -178,6 +178,7 @@ class LspTestClient {
     return -1;
   }
   bool alive() { return waitpid(pid_, nullptr, WNOHANG) == 0; }
+  pid_t pid() const { return pid_; }
 
  private:
   void readLoop() {
