@@ -1,0 +1,108 @@
+#include "server/index_scheduler.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+namespace cs {
+namespace {
+
+class SchedulerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/codesearch-sched-XXXXXX";
+    root_ = mkdtemp(tmpl);
+    IndexOptions options;
+    options.workspace_root = root_;
+    index_ = std::move(Index::open(options).value());
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+  std::string write(const std::string& name, const std::string& text) {
+    std::string path = root_ + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+  std::vector<std::string> namesIn(const std::string& query) {
+    SearchRequest request;
+    request.query = query;
+    request.mode = SearchMode::kLexical;
+    std::vector<std::string> names;
+    for (const auto& hit : index_->search(request).value()) names.push_back(hit.chunk.name);
+    return names;
+  }
+  std::string root_;
+  std::unique_ptr<Index> index_;
+};
+
+TEST_F(SchedulerTest, SynchronousModeIndexesInsideWaitIdle) {
+  IndexSchedulerOptions options;
+  options.threads = 0;
+  IndexScheduler scheduler(*index_, nullptr, options);
+  std::string a = write("a.py", "def alpha_handler():\n    return 1\n");
+  scheduler.submit(FileInput{a, std::nullopt});
+  EXPECT_EQ(scheduler.pending(), 1u);
+  EXPECT_EQ(index_->stats().files, 0u);
+  scheduler.waitIdle();
+  EXPECT_EQ(scheduler.pending(), 0u);
+  EXPECT_EQ(index_->stats().files, 1u);
+  EXPECT_EQ(namesIn("alpha handler").front(), "alpha_handler");
+}
+
+TEST_F(SchedulerTest, LatestBufferTextWinsOverQueuedOlderVersions) {
+  IndexSchedulerOptions options;
+  options.threads = 0;
+  IndexScheduler scheduler(*index_, nullptr, options);
+  std::string path = root_ + "/buf.py";
+  scheduler.submit(FileInput{path, "def first_version():\n    pass\n"}, true);
+  scheduler.submit(FileInput{path, "def second_version():\n    pass\n"}, true);
+  EXPECT_EQ(scheduler.pending(), 1u);  // the older edit was superseded
+  scheduler.waitIdle();
+  auto names = namesIn("version");
+  EXPECT_NE(std::find(names.begin(), names.end(), "second_version"), names.end());
+  EXPECT_EQ(std::find(names.begin(), names.end(), "first_version"), names.end());
+}
+
+TEST_F(SchedulerTest, RemovalsAndProgressEventsWithWorkerThreads) {
+  IndexSchedulerOptions options;
+  options.threads = 2;
+  options.batch_files = 3;
+  IndexScheduler scheduler(*index_, nullptr, options);
+  std::mutex mutex;
+  std::vector<IndexProgress> events;
+  scheduler.setProgressListener([&](const IndexProgress& p) {
+    std::lock_guard lock(mutex);
+    events.push_back(p);
+  });
+  std::vector<std::string> paths;
+  for (int i = 0; i < 20; ++i)
+    paths.push_back(write("f" + std::to_string(i) + ".py", "def function_" + std::to_string(i) + "():\n    pass\n"));
+  for (const auto& p : paths) scheduler.submit(FileInput{p, std::nullopt});
+  scheduler.waitIdle();
+  EXPECT_EQ(index_->stats().files, 20u);
+  scheduler.submitRemoval(paths[0]);
+  scheduler.waitIdle();
+  EXPECT_EQ(index_->stats().files, 19u);
+
+  std::lock_guard lock(mutex);
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.front().phase, IndexProgress::Phase::kBegin);
+  EXPECT_EQ(events.back().phase, IndexProgress::Phase::kEnd);
+  size_t ends = 0;
+  for (const auto& e : events) ends += e.phase == IndexProgress::Phase::kEnd;
+  EXPECT_GE(ends, 1u);
+}
+
+TEST_F(SchedulerTest, VanishedAndUnreadableFilesAreSkippedWithoutStoppingTheRest) {
+  IndexSchedulerOptions options;
+  options.threads = 1;
+  IndexScheduler scheduler(*index_, nullptr, options);
+  std::string good = write("good.py", "def fine():\n    pass\n");
+  scheduler.submit(FileInput{root_ + "/missing.py", std::nullopt});
+  scheduler.submit(FileInput{good, std::nullopt});
+  scheduler.waitIdle();
+  EXPECT_EQ(index_->stats().files, 1u);
+}
+
+}  // namespace
+}  // namespace cs
