@@ -1,0 +1,55 @@
+#include "indexer/embedding_text.h"
+
+namespace cs {
+namespace {
+
+constexpr size_t kMaxEmbeddingText = 8 * 1024;
+
+// Removes one occurrence of the docstring literal (with its quotes) from `text`.
+bool eraseDocstring(std::string& text) {
+  for (const char* quote : {"\"\"\"", "'''", "\"", "'"}) {
+    size_t open = text.find(quote);
+    if (open == std::string::npos) continue;
+    // Only a docstring: the first statement after the signature line.
+    size_t line_end = text.find('\n');
+    if (line_end == std::string::npos || open < line_end) continue;
+    if (text.find_first_not_of(" \t\r\n", line_end) != open) continue;
+    size_t close = text.find(quote, open + std::char_traits<char>::length(quote));
+    if (close == std::string::npos) return false;
+    size_t end = close + std::char_traits<char>::length(quote);
+    size_t after = text.find('\n', end);
+    text.erase(open, (after == std::string::npos ? end : after + 1) - open);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string codeWithoutDoc(const Chunk& chunk) {
+  std::string text = chunk.text;
+  if (!chunk.doc.empty() && chunk.language == "python") eraseDocstring(text);
+  return text;
+}
+
+std::string embeddingText(const Chunk& chunk) {
+  std::string out;
+  const std::string& name = chunk.qualified_name.empty() ? chunk.name : chunk.qualified_name;
+  out.reserve(name.size() + chunk.text.size() + 1);
+  out += name;
+  out += '\n';
+  out += codeWithoutDoc(chunk);
+  if (out.size() > kMaxEmbeddingText) out.resize(kMaxEmbeddingText);
+  return out;
+}
+
+uint64_t embeddingHash(const Chunk& chunk) {
+  uint64_t hash = 1469598103934665603ull;  // FNV-1a: fast, stable across builds and platforms
+  for (unsigned char c : embeddingText(chunk)) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+}  // namespace cs

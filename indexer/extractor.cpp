@@ -1,0 +1,435 @@
+#include "indexer/extractor.h"
+
+#include <tree_sitter/api.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "indexer/language_registry.h"
+#include "support/utf8.h"
+
+namespace cs {
+namespace {
+
+constexpr size_t kMaxChunkText = 16 * 1024;       // bounds what one chunk costs to embed and store
+constexpr size_t kMaxContainerText = 4 * 1024;    // classes: their methods are chunks of their own
+constexpr size_t kMaxModuleText = 20 * 1024;
+constexpr size_t kMaxSignature = 300;
+constexpr uint64_t kParseTimeoutMicros = 5'000'000;
+
+// Nodes that wrap a definition without adding meaning: doc comments sit before them.
+bool isWrapper(std::string_view type) {
+  return type == "decorated_definition" || type == "export_statement" || type == "template_declaration" ||
+         type == "attributed_statement";
+}
+
+// Nodes allowed between a doc comment and its definition.
+bool isAttribute(std::string_view type) {
+  return type == "attribute_item" || type == "decorator" || type == "attribute_list" || type == "annotation" ||
+         type == "marker_annotation";
+}
+
+bool isComment(std::string_view type) { return type.find("comment") != std::string_view::npos; }
+
+bool isContainerKind(std::string_view kind) {
+  return kind == "class" || kind == "struct" || kind == "interface" || kind == "enum" || kind == "trait";
+}
+
+bool isConstructorName(std::string_view name) {
+  return name == "__init__" || name == "constructor" || name == "initialize" || name == "__construct";
+}
+
+std::string_view textOf(std::string_view source, TSNode node) {
+  uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
+  if (end > source.size() || start > end) return {};
+  return source.substr(start, end - start);
+}
+
+std::string collapseWhitespace(std::string_view text, size_t cap) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+    if (out.size() >= cap) break;
+  }
+  return out;
+}
+
+// Strips comment markers and docstring quotes, keeping the words and line breaks.
+std::string cleanDoc(std::string_view raw) {
+  std::string text(raw);
+  for (std::string_view quote : {"\"\"\"", "'''"}) {
+    size_t first = text.find(quote);
+    if (first != std::string::npos && first < 4) {
+      text.erase(0, first + quote.size());
+      size_t last = text.rfind(quote);
+      if (last != std::string::npos) text.erase(last);
+    }
+  }
+  std::string out;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    std::string_view line(text.data() + pos, nl - pos);
+    auto trim = [&] {
+      while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+      while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+    };
+    trim();
+    for (std::string_view marker : {"/**", "/*!", "/*", "///", "//!", "//", "#", "*/"}) {
+      if (line.substr(0, marker.size()) == marker) {
+        line.remove_prefix(marker.size());
+        break;
+      }
+    }
+    if (line.size() >= 2 && line.substr(line.size() - 2) == "*/") line.remove_suffix(2);
+    trim();
+    if (!line.empty() && line.front() == '*') line.remove_prefix(1);
+    trim();
+    out.append(line);
+    out.push_back('\n');
+    pos = nl + 1;
+  }
+  // C# XML documentation: keep the words, drop the tags.
+  for (std::string_view tag : {"<summary>", "</summary>", "<remarks>", "</remarks>", "<returns>", "</returns>",
+                               "<para>", "</para>", "<value>", "</value>"}) {
+    for (size_t p; (p = out.find(tag)) != std::string::npos;) out.erase(p, tag.size());
+  }
+  // Trim surrounding blank lines.
+  size_t b = out.find_first_not_of(" \n");
+  if (b == std::string::npos) return {};
+  size_t e = out.find_last_not_of(" \n");
+  return out.substr(b, e - b + 1);
+}
+
+struct Definition {
+  TSNode node{};
+  TSNode body{};
+  bool has_body = false;
+  std::string kind;           // chunk kind, or "" for a scope
+  std::string name;
+  std::string receiver;       // extra qualifier (Go receivers)
+  std::string name_qualifier; // "Foo" from a name written "Foo::bar"
+  bool impl_scope = false;    // functions directly inside are methods (Rust impl blocks)
+  uint32_t start = 0, end = 0;
+};
+
+// Splits "ns::Foo::bar" / "Foo.bar" into qualifier "ns.Foo" and name "bar".
+void splitQualifiedName(Definition& d) {
+  std::string& name = d.name;
+  size_t cut = std::string::npos, skip = 0;
+  if (size_t p = name.rfind("::"); p != std::string::npos) {
+    cut = p;
+    skip = 2;
+  } else if (size_t q = name.rfind('.'); q != std::string::npos && q + 1 < name.size()) {
+    cut = q;
+    skip = 1;
+  }
+  if (cut == std::string::npos) return;
+  std::string qualifier = name.substr(0, cut);
+  for (size_t p; (p = qualifier.find("::")) != std::string::npos;) qualifier.replace(p, 2, ".");
+  d.name_qualifier = qualifier;
+  name = name.substr(cut + skip);
+}
+
+// The declaration up to its body, whitespace-collapsed, without comment lines.
+std::string signatureOf(std::string_view source, const Definition& d) {
+  uint32_t sig_end = d.has_body ? std::max(d.start, ts_node_start_byte(d.body)) : d.end;
+  std::string_view text = source.substr(d.start, sig_end - d.start);
+  if (!d.has_body) {
+    text = text.substr(0, text.find('\n'));
+    size_t brace = text.find('{');
+    if (brace != std::string_view::npos && brace > 0) text = text.substr(0, brace);
+  }
+  std::string kept;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string_view line = text.substr(pos, nl - pos);
+    size_t first = line.find_first_not_of(" \t");
+    bool comment = first != std::string_view::npos &&
+                   (line.substr(first, 1) == "#" || line.substr(first, 2) == "//" || line.substr(first, 2) == "/*");
+    if (!comment || pos == 0) {
+      kept.append(line);
+      kept.push_back('\n');
+    }
+    pos = nl + 1;
+  }
+  std::string sig = collapseWhitespace(kept, kMaxSignature);
+  while (!sig.empty() && (sig.back() == '{' || sig.back() == ' ' || sig.back() == ':' || sig.back() == ';'))
+    sig.pop_back();
+  return sig;
+}
+
+class LineTable {
+ public:
+  explicit LineTable(std::string_view source) : source_(source) {
+    starts_.push_back(0);
+    for (size_t i = 0; i < source.size(); ++i) {
+      if (source[i] == '\n') starts_.push_back(static_cast<uint32_t>(i + 1));
+    }
+  }
+  SourcePoint point(uint32_t byte) const {
+    byte = std::min<uint32_t>(byte, static_cast<uint32_t>(source_.size()));
+    auto it = std::upper_bound(starts_.begin(), starts_.end(), byte);
+    uint32_t line = static_cast<uint32_t>(it - starts_.begin()) - 1;
+    uint32_t line_start = starts_[line];
+    SourcePoint p;
+    p.line = line;
+    p.byte_column = byte - line_start;
+    p.utf16_column = static_cast<uint32_t>(utf8::utf16Length(source_.substr(line_start, byte - line_start)));
+    return p;
+  }
+  size_t lines() const { return starts_.size(); }
+  uint32_t lineStart(size_t line) const { return starts_[line]; }
+  uint32_t lineEnd(size_t line) const {  // excluding the newline
+    return line + 1 < starts_.size() ? starts_[line + 1] - 1 : static_cast<uint32_t>(source_.size());
+  }
+
+ private:
+  std::string_view source_;
+  std::vector<uint32_t> starts_;
+};
+
+std::string fileNameOf(std::string_view path) {
+  size_t slash = path.rfind('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+}  // namespace
+
+std::optional<std::string> languageForPath(std::string_view path) {
+  std::string name = fileNameOf(path);
+  size_t dot = name.rfind('.');
+  if (dot == std::string::npos || dot == 0) return std::nullopt;
+  std::string ext = name.substr(dot);
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (const auto& spec : allLanguages()) {
+    for (const auto& e : spec.extensions) {
+      if (e == ext) return spec.name;
+    }
+  }
+  return std::nullopt;
+}
+
+const std::vector<std::string>& supportedLanguages() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& spec : allLanguages()) out.push_back(spec.name);
+    return out;
+  }();
+  return names;
+}
+
+struct Extractor::Impl {
+  ExtractOptions options;
+  TSParser* parser = ts_parser_new();
+  TSQueryCursor* cursor = ts_query_cursor_new();
+  ~Impl() {
+    ts_query_cursor_delete(cursor);
+    ts_parser_delete(parser);
+  }
+};
+
+Extractor::Extractor(ExtractOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = options;
+  ts_parser_set_timeout_micros(impl_->parser, kParseTimeoutMicros);
+}
+
+Extractor::~Extractor() = default;
+
+Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string_view source,
+                                              std::string_view language) {
+  const LanguageSpec* spec = findLanguage(language);
+  if (!spec) return makeError("unsupported language: " + std::string(language));
+  if (!spec->query) return makeError(spec->query_error);
+  if (!ts_parser_set_language(impl_->parser, spec->grammar)) {
+    return makeError("grammar for " + spec->name + " has an incompatible ABI version");
+  }
+  std::vector<Chunk> chunks;
+  const LineTable lines(source);
+  TSTree* tree = ts_parser_parse_string(impl_->parser, nullptr, source.data(), static_cast<uint32_t>(source.size()));
+  ts_parser_reset(impl_->parser);  // a timed-out parse must not be resumed by the next file
+
+  std::vector<Definition> defs;
+  if (tree) {
+    const TSQuery* query = spec->query;
+    ts_query_cursor_exec(impl_->cursor, query, ts_tree_root_node(tree));
+    TSQueryMatch match;
+    while (ts_query_cursor_next_match(impl_->cursor, &match)) {
+      Definition d;
+      bool has_node = false;
+      for (uint16_t i = 0; i < match.capture_count; ++i) {
+        const TSQueryCapture& cap = match.captures[i];
+        uint32_t len = 0;
+        const char* cname = ts_query_capture_name_for_id(query, cap.index, &len);
+        std::string_view capture(cname, len);
+        if (capture == "name") {
+          d.name = std::string(textOf(source, cap.node));
+        } else if (capture == "body") {
+          d.body = cap.node;
+          d.has_body = true;
+        } else if (capture == "receiver") {
+          d.receiver = std::string(textOf(source, cap.node));
+        } else if (capture == "scope" || capture == "scope.impl") {
+          d.node = cap.node;
+          d.impl_scope = capture == "scope.impl";
+          has_node = true;
+        } else if (capture.substr(0, 11) == "definition.") {
+          d.node = cap.node;
+          d.kind = std::string(capture.substr(11));
+          has_node = true;
+        }
+      }
+      if (!has_node || d.name.empty()) continue;
+      d.start = ts_node_start_byte(d.node);
+      d.end = ts_node_end_byte(d.node);
+      splitQualifiedName(d);
+      defs.push_back(std::move(d));
+    }
+  }
+
+  // Outer definitions first, so a stack of open ranges gives each one its scopes.
+  std::sort(defs.begin(), defs.end(), [](const Definition& a, const Definition& b) {
+    return a.start != b.start ? a.start < b.start : a.end > b.end;
+  });
+  // Two patterns can match one node (e.g. a Rust impl both as scope and type): keep the first.
+  defs.erase(std::unique(defs.begin(), defs.end(),
+                         [](const Definition& a, const Definition& b) {
+                           return a.start == b.start && a.end == b.end && a.kind == b.kind;
+                         }),
+             defs.end());
+
+  std::vector<const Definition*> stack;
+  std::vector<std::pair<uint32_t, uint32_t>> top_level_ranges;  // byte ranges covered by outermost chunks
+  for (const Definition& d : defs) {
+    while (!stack.empty() && stack.back()->end <= d.start) stack.pop_back();
+    std::string qualifier;
+    const Definition* enclosing_chunk = nullptr;
+    for (const Definition* outer : stack) {
+      if (!qualifier.empty()) qualifier += '.';
+      qualifier += outer->name_qualifier.empty() ? outer->name : outer->name_qualifier + "." + outer->name;
+      if (!outer->kind.empty()) enclosing_chunk = outer;
+    }
+    const bool in_impl = !stack.empty() && stack.back()->impl_scope;
+    if (!d.receiver.empty()) qualifier += (qualifier.empty() ? "" : ".") + d.receiver;
+    if (!d.name_qualifier.empty()) qualifier += (qualifier.empty() ? "" : ".") + d.name_qualifier;
+    stack.push_back(&d);
+    if (d.kind.empty()) continue;  // a scope, not a chunk
+
+    Chunk chunk;
+    chunk.path = std::string(path);
+    chunk.language = spec->name;
+    chunk.kind = d.kind;
+    if (chunk.kind == "function" && ((enclosing_chunk && isContainerKind(enclosing_chunk->kind)) || in_impl))
+      chunk.kind = "method";
+    if ((chunk.kind == "method" || chunk.kind == "function") && enclosing_chunk && isConstructorName(d.name))
+      chunk.kind = "constructor";
+    chunk.name = d.name;
+    chunk.qualified_name = qualifier.empty() ? d.name : qualifier + "." + d.name;
+
+    std::string_view text = textOf(source, d.node);
+    chunk.signature = signatureOf(source, d);
+
+    // Doc: a docstring as the body's first statement, else contiguous comments right before.
+    uint32_t doc_start = d.start;  // where the chunk's lines begin for the module remainder
+    if (d.has_body && ts_node_named_child_count(d.body) > 0) {
+      TSNode first = ts_node_named_child(d.body, 0);
+      if (std::strcmp(ts_node_type(first), "expression_statement") == 0 && ts_node_named_child_count(first) > 0 &&
+          std::strcmp(ts_node_type(ts_node_named_child(first, 0)), "string") == 0) {
+        chunk.doc = cleanDoc(textOf(source, first));
+      }
+    }
+    if (chunk.doc.empty()) {
+      TSNode anchor = d.node;
+      for (TSNode parent = ts_node_parent(anchor); !ts_node_is_null(parent) && isWrapper(ts_node_type(parent));
+           parent = ts_node_parent(parent))
+        anchor = parent;
+      std::vector<std::string_view> comments;
+      uint32_t next_row = ts_node_start_point(anchor).row;
+      doc_start = std::min(doc_start, ts_node_start_byte(anchor));
+      for (TSNode prev = ts_node_prev_named_sibling(anchor); !ts_node_is_null(prev);
+           prev = ts_node_prev_named_sibling(prev)) {
+        std::string_view type = ts_node_type(prev);
+        if (isAttribute(type)) {
+          next_row = ts_node_start_point(prev).row;
+          continue;
+        }
+        if (!isComment(type) || ts_node_end_point(prev).row + 1 < next_row) break;
+        comments.push_back(textOf(source, prev));
+        next_row = ts_node_start_point(prev).row;
+        doc_start = std::min(doc_start, ts_node_start_byte(prev));
+      }
+      std::string joined;
+      for (auto it = comments.rbegin(); it != comments.rend(); ++it) {
+        joined.append(*it);
+        joined.push_back('\n');
+      }
+      chunk.doc = cleanDoc(joined);
+    }
+
+    const bool contains_chunks = isContainerKind(chunk.kind);
+    const size_t cap = contains_chunks ? kMaxContainerText : kMaxChunkText;
+    chunk.text = std::string(text.substr(0, cap));
+    chunk.start_byte = d.start;
+    chunk.end_byte = d.end;
+    chunk.start = lines.point(d.start);
+    chunk.end = lines.point(d.end);
+    chunks.push_back(std::move(chunk));
+
+    if (top_level_ranges.empty() || d.start >= top_level_ranges.back().second) {
+      top_level_ranges.emplace_back(doc_start, d.end);
+    }
+  }
+  if (tree) ts_tree_delete(tree);
+
+  if (impl_->options.module_chunks && !source.empty()) {
+    // Every line not inside an outermost chunk belongs to the file's "module" chunk.
+    std::vector<bool> covered(lines.lines(), false);
+    for (const auto& [start, end] : top_level_ranges) {
+      SourcePoint a = lines.point(start), b = lines.point(end);
+      for (uint32_t l = a.line; l <= b.line && l < covered.size(); ++l) covered[l] = true;
+    }
+    std::string text;
+    int first = -1, last = -1;
+    for (size_t l = 0; l < lines.lines(); ++l) {
+      if (covered[l]) continue;
+      std::string_view line = source.substr(lines.lineStart(l), lines.lineEnd(l) - lines.lineStart(l));
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+        if (!text.empty() && text.back() != '\n') text.push_back('\n');
+        continue;
+      }
+      if (first < 0) first = static_cast<int>(l);
+      last = static_cast<int>(l);
+      if (text.size() < kMaxModuleText) {
+        text.append(line);
+        text.push_back('\n');
+      }
+    }
+    if (first >= 0) {
+      Chunk module;
+      module.path = std::string(path);
+      module.language = spec->name;
+      module.kind = "module";
+      module.name = fileNameOf(path);
+      module.qualified_name = module.name;
+      module.text = text.substr(0, kMaxModuleText);
+      module.start_byte = lines.lineStart(first);
+      module.end_byte = lines.lineEnd(last);
+      module.start = lines.point(module.start_byte);
+      module.end = lines.point(module.end_byte);
+      chunks.push_back(std::move(module));
+    }
+  }
+  return chunks;
+}
+
+}  // namespace cs

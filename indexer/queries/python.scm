@@ -1,0 +1,2 @@
+(class_definition name: (identifier) @name body: (block) @body) @definition.class
+(function_definition name: (identifier) @name body: (block) @body) @definition.function

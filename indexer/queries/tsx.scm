@@ -1,0 +1,9 @@
+(function_declaration name: (identifier) @name body: (statement_block) @body) @definition.function
+(generator_function_declaration name: (identifier) @name body: (statement_block) @body) @definition.function
+(class_declaration name: (type_identifier) @name body: (class_body) @body) @definition.class
+(abstract_class_declaration name: (type_identifier) @name body: (class_body) @body) @definition.class
+(interface_declaration name: (type_identifier) @name body: (_) @body) @definition.interface
+(enum_declaration name: (identifier) @name body: (enum_body) @body) @definition.enum
+(method_definition name: (_) @name body: (statement_block) @body) @definition.method
+(variable_declarator name: (identifier) @name value: [(arrow_function body: (_) @body) (function_expression body: (_) @body)]) @definition.function
+(internal_module name: (_) @name) @scope
