@@ -1,0 +1,231 @@
+// Extraction on small fixtures, one per language (tests/fixtures/extract/).
+#include "indexer/extractor.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "indexer/embedding_text.h"
+
+namespace cs {
+namespace {
+
+std::string readFixture(const std::string& name) {
+  std::ifstream in(std::string(CS_FIXTURES_DIR) + "/extract/" + name, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<Chunk> extractFixture(const std::string& name) {
+  std::string path = std::string(CS_FIXTURES_DIR) + "/extract/" + name;
+  auto language = languageForPath(path);
+  EXPECT_TRUE(language.has_value()) << name;
+  Extractor extractor;
+  auto chunks = extractor.extract(path, readFixture(name), *language);
+  EXPECT_TRUE(chunks.ok()) << (chunks.ok() ? "" : chunks.error().message);
+  return chunks.ok() ? chunks.value() : std::vector<Chunk>{};
+}
+
+const Chunk* find(const std::vector<Chunk>& chunks, const std::string& qualified_name) {
+  for (const auto& c : chunks) {
+    if (c.qualified_name == qualified_name) return &c;
+  }
+  return nullptr;
+}
+
+struct Expected {
+  std::string qualified_name;
+  std::string kind;
+  uint32_t start_line;  // 1-based, as a person reads the fixture
+  std::string doc_prefix;
+};
+
+struct LanguageCase {
+  std::string fixture;
+  std::string language;
+  std::vector<Expected> expected;
+};
+
+class ExtractorLanguageTest : public ::testing::TestWithParam<LanguageCase> {};
+
+TEST_P(ExtractorLanguageTest, ExtractsDefinitionsWithKindsScopesLinesAndDocs) {
+  const LanguageCase& c = GetParam();
+  auto chunks = extractFixture(c.fixture);
+  ASSERT_FALSE(chunks.empty());
+  for (const auto& chunk : chunks) EXPECT_EQ(chunk.language, c.language);
+  for (const Expected& e : c.expected) {
+    const Chunk* chunk = find(chunks, e.qualified_name);
+    ASSERT_NE(chunk, nullptr) << c.fixture << ": missing " << e.qualified_name;
+    EXPECT_EQ(chunk->kind, e.kind) << e.qualified_name;
+    EXPECT_EQ(chunk->start.line + 1, e.start_line) << e.qualified_name;
+    EXPECT_EQ(chunk->doc.substr(0, e.doc_prefix.size()), e.doc_prefix) << e.qualified_name;
+    EXPECT_FALSE(chunk->signature.empty()) << e.qualified_name;
+    EXPECT_EQ(chunk->text.substr(0, 1), readFixture(c.fixture).substr(chunk->start_byte, 1));
+  }
+  // At most one module chunk per file (none when every line belongs to a definition).
+  int modules = 0;
+  for (const auto& chunk : chunks) modules += chunk.kind == "module";
+  EXPECT_LE(modules, 1) << c.fixture;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllLanguages, ExtractorLanguageTest,
+    ::testing::Values(
+        LanguageCase{"sample.py", "python",
+                     {{"HttpClient", "class", 7, "A tiny HTTP client."},
+                      {"HttpClient.__init__", "constructor", 10, ""},
+                      {"HttpClient.send", "method", 14, "Send a request"},
+                      {"parse_query_string", "function", 19, ""}}},
+        LanguageCase{"sample.js", "javascript",
+                     {{"debounce", "function", 8, "Debounce a function call."},
+                      {"Cache", "class", 13, ""},
+                      {"Cache.constructor", "constructor", 14, ""},
+                      {"Cache.get", "method", 16, "Get a value."},
+                      {"formatDate", "function", 19, ""}}},
+        LanguageCase{"sample.ts", "typescript",
+                     {{"User", "interface", 1, ""},
+                      {"UserRepo", "class", 4, "Repository of users."},
+                      {"UserRepo.findById", "method", 7, "Find a user by id."},
+                      {"Color", "enum", 12, ""},
+                      {"sum", "function", 14, ""},
+                      {"double", "function", 17, ""}}},
+        LanguageCase{"sample.tsx", "tsx", {{"Greeting", "function", 4, "Renders a greeting."}}},
+        LanguageCase{"sample.go", "go",
+                     {{"Token", "struct", 9, "Token is a bearer token."},
+                      {"Validator", "interface", 14, "Validator validates tokens."},
+                      {"Token.Validate", "method", 19, "Validate checks"},
+                      {"NewToken", "function", 24, "NewToken creates a token."}}},
+        LanguageCase{"Sample.java", "java",
+                     {{"Account", "class", 4, "A bank account."},
+                      {"Account.Account", "constructor", 8, "Creates an empty account."},
+                      {"Account.deposit", "method", 14, "Deposits money."},
+                      {"Account.Listener", "interface", 17, ""},
+                      {"Account.Kind", "enum", 19, ""}}},
+        LanguageCase{"sample.rs", "rust",
+                     {{"Store", "struct", 6, "A key-value store."},
+                      {"Store.new", "method", 12, "Creates an empty store."},
+                      {"Store.get", "method", 17, "Gets a value."},
+                      {"Persist", "trait", 22, ""},
+                      {"Mode", "enum", 26, ""},
+                      {"util.helper", "function", 29, ""}}},
+        LanguageCase{"sample.c", "c",
+                     {{"point", "struct", 4, "A point in 2D."},
+                      {"add", "function", 11, "Adds two numbers."},
+                      {"dup_string", "function", 15, ""},
+                      {"color", "enum", 19, ""}}},
+        LanguageCase{"sample.cpp", "cpp",
+                     {{"net.Connection", "class", 6, "A TCP connection."},
+                      {"net.Connection.send", "method", 9, "Sends bytes."},
+                      {"net.open", "function", 15, "Opens a connection."},
+                      {"net.Connection.close", "function", 19, ""},
+                      {"max_of", "function", 23, ""}}},
+        LanguageCase{"sample.cs", "csharp",
+                     {{"Shop.Orders.Order", "class", 6, "An order."},
+                      {"Shop.Orders.Order.Order", "constructor", 8, ""},
+                      {"Shop.Orders.Order.Total", "method", 11, "Computes the total."},
+                      {"Shop.Orders.IOrderRepository", "interface", 16, ""},
+                      {"Shop.Orders.Status", "enum", 18, ""}}},
+        LanguageCase{"sample.rb", "ruby",
+                     {{"Billing.Invoice", "class", 5, ""},
+                      {"Billing.Invoice.initialize", "constructor", 6, ""},
+                      {"Billing.Invoice.total", "method", 11, "Total with tax."},
+                      {"Billing.Invoice.load", "method", 15, ""}}},
+        LanguageCase{"sample.php", "php",
+                     {{"Controller", "class", 7, "Handles requests."},
+                      {"Controller.__construct", "constructor", 9, ""},
+                      {"Controller.dispatch", "method", 12, "Dispatch the request."},
+                      {"helper_fn", "function", 18, ""},
+                      {"Middleware", "interface", 20, ""}}},
+        LanguageCase{"sample.sh", "bash",
+                     {{"usage", "function", 5, "Prints usage."}, {"build_all", "function", 9, ""}}}),
+    [](const auto& info) {
+      std::string name = info.param.language;
+      return name;
+    });
+
+TEST(Extractor, LanguageForPathByExtension) {
+  EXPECT_EQ(languageForPath("/a/b.py"), "python");
+  EXPECT_EQ(languageForPath("/a/b.PY"), "python");
+  EXPECT_EQ(languageForPath("x.mjs"), "javascript");
+  EXPECT_EQ(languageForPath("x.tsx"), "tsx");
+  EXPECT_EQ(languageForPath("x.hpp"), "cpp");
+  EXPECT_EQ(languageForPath("x.h"), "c");
+  EXPECT_EQ(languageForPath("x.cs"), "csharp");
+  EXPECT_FALSE(languageForPath("Makefile").has_value());
+  EXPECT_FALSE(languageForPath("notes.txt").has_value());
+  EXPECT_FALSE(languageForPath(".bashrc").has_value());
+  EXPECT_EQ(supportedLanguages().size(), 13u);
+}
+
+TEST(Extractor, SyntaxErrorsStillYieldTheValidFunctions) {
+  Extractor extractor;
+  std::string source = "def good_one(x):\n    return x\n\ndef broken(:\n    pass\n\ndef good_two():\n    return 2\n";
+  auto chunks = extractor.extract("/w/broken.py", source, "python");
+  ASSERT_TRUE(chunks.ok());
+  EXPECT_NE(find(*chunks, "good_one"), nullptr);
+  EXPECT_NE(find(*chunks, "good_two"), nullptr);
+}
+
+TEST(Extractor, Utf16ColumnsCountNonAsciiText) {
+  Extractor extractor;
+  // "é" is 2 bytes but 1 UTF-16 unit; "😀" is 4 bytes but 2 units.
+  std::string source = "const s = 'é😀'; function inline_fn() { return 1; }\n";
+  auto chunks = extractor.extract("/w/a.js", source, "javascript");
+  ASSERT_TRUE(chunks.ok());
+  const Chunk* fn = find(*chunks, "inline_fn");
+  ASSERT_NE(fn, nullptr);
+  // "const s = '" (11) + é (2 bytes, 1 unit) + 😀 (4 bytes, 2 units) + "'; " (3)
+  EXPECT_EQ(fn->start.byte_column, 20u);
+  EXPECT_EQ(fn->start.utf16_column, 17u);
+}
+
+TEST(Extractor, InvalidUtf8AndBinaryGarbageDoNotCrash) {
+  Extractor extractor;
+  std::string garbage;
+  for (int i = 0; i < 5000; ++i) garbage.push_back(static_cast<char>((i * 7919) % 256));
+  for (const auto& language : supportedLanguages()) {
+    auto chunks = extractor.extract("/w/garbage", garbage, language);
+    EXPECT_TRUE(chunks.ok()) << language;
+  }
+  auto chunks = extractor.extract("/w/latin1.py", "def caf\xe9():\n    return '\xff'\n", "python");
+  ASSERT_TRUE(chunks.ok());
+  EXPECT_FALSE(chunks->empty());
+}
+
+TEST(Extractor, ModuleChunkCoversTopLevelCodeOnly) {
+  auto chunks = extractFixture("sample.py");
+  const Chunk* module = nullptr;
+  for (const auto& c : chunks) {
+    if (c.kind == "module") module = &c;
+  }
+  ASSERT_NE(module, nullptr);
+  EXPECT_EQ(module->name, "sample.py");
+  EXPECT_NE(module->text.find("import os"), std::string::npos);
+  EXPECT_NE(module->text.find("print(\"top level\")"), std::string::npos);
+  EXPECT_EQ(module->text.find("def send"), std::string::npos);
+  EXPECT_EQ(module->end.line + 1, 23u);
+}
+
+TEST(Extractor, UnknownLanguageIsAnError) {
+  Extractor extractor;
+  EXPECT_FALSE(extractor.extract("/w/x.zig", "fn main() void {}", "zig").ok());
+}
+
+TEST(EmbeddingText, DropsTheDocstringButKeepsTheCode) {
+  auto chunks = extractFixture("sample.py");
+  const Chunk* send = find(chunks, "HttpClient.send");
+  ASSERT_NE(send, nullptr);
+  std::string text = embeddingText(*send);
+  EXPECT_EQ(text.find("Send a request"), std::string::npos);
+  EXPECT_NE(text.find("HttpClient.send"), std::string::npos);
+  EXPECT_NE(text.find("self._transport(request)"), std::string::npos);
+  EXPECT_EQ(embeddingHash(*send), embeddingHash(*send));
+  Chunk changed = *send;
+  changed.text += "\n        # edited";
+  EXPECT_NE(embeddingHash(changed), embeddingHash(*send));
+}
+
+}  // namespace
+}  // namespace cs
