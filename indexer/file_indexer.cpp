@@ -7,12 +7,9 @@
 #include <fstream>
 
 #include "indexer/embedding_text.h"
+#include "indexer/workspace_walker.h"
 
 namespace cs {
-
-bool looksBinary(std::string_view head) {
-  return head.substr(0, 8192).find('\0') != std::string_view::npos;
-}
 
 Result<std::string> readFileText(const std::string& path, size_t max_bytes) {
   struct stat st {};
@@ -83,10 +80,13 @@ std::vector<FileOutcome> FileIndexer::indexBatch(const std::vector<FileInput>& i
       text = std::move(read.value());
       stamp = stampOf(input.path);
     }
-    if (text.size() > options_.max_file_bytes || looksBinary(text)) {
+    std::string reason = text.size() > options_.max_file_bytes
+                             ? "file is larger than the limit"
+                             : unindexableReason(input.path, std::string_view(text).substr(0, 64 * 1024));
+    if (!reason.empty()) {
       (void)index_.removeFile(input.path);
       outcome.kind = FileOutcome::Kind::kSkipped;
-      outcome.reason = text.size() > options_.max_file_bytes ? "file is larger than the limit" : "binary file";
+      outcome.reason = reason;
       outcomes.push_back(std::move(outcome));
       continue;
     }

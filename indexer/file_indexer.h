@@ -56,7 +56,4 @@ class FileIndexer {
 // Reads a whole file. Errors name the path and the reason (missing, permission, ...).
 Result<std::string> readFileText(const std::string& path, size_t max_bytes);
 
-// True when the first bytes look binary (NUL bytes), so the file is not source text.
-bool looksBinary(std::string_view head);
-
 }  // namespace cs

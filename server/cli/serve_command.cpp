@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 
 #include "server/cli/commands.h"
@@ -57,6 +58,8 @@ int runServe(const ServeOptions& options) {
   {
     LspServer server(io, *transport, server_options);
     server.start();
+    // The stdio reader is a plain thread, not asio work: keep run() alive until exit.
+    auto keep_running = asio::make_work_guard(io);
     io.run();
     exit_code = server.exitCode();
   }

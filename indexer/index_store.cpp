@@ -1,0 +1,223 @@
+#include "indexer/index_store.h"
+
+#include <sqlite3.h>
+
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+namespace cs {
+namespace {
+
+constexpr const char* kMagic = "CSIX";
+
+// Owns one prepared statement.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  sqlite3_stmt* get() const { return stmt_; }
+  explicit operator bool() const { return stmt_ != nullptr; }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+nlohmann::json pointToJson(const SourcePoint& p) { return {p.line, p.byte_column, p.utf16_column}; }
+SourcePoint pointFromJson(const nlohmann::json& j) {
+  return SourcePoint{j.at(0).get<uint32_t>(), j.at(1).get<uint32_t>(), j.at(2).get<uint32_t>()};
+}
+
+std::string chunkToJson(const Chunk& c) {
+  nlohmann::json j = {{"language", c.language}, {"kind", c.kind},           {"name", c.name},
+                      {"qualified", c.qualified_name}, {"signature", c.signature}, {"doc", c.doc},
+                      {"text", c.text},         {"bytes", {c.start_byte, c.end_byte}},
+                      {"start", pointToJson(c.start)}, {"end", pointToJson(c.end)}};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Chunk chunkFromJson(const std::string& path, const std::string& text) {
+  auto j = nlohmann::json::parse(text);
+  Chunk c;
+  c.path = path;
+  c.language = j.at("language");
+  c.kind = j.at("kind");
+  c.name = j.at("name");
+  c.qualified_name = j.at("qualified");
+  c.signature = j.at("signature");
+  c.doc = j.at("doc");
+  c.text = j.at("text");
+  c.start_byte = j.at("bytes").at(0);
+  c.end_byte = j.at("bytes").at(1);
+  c.start = pointFromJson(j.at("start"));
+  c.end = pointFromJson(j.at("end"));
+  return c;
+}
+
+std::string column(sqlite3_stmt* stmt, int i) {
+  const unsigned char* text = sqlite3_column_text(stmt, i);
+  return text ? reinterpret_cast<const char*>(text) : "";
+}
+
+}  // namespace
+
+IndexStore::~IndexStore() {
+  if (db_) sqlite3_close(db_);
+}
+
+Status IndexStore::exec(const char* sql) {
+  char* error = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string message = error ? error : "unknown sqlite error";
+    sqlite3_free(error);
+    return makeError(std::string("sqlite: ") + message);
+  }
+  return {};
+}
+
+Result<std::unique_ptr<IndexStore>> IndexStore::open(const std::string& path, const std::string& model_id, int dim) {
+  std::unique_ptr<IndexStore> store(new IndexStore());
+  store->dim_ = dim;
+  if (sqlite3_open(path.c_str(), &store->db_) != SQLITE_OK) {
+    return makeError("cannot open index store " + path + ": " + sqlite3_errmsg(store->db_));
+  }
+  sqlite3_busy_timeout(store->db_, 5000);
+  if (Status s = store->initialise(model_id, dim); !s.ok()) {
+    // A file that is not a database at all: start over.
+    sqlite3_close(store->db_);
+    store->db_ = nullptr;
+    std::remove(path.c_str());
+    if (sqlite3_open(path.c_str(), &store->db_) != SQLITE_OK) return makeError("cannot recreate index store " + path);
+    if (Status again = store->initialise(model_id, dim); !again.ok()) return again.error().withContext(path);
+  }
+  return store;
+}
+
+Status IndexStore::initialise(const std::string& model_id, int dim) {
+  if (Status s = exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !s.ok()) return s;
+  if (Status s = exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"); !s.ok()) return s;
+  std::string magic, version, stored_model, stored_dim;
+  {
+    Statement read(db_, "SELECT key, value FROM meta");
+    if (!read) return makeError("sqlite: cannot read meta");
+    while (sqlite3_step(read.get()) == SQLITE_ROW) {
+      std::string key = column(read.get(), 0), value = column(read.get(), 1);
+      if (key == "magic") magic = value;
+      if (key == "format_version") version = value;
+      if (key == "model_id") stored_model = value;
+      if (key == "dim") stored_dim = value;
+    }
+  }
+  const bool fresh = magic.empty();
+  if (!fresh && (magic != kMagic || version != std::to_string(kFormatVersion))) {
+    // Another format: never misread it, rebuild.
+    if (Status s = exec("DROP TABLE IF EXISTS chunks; DROP TABLE IF EXISTS files; DELETE FROM meta;"); !s.ok()) return s;
+  }
+  if (Status s = exec("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER);"
+                      "CREATE TABLE IF NOT EXISTS chunks (path TEXT NOT NULL, ord INTEGER NOT NULL, hash INTEGER,"
+                      " chunk TEXT NOT NULL, vector BLOB, PRIMARY KEY (path, ord));");
+      !s.ok())
+    return s;
+  if (!fresh && magic == kMagic && (stored_model != model_id || stored_dim != std::to_string(dim))) {
+    // Vectors from another model are meaningless here: keep chunks, re-embed.
+    if (Status s = exec("UPDATE chunks SET vector = NULL; UPDATE files SET mtime_ns = -1;"); !s.ok()) return s;
+  }
+  Statement write(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"magic", kMagic}, {"format_version", std::to_string(kFormatVersion)}, {"model_id", model_id},
+           {"dim", std::to_string(dim)}}) {
+    sqlite3_reset(write.get());
+    sqlite3_bind_text(write.get(), 1, key.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(write.get(), 2, value.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(write.get()) != SQLITE_DONE) return makeError(std::string("sqlite: ") + sqlite3_errmsg(db_));
+  }
+  return {};
+}
+
+Result<std::vector<StoredFile>> IndexStore::loadAll() {
+  std::lock_guard lock(mutex_);
+  std::vector<StoredFile> files;
+  std::unordered_map<std::string, size_t> by_path;
+  {
+    Statement stmt(db_, "SELECT path, mtime_ns, size FROM files ORDER BY path");
+    while (sqlite3_step(stmt.get()) == SQLITE_ROW) {
+      StoredFile f;
+      f.path = column(stmt.get(), 0);
+      f.stamp = FileStamp{sqlite3_column_int64(stmt.get(), 1), sqlite3_column_int64(stmt.get(), 2)};
+      by_path[f.path] = files.size();
+      files.push_back(std::move(f));
+    }
+  }
+  Statement stmt(db_, "SELECT path, hash, chunk, vector FROM chunks ORDER BY path, ord");
+  while (sqlite3_step(stmt.get()) == SQLITE_ROW) {
+    std::string path = column(stmt.get(), 0);
+    auto it = by_path.find(path);
+    if (it == by_path.end()) continue;
+    IndexedChunk ic;
+    try {
+      ic.chunk = chunkFromJson(path, column(stmt.get(), 2));
+    } catch (const nlohmann::json::exception& e) {
+      continue;  // a damaged row: that chunk is re-extracted when the file changes
+    }
+    ic.content_hash = static_cast<uint64_t>(sqlite3_column_int64(stmt.get(), 1));
+    const void* blob = sqlite3_column_blob(stmt.get(), 3);
+    int bytes = sqlite3_column_bytes(stmt.get(), 3);
+    if (blob && dim_ > 0 && bytes == dim_ * static_cast<int>(sizeof(float))) {
+      ic.vector.resize(static_cast<size_t>(dim_));
+      std::memcpy(ic.vector.data(), blob, static_cast<size_t>(bytes));
+    }
+    files[it->second].chunks.push_back(std::move(ic));
+  }
+  return files;
+}
+
+Status IndexStore::replaceFile(const std::string& path, const FileStamp& stamp, const std::vector<IndexedChunk>& chunks) {
+  std::lock_guard lock(mutex_);
+  if (Status s = exec("BEGIN"); !s.ok()) return s;
+  {
+    Statement del(db_, "DELETE FROM chunks WHERE path = ?");
+    sqlite3_bind_text(del.get(), 1, path.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_step(del.get());
+    Statement file(db_, "INSERT OR REPLACE INTO files (path, mtime_ns, size) VALUES (?, ?, ?)");
+    sqlite3_bind_text(file.get(), 1, path.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(file.get(), 2, stamp.mtime_ns);
+    sqlite3_bind_int64(file.get(), 3, stamp.size);
+    if (sqlite3_step(file.get()) != SQLITE_DONE) {
+      exec("ROLLBACK");
+      return makeError(std::string("sqlite: ") + sqlite3_errmsg(db_));
+    }
+    Statement insert(db_, "INSERT INTO chunks (path, ord, hash, chunk, vector) VALUES (?, ?, ?, ?, ?)");
+    for (size_t i = 0; i < chunks.size(); ++i) {
+      const IndexedChunk& ic = chunks[i];
+      std::string json = chunkToJson(ic.chunk);
+      sqlite3_reset(insert.get());
+      sqlite3_bind_text(insert.get(), 1, path.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64(insert.get(), 2, static_cast<int64_t>(i));
+      sqlite3_bind_int64(insert.get(), 3, static_cast<int64_t>(ic.content_hash));
+      sqlite3_bind_text(insert.get(), 4, json.c_str(), static_cast<int>(json.size()), SQLITE_TRANSIENT);
+      if (ic.vector.empty()) {
+        sqlite3_bind_null(insert.get(), 5);
+      } else {
+        sqlite3_bind_blob(insert.get(), 5, ic.vector.data(), static_cast<int>(ic.vector.size() * sizeof(float)),
+                          SQLITE_TRANSIENT);
+      }
+      if (sqlite3_step(insert.get()) != SQLITE_DONE) {
+        exec("ROLLBACK");
+        return makeError(std::string("sqlite: ") + sqlite3_errmsg(db_));
+      }
+    }
+  }
+  return exec("COMMIT");
+}
+
+Status IndexStore::removeFile(const std::string& path) {
+  std::lock_guard lock(mutex_);
+  Statement chunks(db_, "DELETE FROM chunks WHERE path = ?");
+  sqlite3_bind_text(chunks.get(), 1, path.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_step(chunks.get());
+  Statement file(db_, "DELETE FROM files WHERE path = ?");
+  sqlite3_bind_text(file.get(), 1, path.c_str(), -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(file.get()) != SQLITE_DONE) return makeError(std::string("sqlite: ") + sqlite3_errmsg(db_));
+  return {};
+}
+
+}  // namespace cs

@@ -1,0 +1,51 @@
+// IndexStore: SQLite persistence of an index (files with their stamps, chunks,
+// embedding vectors) so a restart re-reads only what changed. The file carries
+// a magic value, a format version and the model id; see INDEX_FORMAT.md.
+//
+// Thread-safety: all methods are serialised by an internal mutex.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "indexer/index.h"
+#include "support/result.h"
+
+struct sqlite3;
+
+namespace cs {
+
+struct StoredFile {
+  std::string path;
+  FileStamp stamp;
+  std::vector<IndexedChunk> chunks;
+};
+
+class IndexStore {
+ public:
+  static constexpr int kFormatVersion = 1;
+
+  // Opens or creates the store. A store with another magic or format version is
+  // wiped and recreated; one with another model id (or dimension) keeps its
+  // chunks and loses its vectors.
+  static Result<std::unique_ptr<IndexStore>> open(const std::string& path, const std::string& model_id, int dim);
+  ~IndexStore();
+
+  Result<std::vector<StoredFile>> loadAll();
+  Status replaceFile(const std::string& path, const FileStamp& stamp, const std::vector<IndexedChunk>& chunks);
+  Status removeFile(const std::string& path);
+
+ private:
+  IndexStore() = default;
+  Status exec(const char* sql);
+  Status initialise(const std::string& model_id, int dim);
+
+  std::mutex mutex_;
+  sqlite3* db_ = nullptr;
+  int dim_ = 0;
+};
+
+}  // namespace cs

@@ -1,0 +1,113 @@
+#include "indexer/lexical_index.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+#include "model/identifier_split.h"
+
+namespace cs {
+namespace {
+
+void addWords(std::string_view text, float weight, std::unordered_map<std::string, float>& terms) {
+  std::vector<std::string> words;
+  appendIdentifierWords(text, words);
+  for (auto& w : words) terms[std::move(w)] += weight;
+}
+
+}  // namespace
+
+std::unordered_map<std::string, float> LexicalIndex::termsOf(const Chunk& chunk) {
+  std::unordered_map<std::string, float> terms;
+  // Names and docs say what code is for; they count more than incidental body words.
+  addWords(chunk.name, 3.0f, terms);
+  addWords(chunk.qualified_name, 1.0f, terms);
+  addWords(chunk.signature, 1.0f, terms);
+  addWords(chunk.doc, 2.0f, terms);
+  addWords(chunk.text, 1.0f, terms);
+  std::string_view path = chunk.path;
+  size_t keep_from = 0;
+  for (int parts = 0; parts < 3; ++parts) {  // file name and the two directories above it
+    size_t slash = path.rfind('/', keep_from == 0 ? std::string_view::npos : keep_from - 1);
+    if (slash == std::string_view::npos) break;
+    keep_from = slash;
+  }
+  addWords(path.substr(keep_from), 1.0f, terms);
+  return terms;
+}
+
+void LexicalIndex::add(uint32_t slot, const Chunk& chunk) {
+  if (slot >= doc_length_.size()) {
+    doc_length_.resize(slot + 1, 0);
+    doc_terms_.resize(slot + 1);
+  }
+  if (doc_length_[slot] > 0) remove(slot);
+  auto terms = termsOf(chunk);
+  float length = 0;
+  for (auto& [term, tf] : terms) {
+    postings_[term].push_back(Posting{slot, tf});
+    length += tf;
+    doc_terms_[slot].push_back(term);
+  }
+  length = std::max(length, 1.0f);
+  doc_length_[slot] = length;
+  total_length_ += length;
+  ++live_documents_;
+}
+
+void LexicalIndex::remove(uint32_t slot) {
+  if (slot >= doc_length_.size() || doc_length_[slot] == 0) return;
+  for (const auto& term : doc_terms_[slot]) {
+    auto it = postings_.find(term);
+    if (it == postings_.end()) continue;
+    auto& list = it->second;
+    list.erase(std::remove_if(list.begin(), list.end(), [slot](const Posting& p) { return p.slot == slot; }),
+               list.end());
+    if (list.empty()) postings_.erase(it);
+  }
+  doc_terms_[slot].clear();
+  doc_terms_[slot].shrink_to_fit();
+  total_length_ -= doc_length_[slot];
+  doc_length_[slot] = 0;
+  --live_documents_;
+}
+
+std::vector<LexicalHit> LexicalIndex::search(const std::string& query, size_t limit,
+                                             const std::function<bool(uint32_t)>& allowed) const {
+  std::vector<LexicalHit> hits;
+  if (live_documents_ == 0 || limit == 0) return hits;
+  std::vector<std::string> words = splitIdentifierWords(query);
+  std::unordered_map<std::string, float> query_terms;
+  for (auto& w : words) query_terms[w] += 1.0f;
+  const double n = static_cast<double>(live_documents_);
+  const double avg_length = total_length_ / n;
+  std::unordered_map<uint32_t, float> scores;
+  for (const auto& [term, query_tf] : query_terms) {
+    auto it = postings_.find(term);
+    if (it == postings_.end()) continue;
+    const auto& list = it->second;
+    const double df = static_cast<double>(list.size());
+    const float idf = static_cast<float>(std::log(1.0 + (n - df + 0.5) / (df + 0.5)));
+    for (const Posting& p : list) {
+      const float norm = options_.k1 * (1 - options_.b + options_.b * static_cast<float>(doc_length_[p.slot] / avg_length));
+      scores[p.slot] += query_tf * idf * p.tf * (options_.k1 + 1) / (p.tf + norm);
+    }
+  }
+  hits.reserve(scores.size());
+  for (const auto& [slot, score] : scores) {
+    if (allowed && !allowed(slot)) continue;
+    hits.push_back(LexicalHit{slot, score});
+  }
+  auto better = [](const LexicalHit& a, const LexicalHit& b) {
+    return a.score != b.score ? a.score > b.score : a.slot < b.slot;
+  };
+  if (hits.size() > limit) {
+    std::partial_sort(hits.begin(), hits.begin() + static_cast<long>(limit), hits.end(), better);
+    hits.resize(limit);
+  } else {
+    std::sort(hits.begin(), hits.end(), better);
+  }
+  return hits;
+}
+
+}  // namespace cs

@@ -1,0 +1,51 @@
+#include "indexer/ranking.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "indexer/path_filter.h"
+#include "model/identifier_split.h"
+
+namespace cs {
+
+double reciprocalRank(int rank, double k) { return rank < 0 ? 0.0 : 1.0 / (k + rank + 1); }
+
+RerankContext makeRerankContext(const std::string& query, bool code_query) {
+  RerankContext context;
+  context.code_query = code_query;
+  if (code_query) return context;
+  context.query_words = splitIdentifierWords(query);
+  for (const auto& w : context.query_words) {
+    context.query_identifier += w;
+    if (w == "test" || w == "tests" || w == "spec") context.query_mentions_tests = true;
+  }
+  return context;
+}
+
+double rerankMultiplier(const RerankContext& context, const Chunk& chunk, const std::string& relative_path) {
+  double multiplier = 1.0;
+  if (chunk.kind == "module") multiplier *= 0.8;  // top-level remainders rarely answer "where is X done"
+  if (context.code_query) return multiplier;
+  if (!context.query_mentions_tests && isTestPath(relative_path)) multiplier *= 0.6;
+  if (context.query_words.empty()) return multiplier;
+
+  std::vector<std::string> name_words = splitIdentifierWords(chunk.name);
+  std::string name_identifier;
+  for (const auto& w : name_words) name_identifier += w;
+  if (!name_identifier.empty() && name_identifier == context.query_identifier) {
+    multiplier *= 2.0;  // the query names this symbol exactly
+  } else if (!name_words.empty()) {
+    std::unordered_set<std::string> query(context.query_words.begin(), context.query_words.end());
+    size_t overlap = 0;
+    for (const auto& w : name_words) overlap += query.count(w);
+    multiplier *= 1.0 + 0.3 * static_cast<double>(overlap) / static_cast<double>(name_words.size());
+  }
+  std::vector<std::string> path_words = splitIdentifierWords(relative_path);
+  std::unordered_set<std::string> path_set(path_words.begin(), path_words.end());
+  size_t path_overlap = 0;
+  for (const auto& w : context.query_words) path_overlap += path_set.count(w);
+  if (path_overlap > 0) multiplier *= 1.0 + 0.1 * std::min<size_t>(path_overlap, 3);
+  return multiplier;
+}
+
+}  // namespace cs

@@ -1,0 +1,43 @@
+// Ranking: fusion of the dense and lexical candidate lists (reciprocal rank
+// fusion) and the cheap reranking signals applied on top (symbol-name match,
+// path match, test-code and top-level-chunk demotion).
+// Pure functions over values; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "indexer/chunk.h"
+
+namespace cs {
+
+struct RankedCandidate {
+  uint32_t slot = 0;
+  int dense_rank = -1;    // 0-based rank in the dense list, -1 when absent
+  int lexical_rank = -1;  // likewise for the lexical list
+  double fused = 0;
+};
+
+struct FusionOptions {
+  double k = 60;             // RRF constant: larger = flatter rank weighting
+  double dense_weight = 1.0;
+  double lexical_weight = 1.0;
+};
+
+// score(d) = sum over lists of weight / (k + rank + 1).
+double reciprocalRank(int rank, double k);
+
+struct RerankContext {
+  std::vector<std::string> query_words;  // identifier-split, lower-case
+  std::string query_identifier;          // the query words joined, e.g. "parseurl" for "parse url"/"parseUrl"
+  bool query_mentions_tests = false;
+  bool code_query = false;               // "find similar": no name or test signals
+};
+
+RerankContext makeRerankContext(const std::string& query, bool code_query);
+
+// Multiplier (>= 0) applied to a candidate's fused score.
+double rerankMultiplier(const RerankContext& context, const Chunk& chunk, const std::string& relative_path);
+
+}  // namespace cs

@@ -1,0 +1,64 @@
+// WorkspaceWalker: lists the files of the workspace roots that should be
+// indexed. Ignore rules come from libgit2 (.gitignore at every level,
+// .git/info/exclude, the user's global excludes) plus a .codesearchignore at
+// each root; binary, oversized, generated and minified files are skipped with a
+// reason; symbolic links are never followed (no loops, never out of a root).
+// A permission error or a file vanishing mid-walk skips that entry only.
+//
+// Thread-safety: a walker is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cs {
+
+struct WalkOptions {
+  std::vector<std::string> roots;  // absolute directories
+  size_t max_file_bytes = 1 << 20;
+  // Where private ignore-rule repositories live for roots that are not git
+  // repositories (libgit2 needs a repository to evaluate .gitignore files).
+  // Empty = a temporary directory removed with the walker.
+  std::string cache_dir;
+};
+
+struct WalkedFile {
+  std::string path;      // absolute
+  std::string language;
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+};
+
+struct SkippedFile {
+  std::string path;
+  std::string reason;
+};
+
+struct WalkResult {
+  std::vector<WalkedFile> files;
+  std::vector<SkippedFile> skipped;
+};
+
+class WorkspaceWalker {
+ public:
+  explicit WorkspaceWalker(WalkOptions options);
+  ~WorkspaceWalker();
+  WorkspaceWalker(const WorkspaceWalker&) = delete;
+  WorkspaceWalker& operator=(const WorkspaceWalker&) = delete;
+
+  WalkResult walk();
+  // Whether an ignore rule excludes `path` (absolute, inside a root).
+  bool isIgnored(const std::string& path);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Why the first bytes of a file (and its name) mark it as not worth indexing:
+// "binary file", "generated file", "minified file"; empty when it is fine.
+std::string unindexableReason(const std::string& file_name, std::string_view head);
+
+}  // namespace cs
