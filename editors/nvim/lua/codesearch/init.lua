@@ -1,0 +1,331 @@
+-- codesearch for Neovim: starts `codesearch serve` (one daemon per workspace
+-- root, reused), keeps buffers of supported languages attached so unsaved
+-- text is indexed, and presents codeSearch/query and codeSearch/similar
+-- results through vim.ui.select + the quickfix list (or Telescope, see
+-- lua/telescope/_extensions/codesearch.lua).
+--
+-- Works on Neovim 0.7 (vim.lsp.start_client + vim.lsp.buf_attach_client) and
+-- newer (vim.lsp.start when present).
+local util = require('codesearch.util')
+
+local M = {}
+
+local defaults = {
+  -- Daemon command; default: $CODESEARCH_BIN or `codesearch` on PATH.
+  cmd = nil,
+  -- Files/directories marking a workspace root (searched upwards from the buffer).
+  root_markers = { '.git', '.hg', '.codesearchignore', '.codesearch' },
+  limit = 30,
+  debounce_ms = 150,
+  mode = 'hybrid',
+  -- {languages = {...}, paths = {globs}, kinds = {...}, excludeTests = bool}
+  filters = nil,
+  -- Start the daemon and attach buffers when a supported file is opened.
+  autostart = true,
+  filetypes = {
+    'python', 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'go', 'java', 'rust',
+    'c', 'cpp', 'cs', 'ruby', 'php', 'sh', 'bash',
+  },
+  -- :CodeSearch fills the quickfix list and opens vim.ui.select; with '!' it opens the quickfix window instead.
+  open_quickfix = false,
+}
+
+M.config = vim.deepcopy(defaults)
+
+-- root -> { id = client_id, ready = bool, waiting = {fn...} }
+local servers = {}
+
+function M.default_cmd()
+  local bin = vim.env.CODESEARCH_BIN
+  if bin == nil or bin == '' then bin = 'codesearch' end
+  return { bin, 'serve' }
+end
+
+local function cmd()
+  return M.config.cmd or M.default_cmd()
+end
+
+local function is_file_buffer(bufnr)
+  return vim.api.nvim_buf_is_valid(bufnr) and vim.bo[bufnr].buftype == '' and vim.api.nvim_buf_get_name(bufnr) ~= ''
+end
+
+local function supported(bufnr)
+  return vim.tbl_contains(M.config.filetypes, vim.bo[bufnr].filetype)
+end
+
+--- Workspace root of a buffer (or of the cwd when the buffer has no file).
+function M.root_for(bufnr)
+  bufnr = bufnr or vim.api.nvim_get_current_buf()
+  local name = is_file_buffer(bufnr) and vim.api.nvim_buf_get_name(bufnr) or nil
+  return util.find_root(name, M.config.root_markers)
+end
+
+local function client_of(root)
+  local s = servers[root]
+  if s and not vim.lsp.client_is_stopped(s.id) then return vim.lsp.get_client_by_id(s.id), s end
+  return nil, nil
+end
+
+--- The running client for `root`, starting the daemon when needed.
+function M.ensure_client(root, bufnr)
+  local client, s = client_of(root)
+  if client then return client, s end
+  local state = { ready = false, waiting = {} }
+  local config = {
+    name = 'codesearch',
+    cmd = cmd(),
+    root_dir = root,
+    workspace_folders = { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ':t') } },
+    -- make_client_capabilities() advertises window.workDoneProgress = true, so the
+    -- daemon reports indexing through $/progress (shown by Neovim's builtin handler).
+    capabilities = vim.lsp.protocol.make_client_capabilities(),
+    on_init = function(_)
+      state.ready = true
+      local waiting = state.waiting
+      state.waiting = {}
+      for _, fn in ipairs(waiting) do fn() end
+    end,
+    on_exit = function(code, signal)
+      if servers[root] == state then servers[root] = nil end
+      for _, fn in ipairs(state.waiting) do
+        pcall(fn, string.format('codesearch daemon exited (code %s, signal %s)', tostring(code), tostring(signal)))
+      end
+      state.waiting = {}
+    end,
+  }
+  local id
+  if vim.lsp.start and bufnr and is_file_buffer(bufnr) then
+    id = vim.lsp.start(config, { bufnr = bufnr })
+  else
+    id = vim.lsp.start_client(config)
+  end
+  if not id then
+    vim.notify('codesearch: cannot start ' .. table.concat(cmd(), ' '), vim.log.levels.ERROR)
+    return nil, nil
+  end
+  state.id = id
+  servers[root] = state
+  return vim.lsp.get_client_by_id(id), state
+end
+
+--- Attaches a buffer to its root's daemon (so its unsaved text is indexed).
+function M.attach(bufnr)
+  bufnr = bufnr or vim.api.nvim_get_current_buf()
+  if not is_file_buffer(bufnr) or not supported(bufnr) then return end
+  local root = M.root_for(bufnr)
+  local client = M.ensure_client(root, bufnr)
+  if client and not vim.lsp.buf_is_attached(bufnr, client.id) then vim.lsp.buf_attach_client(bufnr, client.id) end
+end
+
+--- Calls fn(client, root) once the daemon for the current buffer's root is
+--- initialized, or fn(nil, root, err) if it cannot start.
+function M.with_client(bufnr, fn)
+  bufnr = bufnr or vim.api.nvim_get_current_buf()
+  local root = M.root_for(bufnr)
+  local client, state = M.ensure_client(root, is_file_buffer(bufnr) and bufnr or nil)
+  if not client then return fn(nil, root, 'daemon not started') end
+  if is_file_buffer(bufnr) and supported(bufnr) and not vim.lsp.buf_is_attached(bufnr, client.id) then
+    vim.lsp.buf_attach_client(bufnr, client.id)
+  end
+  if state.ready then return fn(client, root) end
+  table.insert(state.waiting, function(err)
+    if err then return fn(nil, root, err) end
+    fn(vim.lsp.get_client_by_id(state.id), root)
+  end)
+end
+
+--- All running codesearch clients, by root.
+function M.clients()
+  local out = {}
+  for root, _ in pairs(servers) do
+    local c = client_of(root)
+    if c then out[root] = c end
+  end
+  return out
+end
+
+--- Sends a request; cb(err, result, client, root). Returns a cancel function
+--- (client.cancel_request → $/cancelRequest; the answer is then ignored).
+function M.request(method, params, cb, bufnr)
+  local cancelled = false
+  local sent = nil
+  M.with_client(bufnr, function(client, root, err)
+    if cancelled then return end
+    if not client then return cb({ code = -1, message = err }, nil, nil, root) end
+    local ok, id = client.request(method, params, function(rerr, result)
+      sent = nil
+      if cancelled then return end
+      cb(rerr, result, client, root)
+    end, bufnr)
+    if ok then sent = { client = client, id = id } else cb({ code = -1, message = 'request failed' }, nil, client, root) end
+  end)
+  return function()
+    if cancelled then return end
+    cancelled = true
+    if sent then
+      pcall(sent.client.cancel_request, sent.id)
+      sent = nil
+    end
+  end
+end
+
+local function query_params(text, opts)
+  opts = opts or {}
+  return {
+    query = text,
+    limit = opts.limit or M.config.limit,
+    mode = opts.mode or M.config.mode,
+    filters = util.clean_filters(opts.filters or M.config.filters),
+  }
+end
+
+--- codeSearch/query; cb(err, response, client, root). Returns a cancel function.
+function M.query(text, opts, cb, bufnr)
+  return M.request('codeSearch/query', query_params(text, opts), cb, bufnr)
+end
+
+--- Params for codeSearch/similar from the current window: the cursor position,
+--- or `range` = {line1, line2} (1-based, inclusive) for a visual selection.
+function M.similar_params(range, offset_encoding, opts)
+  opts = opts or {}
+  local bufnr = vim.api.nvim_get_current_buf()
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    limit = opts.limit or M.config.limit,
+    filters = util.clean_filters(opts.filters or M.config.filters),
+  }
+  if range then
+    local last = vim.api.nvim_buf_get_lines(bufnr, range[2] - 1, range[2], false)[1] or ''
+    local endchar = offset_encoding == 'utf-8' and #last or select(2, vim.str_utfindex(last))
+    params.range = { start = { line = range[1] - 1, character = 0 }, ['end'] = { line = range[2] - 1, character = endchar } }
+  else
+    params.position = vim.lsp.util.make_position_params(0, offset_encoding).position
+  end
+  return params
+end
+
+--- codeSearch/similar for the current buffer; cb as for M.query.
+function M.similar(range, opts, cb)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local cancel_inner
+  local cancelled = false
+  M.with_client(bufnr, function(client, root, err)
+    if cancelled then return end
+    if not client then return cb({ code = -1, message = err }, nil, nil, root) end
+    local params = M.similar_params(range, client.offset_encoding, opts)
+    cancel_inner = M.request('codeSearch/similar', params, cb, bufnr)
+  end)
+  return function()
+    cancelled = true
+    if cancel_inner then cancel_inner() end
+  end
+end
+
+--- codeSearch/status of the current root's daemon; cb(err, status).
+function M.status(cb, bufnr)
+  return M.request('codeSearch/status', vim.empty_dict(), cb, bufnr)
+end
+
+--- Jumps to a result (utf-16 positions converted by the builtin helper).
+function M.jump(result, offset_encoding)
+  local location = { uri = result.uri, range = { start = result.range.start, ['end'] = result.range.start } }
+  vim.lsp.util.jump_to_location(location, offset_encoding or 'utf-16')
+  vim.cmd('normal! zz')
+end
+
+local function qf_items(results, offset_encoding)
+  local items = {}
+  for _, r in ipairs(results) do table.insert(items, util.to_qf_item(r, offset_encoding)) end
+  return items
+end
+
+--- Presents results: fills the quickfix list, then vim.ui.select (or opens
+--- the quickfix window when `open_qf`); jumps to the chosen result.
+function M.present(title, response, client, root, open_qf)
+  local results = response and response.results or {}
+  local enc = client and client.offset_encoding or 'utf-16'
+  vim.fn.setqflist({}, ' ', { title = title, items = qf_items(results, enc) })
+  if #results == 0 then
+    local note = ''
+    if response and response.index and not response.index.complete then
+      note = string.format(' (still indexing: %d pending)', response.index.pending or 0)
+    end
+    vim.notify('codesearch: no results for ' .. title .. note, vim.log.levels.INFO)
+    return
+  end
+  if open_qf then
+    vim.cmd('copen')
+    return
+  end
+  vim.ui.select(results, {
+    prompt = title,
+    kind = 'codesearch',
+    format_item = function(r) return util.format_item(r, root) end,
+  }, function(choice)
+    if choice then M.jump(choice, enc) end
+  end)
+end
+
+local function report_error(what, err)
+  if err and err.code ~= -32800 then
+    vim.notify(string.format('codesearch: %s failed: %s', what, err.message or vim.inspect(err)), vim.log.levels.ERROR)
+  end
+end
+
+--- :CodeSearch [query]
+function M.search(text, open_qf)
+  local function run(q)
+    if q == nil or vim.trim(q) == '' then return end
+    M.query(q, nil, function(err, response, client, root)
+      if err then return report_error('query', err) end
+      M.present('CodeSearch: ' .. q, response, client, root, open_qf or M.config.open_quickfix)
+    end)
+  end
+  if text and vim.trim(text) ~= '' then
+    run(text)
+  else
+    vim.ui.input({ prompt = 'Code search: ' }, run)
+  end
+end
+
+--- :CodeSearchSimilar (cursor) / :'<,'>CodeSearchSimilar (selection)
+function M.search_similar(range, open_qf)
+  M.similar(range, nil, function(err, response, client, root)
+    if err then return report_error('similar', err) end
+    local name = vim.fn.expand('%:t')
+    M.present('CodeSearchSimilar: ' .. name, response, client, root, open_qf or M.config.open_quickfix)
+  end)
+end
+
+local commands_defined = false
+function M._define_commands()
+  if commands_defined then return end
+  commands_defined = true
+  vim.api.nvim_create_user_command('CodeSearch', function(o)
+    M.search(o.args, o.bang)
+  end, { nargs = '*', bang = true, desc = 'Search code by description' })
+  vim.api.nvim_create_user_command('CodeSearchSimilar', function(o)
+    M.search_similar(o.range == 2 and { o.line1, o.line2 } or nil, o.bang)
+  end, { range = true, bang = true, desc = 'Find code similar to the function at the cursor or the selection' })
+  vim.api.nvim_create_user_command('CodeSearchStatus', function()
+    M.status(function(err, status)
+      if err then return report_error('status', err) end
+      vim.notify(vim.inspect(status), vim.log.levels.INFO)
+    end)
+  end, { desc = 'Show the codesearch index state' })
+end
+
+function M.setup(opts)
+  M.config = vim.tbl_deep_extend('force', vim.deepcopy(defaults), opts or {})
+  M._define_commands()
+  local group = vim.api.nvim_create_augroup('codesearch', { clear = true })
+  if M.config.autostart then
+    vim.api.nvim_create_autocmd('FileType', {
+      group = group,
+      pattern = M.config.filetypes,
+      callback = function(args) M.attach(args.buf) end,
+    })
+  end
+end
+
+return M

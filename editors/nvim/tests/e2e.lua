@@ -1,0 +1,381 @@
+-- End-to-end tests of the Neovim client against the real codesearch daemon.
+-- Run through tests/run.sh. Prints "N passed, N failed[, N skipped]" and
+-- exits non-zero on failure.
+local passed, failed, skipped = 0, 0, 0
+
+local function out(s) io.stdout:write(s .. '\n') io.stdout:flush() end
+
+local function finish()
+  out(string.format('nvim: %d passed, %d failed, %d skipped', passed, failed, skipped))
+  if failed > 0 then vim.cmd('cquit 1') else vim.cmd('qall!') end
+end
+
+local function eq(actual, expected, what)
+  if not vim.deep_equal(actual, expected) then
+    error(string.format('%s: expected %s, got %s', what or 'value', vim.inspect(expected), vim.inspect(actual)), 2)
+  end
+end
+
+local function truthy(v, what)
+  if not v then error((what or 'assertion') .. ' failed', 2) end
+end
+
+local function wait(pred, ms, what)
+  local ok = vim.wait(ms or 20000, pred, 50)
+  if not ok then error('timed out waiting for ' .. what, 2) end
+end
+
+local function test(name, fn)
+  local ok, err = xpcall(fn, debug.traceback)
+  if ok then
+    passed = passed + 1
+    out('ok - ' .. name)
+  else
+    failed = failed + 1
+    out('not ok - ' .. name .. '\n    ' .. tostring(err):gsub('\n', '\n    '))
+  end
+end
+
+local function skip(name, why)
+  skipped = skipped + 1
+  out('skip - ' .. name .. ': ' .. why)
+end
+
+local bin = vim.env.CODESEARCH_BIN
+if bin == nil or bin == '' or vim.fn.executable(bin) ~= 1 then
+  skip('all Neovim e2e tests', 'codesearch daemon not found (set CODESEARCH_BIN or build build/server/codesearch)')
+  -- A missing daemon is a failure when the caller insists on running the tests.
+  if vim.env.CODESEARCH_REQUIRE == '1' then failed = failed + 1 end
+  finish()
+  return
+end
+
+-- Fixture workspace ------------------------------------------------------
+local root = vim.fn.resolve(vim.fn.tempname() .. '-codesearch-nvim')
+local files = {
+  ['net/retry.py'] = {
+    'import time',
+    'import urllib.request',
+    '',
+    '',
+    'def retry_http_request_with_backoff(url, attempts=5, base_delay=0.5):',
+    '    """Fetch a URL, retrying failed http requests with exponential backoff."""',
+    '    for attempt in range(attempts):',
+    '        try:',
+    '            return urllib.request.urlopen(url).read()',
+    '        except OSError:',
+    '            time.sleep(base_delay * (2 ** attempt))',
+    '    raise RuntimeError("gave up after retries")',
+  },
+  ['stats/scores.py'] = {
+    'def mean_of_exam_scores(scores):',
+    '    total = sum(scores)',
+    '    count = len(scores)',
+    '    return total / count if count else 0.0',
+    '',
+    '',
+    'def parse_config_file(path):',
+    '    with open(path) as handle:',
+    '        return dict(line.split("=", 1) for line in handle if "=" in line)',
+  },
+  ['stats/averages.py'] = {
+    'def average_of_sensor_readings(readings):',
+    '    total = sum(readings)',
+    '    count = len(readings)',
+    '    return total / count if count else 0.0',
+  },
+  ['web/src/cart.ts'] = {
+    'export function computeShoppingCartTotal(items: { price: number; qty: number }[]): number {',
+    '  return items.reduce((sum, item) => sum + item.price * item.qty, 0);',
+    '}',
+  },
+  ['web/src/i18n.js'] = {
+    '// Überschrift: helpers for translated labels',
+    'const größe = 1; function übersetzeBeschriftung(label) { return label.toUpperCase(); }',
+  },
+}
+for rel, lines in pairs(files) do
+  local path = root .. '/' .. rel
+  vim.fn.mkdir(vim.fn.fnamemodify(path, ':h'), 'p')
+  vim.fn.writefile(lines, path)
+end
+vim.fn.writefile({}, root .. '/.codesearchignore') -- the root marker
+vim.cmd('cd ' .. vim.fn.fnameescape(root))
+vim.cmd('filetype on')
+
+local progress_updates = 0
+vim.api.nvim_create_autocmd('User', {
+  pattern = 'LspProgressUpdate',
+  callback = function() progress_updates = progress_updates + 1 end,
+})
+
+-- Record window/showMessage instead of printing it over the test output.
+local shown_messages = {}
+vim.lsp.handlers['window/showMessage'] = function(_, result) table.insert(shown_messages, result) end
+
+local cs = require('codesearch')
+cs.setup({
+  cmd = { bin, 'serve', '--no-model', '--no-cache', '--index-threads', '1' },
+  limit = 10,
+  mode = 'lexical', -- deterministic without the model
+})
+
+-- vim.ui.select / vim.ui.input replaced by recorders (non-interactive path).
+local selections = {}
+local choose = 1
+vim.ui.select = function(items, opts, on_choice)
+  local formatted = {}
+  for i, item in ipairs(items) do formatted[i] = opts.format_item and opts.format_item(item) or tostring(item) end
+  table.insert(selections, { items = items, formatted = formatted, prompt = opts.prompt })
+  on_choice(choose and items[choose] or nil, choose)
+end
+local input_answer
+vim.ui.input = function(opts, on_confirm)
+  truthy(opts.prompt and opts.prompt:match('Code search'), 'input prompt')
+  on_confirm(input_answer)
+end
+
+local function client()
+  local c = cs.clients()[root]
+  return c
+end
+
+local function status()
+  local result
+  cs.status(function(err, s) result = err and { err = err } or s end)
+  wait(function() return result ~= nil end, 10000, 'codeSearch/status')
+  return result
+end
+
+local function search_and_pick(cmd)
+  local before = #selections
+  vim.cmd(cmd)
+  wait(function() return #selections > before end, 15000, 'vim.ui.select from ' .. cmd)
+  return selections[#selections]
+end
+
+local function cursor_at(rel, line, col)
+  eq(vim.api.nvim_buf_get_name(0), root .. '/' .. rel, 'buffer after jump')
+  local pos = vim.api.nvim_win_get_cursor(0)
+  eq(pos[1], line, 'cursor line')
+  if col then eq(pos[2], col, 'cursor column (bytes)') end
+end
+
+-- Tests ------------------------------------------------------------------
+test('the daemon starts for the workspace root and finishes indexing, with $/progress', function()
+  vim.cmd('edit ' .. root .. '/web/src/cart.ts')
+  wait(function() return client() ~= nil and client().initialized ~= false end, 15000, 'client for ' .. root)
+  local c = client()
+  truthy(vim.lsp.buf_is_attached(0, c.id), 'typescript buffer auto-attached')
+  eq(c.config.root_dir, root, 'root_dir')
+  local s
+  wait(function()
+    s = status()
+    return s.state == 'idle'
+  end, 60000, 'index idle')
+  eq(s.files, 5, 'files indexed')
+  eq(s.pending, 0, 'pending')
+  truthy(s.model == nil or s.model == vim.NIL, 'no model (--no-model)')
+  wait(function()
+    for _, p in pairs(c.messages.progress) do
+      if p.title == 'Indexing' and p.done then return true end
+    end
+    return false
+  end, 30000, 'builtin $/progress handler to record a finished "Indexing" progress')
+  local warned = false
+  for _, m in ipairs(shown_messages) do
+    if m.message:match('no model') then warned = true end
+  end
+  truthy(warned, 'the daemon warned that it runs without a model')
+  truthy(progress_updates >= 2, 'LspProgressUpdate fired for begin and end (' .. progress_updates .. ')')
+end)
+
+test(':CodeSearch {query} offers ranked items and jumps to the chosen one', function()
+  choose = 1
+  local sel = search_and_pick('CodeSearch retry http request with exponential backoff')
+  eq(sel.formatted[1], 'retry_http_request_with_backoff  function  net/retry.py:5', 'first item')
+  eq(sel.prompt, 'CodeSearch: retry http request with exponential backoff', 'prompt')
+  cursor_at('net/retry.py', 5, 0)
+  local qf = vim.fn.getqflist({ title = 1, items = 1 })
+  eq(qf.title, 'CodeSearch: retry http request with exponential backoff', 'quickfix title')
+  eq(#qf.items, #sel.items, 'quickfix has every result')
+  eq(qf.items[1].lnum, 5, 'quickfix lnum')
+  eq(vim.fn.bufname(qf.items[1].bufnr), root .. '/net/retry.py', 'quickfix file')
+  truthy(qf.items[1].text:match('retry_http_request_with_backoff %[function%]'), 'quickfix text: ' .. qf.items[1].text)
+end)
+
+test(':CodeSearch without argument prompts with vim.ui.input', function()
+  input_answer = 'shopping cart total'
+  local sel = search_and_pick('CodeSearch')
+  eq(sel.items[1].name, 'computeShoppingCartTotal', 'top result')
+  cursor_at('web/src/cart.ts', 1, 7) -- the range starts at `function`, after `export `
+end)
+
+test('jumping converts UTF-16 columns to byte columns', function()
+  local sel = search_and_pick('CodeSearch übersetze beschriftung label')
+  eq(sel.items[1].name, 'übersetzeBeschriftung', 'top result')
+  -- "const größe = 1; " is 17 UTF-16 code units but 19 bytes.
+  eq(sel.items[1].range.start.character, 17, 'utf-16 character from the daemon')
+  cursor_at('web/src/i18n.js', 2, 19)
+  eq(vim.fn.getqflist()[1].col, 20, 'quickfix col (1-based bytes)')
+end)
+
+test(':CodeSearch! fills and opens the quickfix list instead of the selector', function()
+  local before = #selections
+  vim.cmd('CodeSearch! parse config file')
+  wait(function() return vim.fn.getqflist({ title = 1 }).title == 'CodeSearch: parse config file' end, 15000, 'quickfix')
+  eq(#selections, before, 'no selector')
+  eq(vim.bo.buftype, 'quickfix', 'quickfix window opened')
+  eq(vim.fn.getqflist()[1].lnum, 7, 'parse_config_file line')
+  vim.cmd('cclose')
+end)
+
+test(':CodeSearchSimilar at the cursor finds the similar function, not itself', function()
+  vim.cmd('edit ' .. root .. '/stats/scores.py')
+  vim.api.nvim_win_set_cursor(0, { 2, 4 }) -- inside mean_of_exam_scores
+  local sel = search_and_pick('CodeSearchSimilar')
+  truthy(#sel.items > 0, 'similar results')
+  eq(sel.items[1].name, 'average_of_sensor_readings', 'most similar')
+  for _, item in ipairs(sel.items) do truthy(item.name ~= 'mean_of_exam_scores', 'the function itself is excluded') end
+  cursor_at('stats/averages.py', 1, 0)
+end)
+
+test(':{range}CodeSearchSimilar uses the selected lines', function()
+  vim.cmd('edit ' .. root .. '/stats/scores.py')
+  local sel = search_and_pick('1,4CodeSearchSimilar')
+  eq(sel.items[1].name, 'average_of_sensor_readings', 'most similar to the selection')
+  cursor_at('stats/averages.py', 1, 0)
+end)
+
+test('unsaved buffer edits are searchable (incremental sync)', function()
+  vim.cmd('edit ' .. root .. '/stats/scores.py')
+  vim.api.nvim_buf_set_lines(0, 5, 5, false, {
+    'def convert_celsius_to_fahrenheit(celsius):',
+    '    return celsius * 9 / 5 + 32',
+    '',
+  })
+  truthy(vim.bo.modified, 'buffer modified, not written')
+  local sel
+  wait(function()
+    sel = search_and_pick('CodeSearch convert celsius to fahrenheit')
+    return sel.items[1].name == 'convert_celsius_to_fahrenheit'
+  end, 20000, 'the unsaved function to be found')
+  cursor_at('stats/scores.py', 6, 0)
+  -- Remove it again: it disappears from results.
+  vim.api.nvim_buf_set_lines(0, 5, 8, false, {})
+  wait(function()
+    sel = search_and_pick('CodeSearch convert celsius to fahrenheit')
+    for _, item in ipairs(sel.items) do
+      if item.name == 'convert_celsius_to_fahrenheit' then return false end
+    end
+    return true
+  end, 20000, 'the removed function to disappear')
+  vim.cmd('edit!')
+end)
+
+test('superseded requests are cancelled and their answers ignored', function()
+  local answers = {}
+  local cancel1 = cs.query('retry backoff', nil, function(err, r) table.insert(answers, { 'first', err, r }) end)
+  cancel1()
+  cs.query('shopping cart total', nil, function(err, r) table.insert(answers, { 'second', err, r }) end)
+  wait(function() return #answers >= 1 end, 10000, 'an answer')
+  vim.wait(300)
+  eq(#answers, 1, 'only the non-cancelled request reports')
+  eq(answers[1][1], 'second', 'which one')
+  eq(answers[1][3].results[1].name, 'computeShoppingCartTotal', 'its result')
+end)
+
+test('util helpers: root detection and item formatting', function()
+  local util = require('codesearch.util')
+  eq(util.find_root(root .. '/web/src/cart.ts', { '.codesearchignore' }), root, 'root from a nested file')
+  eq(util.find_root(root .. '/web/src/cart.ts', { 'no-such-marker' }), root .. '/web/src', 'fallback: the file dir')
+  eq(util.relative('/a/b/c.py', '/a'), 'b/c.py', 'relative')
+  eq(util.relative('/x/c.py', '/a'), '/x/c.py', 'outside root')
+  eq(util.one_line('\n   def f(a,\n   b)'), 'def f(a,', 'one_line')
+  eq(util.clean_filters({ languages = {}, paths = { 'src/**' }, excludeTests = false }), { paths = { 'src/**' } }, 'filters')
+  eq(util.clean_filters({}), nil, 'empty filters')
+  eq(util.format_item({ uri = vim.uri_from_fname('/a/b/c.py'), name = 'f', qualifiedName = 'K.f', kind = 'method',
+    range = { start = { line = 9, character = 0 } } }, '/a'), 'K.f  method  b/c.py:10', 'format_item')
+end)
+
+test(':checkhealth codesearch reports the daemon and the index', function()
+  vim.cmd('checkhealth codesearch')
+  local text = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+  truthy(text:match('daemon: ' .. vim.pesc(vim.fn.exepath(bin))), 'daemon path in:\n' .. text)
+  truthy(text:match('version: codesearch'), 'version line')
+  truthy(text:match('idle, 5 files'), 'index state line')
+  truthy(text:match('no model loaded'), 'model warning')
+  vim.cmd('bwipeout!')
+end)
+
+-- Telescope (only when TELESCOPE_PATH and PLENARY_PATH point at checkouts).
+local tpath, ppath = vim.env.TELESCOPE_PATH, vim.env.PLENARY_PATH
+if not tpath or tpath == '' or not ppath or ppath == '' then
+  skip('Telescope picker', 'set TELESCOPE_PATH and PLENARY_PATH (telescope.nvim 0.1.4, plenary.nvim v0.1.4) to run it')
+else
+  vim.opt.rtp:append(tpath)
+  vim.opt.rtp:append(ppath)
+  test('Telescope: live picker shows ranked results and opens the selection', function()
+    local telescope = require('telescope')
+    telescope.setup({})
+    telescope.load_extension('codesearch')
+    local action_state = require('telescope.actions.state')
+    local actions = require('telescope.actions')
+    vim.cmd('edit ' .. root .. '/web/src/cart.ts')
+    telescope.extensions.codesearch.codesearch({ default_text = 'retry http request with exponential backoff' })
+    local picker
+    wait(function()
+      local buf = vim.api.nvim_get_current_buf()
+      if vim.bo[buf].filetype ~= 'TelescopePrompt' then return false end
+      picker = action_state.get_current_picker(buf)
+      return picker and picker.manager and picker.manager:num_results() > 0
+    end, 15000, 'telescope results')
+    local first = picker.manager:get_entry(1)
+    eq(first.value.name, 'retry_http_request_with_backoff', 'first entry')
+    eq(first.lnum, 5, 'entry lnum')
+    eq(first.filename, root .. '/net/retry.py', 'entry filename')
+    -- Ranking order kept: the daemon's order, not Telescope's fuzzy order.
+    local finder = telescope.extensions.codesearch._internal._last_finder
+    truthy(finder.requests >= 1, 'requests sent')
+    -- Type a new prompt: the picker re-queries.
+    local prompt_bufnr = vim.api.nvim_get_current_buf()
+    picker:set_prompt('shopping cart total')
+    wait(function()
+      local e = picker.manager and picker.manager:num_results() > 0 and picker.manager:get_entry(1)
+      return e and e.value.name == 'computeShoppingCartTotal'
+    end, 15000, 'results for the new prompt')
+    vim.wait(200)
+    actions.select_default(prompt_bufnr)
+    wait(function() return vim.api.nvim_buf_get_name(0) == root .. '/web/src/cart.ts' and vim.bo.filetype ~= 'TelescopePrompt' end,
+      5000, 'jump to the selection')
+    eq(vim.api.nvim_win_get_cursor(0)[1], 1, 'line')
+  end)
+
+  test('Telescope: the async finder cancels the superseded request', function()
+    local telescope = require('telescope')
+    local internal = telescope.extensions.codesearch._internal
+    local c = client()
+    local util = require('codesearch.util')
+    local finder = internal._async_finder({
+      entry_maker = function(r) return { value = r, ordinal = r.name, display = r.name } end,
+      send = function(prompt, cb) return cs.query(prompt, nil, cb) end,
+    })
+    local got, completes = {}, 0
+    local function process_result(entry) table.insert(got, entry.value.name) end
+    local function process_complete() completes = completes + 1 end
+    finder:_find('retry http backoff', process_result, process_complete)
+    finder:_find('average sensor readings', process_result, process_complete)
+    wait(function() return completes >= 1 end, 10000, 'completion')
+    vim.wait(300)
+    eq(finder.cancelled, 1, 'the first request was cancelled')
+    eq(completes, 1, 'only the latest completes')
+    eq(got[1], 'average_of_sensor_readings', 'latest results only')
+    for _, name in ipairs(got) do truthy(name ~= 'retry_http_request_with_backoff', 'no stale results') end
+    truthy(c and util, 'client alive')
+  end)
+end
+
+-- Shut the daemon down cleanly, then report.
+for _, c in pairs(cs.clients()) do c.stop() end
+vim.wait(3000, function() return next(cs.clients()) == nil end, 50)
+finish()
