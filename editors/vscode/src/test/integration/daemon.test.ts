@@ -18,8 +18,13 @@ const candidates = [process.env.CODESEARCH_BIN, path.join(repoRoot, 'build/serve
   (p): p is string => !!p,
 );
 const bin = candidates.find((p) => fs.existsSync(p));
-const skip = bin ? false : `codesearch daemon not found (set CODESEARCH_BIN or build ${path.join(repoRoot, 'build/server/codesearch')})`;
+const missing = `codesearch daemon not found (set CODESEARCH_BIN or build ${path.join(repoRoot, 'build/server/codesearch')})`;
+// CODESEARCH_REQUIRE=1 (editors/run-tests.sh with CODESEARCH_BIN set): a missing daemon is a failure, not a skip.
+const skip = bin || process.env.CODESEARCH_REQUIRE === '1' ? false : missing;
 if (skip) console.log(`# SKIP integration tests: ${skip}`);
+if (!bin && !skip) {
+  test('the daemon binary exists', () => assert.fail(missing));
+}
 
 // Semantic ranking needs the model; by default the test runs the daemon with
 // --no-model and queries in lexical mode, which is deterministic and fast.
@@ -96,7 +101,7 @@ async function pollUntil<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeout
   return last;
 }
 
-describe('codesearch daemon over stdio (as the VS Code client)', { skip }, () => {
+describe('codesearch daemon over stdio (as the VS Code client)', { skip: skip || !bin }, () => {
   let root: string;
   let peer: LspPeer;
   let init: any;
@@ -356,7 +361,7 @@ describe('codesearch daemon over stdio (as the VS Code client)', { skip }, () =>
   });
 });
 
-describe('codesearch daemon before initialize', { skip }, () => {
+describe('codesearch daemon before initialize', { skip: skip || !bin }, () => {
   test('requests before initialize fail with ServerNotInitialized (-32002)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codesearch-vscode-it-'));
     const peer = new LspPeer(bin!, ['serve', '--no-cache', '--no-model'], dir);
