@@ -23,7 +23,7 @@ local ext_config = {}
 local function make_entry_maker(root, offset_encoding)
   local displayer = entry_display.create({
     separator = '  ',
-    items = { { width = 36 }, { width = 11 }, { remaining = true } },
+    items = { { width = 30 }, { width = 9 }, { remaining = true } },
   })
   return function(result)
     local item = util.to_qf_item(result, offset_encoding)
