@@ -351,6 +351,24 @@ else
     eq(vim.api.nvim_win_get_cursor(0)[1], 1, 'line')
   end)
 
+  test('Telescope: similar picker lists the similar function first', function()
+    local telescope = require('telescope')
+    local action_state = require('telescope.actions.state')
+    local actions = require('telescope.actions')
+    vim.cmd('edit ' .. root .. '/stats/scores.py')
+    vim.api.nvim_win_set_cursor(0, { 3, 4 })
+    telescope.extensions.codesearch.similar({})
+    local picker
+    wait(function()
+      local buf = vim.api.nvim_get_current_buf()
+      if vim.bo[buf].filetype ~= 'TelescopePrompt' then return false end
+      picker = action_state.get_current_picker(buf)
+      return picker and picker.manager and picker.manager:num_results() > 0
+    end, 15000, 'similar results')
+    eq(picker.manager:get_entry(1).value.name, 'average_of_sensor_readings', 'first entry')
+    actions.close(vim.api.nvim_get_current_buf())
+  end)
+
   test('Telescope: the async finder cancels the superseded request', function()
     local telescope = require('telescope')
     local internal = telescope.extensions.codesearch._internal
@@ -376,6 +394,6 @@ else
 end
 
 -- Shut the daemon down cleanly, then report.
-for _, c in pairs(cs.clients()) do c.stop() end
+for _, c in pairs(cs.clients()) do cs.client_stop(c) end
 vim.wait(3000, function() return next(cs.clients()) == nil end, 50)
 finish()

@@ -35,7 +35,7 @@ function M.check()
     return
   end
   for root, client in pairs(clients) do
-    local resp = client.request_sync('codeSearch/status', vim.empty_dict(), 5000)
+    local resp = cs.client_request_sync(client, 'codeSearch/status', vim.empty_dict(), 5000)
     if not resp or resp.err then
       error(string.format('%s: codeSearch/status failed: %s', root, vim.inspect(resp and resp.err or 'timeout')))
     else

@@ -10,6 +10,25 @@ local util = require('codesearch.util')
 
 local M = {}
 
+-- Client methods: dot-call on 0.7–0.10, method-call (client:request) from 0.11 on.
+local colon = vim.fn.has('nvim-0.11') == 1
+function M.client_request(client, ...)
+  if colon then return client:request(...) end
+  return client.request(...)
+end
+function M.client_cancel(client, id)
+  if colon then return client:cancel_request(id) end
+  return client.cancel_request(id)
+end
+function M.client_request_sync(client, ...)
+  if colon then return client:request_sync(...) end
+  return client.request_sync(...)
+end
+function M.client_stop(client)
+  if colon then return client:stop() end
+  return client.stop()
+end
+
 local defaults = {
   -- Daemon command; default: $CODESEARCH_BIN or `codesearch` on PATH.
   cmd = nil,
@@ -152,7 +171,7 @@ function M.request(method, params, cb, bufnr)
   M.with_client(bufnr, function(client, root, err)
     if cancelled then return end
     if not client then return cb({ code = -1, message = err }, nil, nil, root) end
-    local ok, id = client.request(method, params, function(rerr, result)
+    local ok, id = M.client_request(client, method, params, function(rerr, result)
       sent = nil
       if cancelled then return end
       cb(rerr, result, client, root)
@@ -163,7 +182,7 @@ function M.request(method, params, cb, bufnr)
     if cancelled then return end
     cancelled = true
     if sent then
-      pcall(sent.client.cancel_request, sent.id)
+      pcall(M.client_cancel, sent.client, sent.id)
       sent = nil
     end
   end
@@ -229,7 +248,12 @@ end
 --- Jumps to a result (utf-16 positions converted by the builtin helper).
 function M.jump(result, offset_encoding)
   local location = { uri = result.uri, range = { start = result.range.start, ['end'] = result.range.start } }
-  vim.lsp.util.jump_to_location(location, offset_encoding or 'utf-16')
+  if vim.lsp.util.show_document then -- 0.10+
+    vim.cmd("normal! m'")
+    vim.lsp.util.show_document(location, offset_encoding or 'utf-16', { focus = true })
+  else
+    vim.lsp.util.jump_to_location(location, offset_encoding or 'utf-16')
+  end
   vim.cmd('normal! zz')
 end
 
