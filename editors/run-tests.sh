@@ -56,6 +56,7 @@ suite "vscode: unit tests" node_suite "$logs/unit.log" out/test/unit/
 suite "vscode: integration tests (real daemon)" node_suite "$logs/integration.log" out/test/integration/
 suite "vscode: package .vsix" vscode npm run --silent package
 suite "vscode: check .vsix contents" vscode node scripts/check-vsix.mjs codesearch.vsix
+suite "vscode: load + activate the packaged bundle" vscode node scripts/smoke-bundle.cjs dist/extension.js
 if command -v nvim >/dev/null; then
   suite "nvim: headless e2e (real daemon)" "$editors/nvim/tests/run.sh"
 else
