@@ -49,7 +49,7 @@ node_suite() { # node_suite LOG DIR
 }
 
 logs=$(mktemp -d)
-suite "vscode: npm ci" vscode npm ci --no-audit --no-fund
+suite "vscode: npm ci" vscode npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 suite "vscode: type-check (tsc --noEmit against @types/vscode)" vscode npx --no-install tsc -p tsconfig.json --noEmit
 suite "vscode: compile tests" vscode npx --no-install tsc -p tsconfig.test.json
 suite "vscode: unit tests" node_suite "$logs/unit.log" out/test/unit/

@@ -299,7 +299,7 @@ test('util helpers: root detection and item formatting', function()
 end)
 
 test(':checkhealth codesearch reports the daemon and the index', function()
-  vim.cmd('checkhealth codesearch')
+  vim.cmd('silent checkhealth codesearch')
   local text = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
   truthy(text:match('daemon: ' .. vim.pesc(vim.fn.exepath(bin))), 'daemon path in:\n' .. text)
   truthy(text:match('version: codesearch'), 'version line')
