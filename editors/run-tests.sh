@@ -57,6 +57,7 @@ suite "vscode: integration tests (real daemon)" node_suite "$logs/integration.lo
 suite "vscode: package .vsix" vscode npm run --silent package
 suite "vscode: check .vsix contents" vscode node scripts/check-vsix.mjs codesearch.vsix
 suite "vscode: load + activate the packaged bundle" vscode node scripts/smoke-bundle.cjs dist/extension.js
+suite "vscode: packaged bundle drives the daemon (stand-in VS Code API)" node_suite "$logs/host.log" scripts/host.test.cjs
 if command -v nvim >/dev/null; then
   suite "nvim: headless e2e (real daemon)" "$editors/nvim/tests/run.sh"
 else

@@ -8,7 +8,6 @@ import {
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
-  TransportKind,
   WorkDoneProgress,
   WorkDoneProgressCreateRequest,
   CancellationTokenSource,
@@ -76,7 +75,9 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   const serverOptions: ServerOptions = {
     command: settings.serverPath,
     args: ['serve', ...settings.serverArgs],
-    transport: TransportKind.stdio,
+    // No `transport`: with TransportKind.stdio vscode-languageclient appends
+    // `--stdio` to the arguments, which `codesearch serve` rejects; without it
+    // the client talks over the child's stdin/stdout all the same.
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: LANGUAGES.map((language) => ({ scheme: 'file', language })),
