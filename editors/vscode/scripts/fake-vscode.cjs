@@ -93,7 +93,14 @@ function createFakeVscode({ folders = [], settings = {} } = {}) {
     ExtensionMode: { Production: 1, Development: 2, Test: 3 },
     window: {
       createOutputChannel: outputChannel,
-      createStatusBarItem: (id) => { const s = { id, show() { this.shown = true; }, hide() {}, dispose() {} }; log.statusItems.push(s); return s; },
+      createStatusBarItem: (id) => {
+        // Records every text it showed (`texts`), to check transitions.
+        let text = '';
+        const s = { id, texts: [], show() { this.shown = true; }, hide() {}, dispose() {} };
+        Object.defineProperty(s, 'text', { get: () => text, set: (v) => { text = v; s.texts.push(v); } });
+        log.statusItems.push(s);
+        return s;
+      },
       createQuickPick,
       showTextDocument: async (uri, options) => { log.shownDocuments.push({ uri: uri.toString(), options }); return { document: { uri }, selection: options.selection, revealRange() {} }; },
       showErrorMessage: async (m) => { log.messages.push(['error', m]); },

@@ -60,6 +60,9 @@ test('the extension bundle drives the daemon: status bar, live QuickPick search,
     await until(() => /idle/.test(status.text || ''), 20000, 'status bar: idle (' + status.text + ')\n' + log.output.join('\n') + JSON.stringify(log.messages));
     assert.equal(status.text, '$(warning) codesearch: idle (model missing)');
     assert.match(status.tooltip, /4 files/);
+    // The daemon's "Indexing" $/progress (the percentage only comes from there) reached the status bar (through the
+    // extension's own window/workDoneProgress/create handler).
+    assert.ok(status.texts.some((t) => /^\$\(sync~spin\) codesearch: indexing \d+%$/.test(t)), JSON.stringify(status.texts));
 
     // Search Code…: type, results arrive, move (preview), accept (open).
     const done = vscode.commands.executeCommand('codesearch.search');
