@@ -1,0 +1,52 @@
+#include "model/nbow_model.h"
+
+#include "model/tokenizer.h"
+
+namespace cs {
+
+NbowTowerImpl::NbowTowerImpl(const NbowConfig& config, torch::nn::EmbeddingBag shared_embedding) {
+  if (shared_embedding) {
+    embedding = shared_embedding;
+  } else {
+    // Dense gradients: on this libtorch, sparse embedding gradients are ~4x slower to apply.
+    embedding = register_module(
+        "embedding", torch::nn::EmbeddingBag(torch::nn::EmbeddingBagOptions(config.vocab_size, config.embedding_dim)
+                                                 .mode(torch::kSum)));
+  }
+  attention = register_module("attention", torch::nn::Embedding(torch::nn::EmbeddingOptions(config.vocab_size, 1)));
+  torch::NoGradGuard no_grad;
+  attention->weight.zero_();  // start as mean pooling
+  projection = register_module("projection", torch::nn::Linear(config.embedding_dim, config.output_dim));
+}
+
+torch::Tensor NbowTowerImpl::forward(const torch::Tensor& ids) {
+  auto pad = ids.eq(Tokenizer::kPad);                                          // [B, L]
+  auto scores = attention->forward(ids).squeeze(2).masked_fill(pad, -1e9);    // [B, L]
+  auto weights = torch::softmax(scores, 1);
+  auto pooled = embedding->forward(ids, {}, weights);                         // [B, E]
+  auto out = projection->forward(pooled);
+  return torch::nn::functional::normalize(out, torch::nn::functional::NormalizeFuncOptions().dim(1).eps(1e-8));
+}
+
+NbowModelImpl::NbowModelImpl(const NbowConfig& cfg) : config(cfg) {
+  code = register_module("code", NbowTower(cfg, nullptr));
+  query = register_module("query", NbowTower(cfg, cfg.tied ? code->embedding : nullptr));
+  logit_scale = register_parameter("logit_scale", torch::full({1}, std::log(20.0f)));
+}
+
+torch::Tensor padIds(const std::vector<std::vector<int>>& ids) {
+  size_t longest = 1;
+  for (const auto& row : ids) longest = std::max(longest, row.size());
+  auto tensor = torch::zeros({static_cast<int64_t>(ids.size()), static_cast<int64_t>(longest)}, torch::kInt64);
+  auto accessor = tensor.accessor<int64_t, 2>();
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (ids[i].empty()) {
+      accessor[static_cast<int64_t>(i)][0] = Tokenizer::kUnknown;
+      continue;
+    }
+    for (size_t j = 0; j < ids[i].size(); ++j) accessor[static_cast<int64_t>(i)][static_cast<int64_t>(j)] = ids[i][j];
+  }
+  return tensor;
+}
+
+}  // namespace cs

@@ -1,0 +1,54 @@
+// NbowModel: the bi-encoder's network — two towers (code, query), each a
+// neural bag of words with learned attention pooling: every token has a learned
+// attention score, the softmax of the scores over the input weights the sum of
+// the token embeddings (one EmbeddingBag call), then a projection and L2 norm.
+// Built around EmbeddingBag because Debian's libtorch runs gathers and
+// elementwise ops over [batch, length, dim] tensors ~50x slower (MODEL_CARD.md).
+//
+// Thread-safety: forward() under NoGradGuard is safe from several threads at
+// once; training (parameter updates) is single-threaded.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <string>
+
+namespace cs {
+
+struct NbowConfig {
+  int vocab_size = 16000;
+  int embedding_dim = 128;
+  int output_dim = 128;
+  bool tied = false;           // share the embedding table between the towers
+  int max_code_tokens = 200;
+  int max_query_tokens = 32;
+};
+
+struct NbowTowerImpl : torch::nn::Module {
+  NbowTowerImpl(const NbowConfig& config, torch::nn::EmbeddingBag shared_embedding);
+  // ids: [batch, length] int64 with 0 = padding. Returns [batch, output_dim], L2-normalised.
+  torch::Tensor forward(const torch::Tensor& ids);
+
+  torch::nn::EmbeddingBag embedding{nullptr};
+  torch::nn::Embedding attention{nullptr};  // [vocab, 1]: each token's attention score
+  torch::nn::Linear projection{nullptr};
+};
+TORCH_MODULE(NbowTower);
+
+struct NbowModelImpl : torch::nn::Module {
+  explicit NbowModelImpl(const NbowConfig& config);
+  torch::Tensor encodeCode(const torch::Tensor& ids) { return code->forward(ids); }
+  torch::Tensor encodeQuery(const torch::Tensor& ids) { return query->forward(ids); }
+
+  NbowConfig config;
+  NbowTower code{nullptr};
+  NbowTower query{nullptr};
+  torch::Tensor logit_scale;   // learned inverse temperature (log space)
+};
+TORCH_MODULE(NbowModel);
+
+// Pads id lists into a [batch, max length] int64 tensor (0 = padding; an empty
+// list becomes one <unk> so every row has a token).
+torch::Tensor padIds(const std::vector<std::vector<int>>& ids);
+
+}  // namespace cs

@@ -1,0 +1,279 @@
+#include "model/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <numeric>
+#include <random>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "model/identifier_split.h"
+#include "model/model_file.h"
+#include "model/retrieval_metrics.h"
+#include "model/tokenizer.h"
+
+namespace cs {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct EncodedPair {
+  std::vector<int> code;
+  std::vector<int> doc;
+  std::vector<int> name;
+  uint64_t code_hash = 0;
+};
+
+uint64_t hashIds(const std::vector<int>& ids) {
+  uint64_t h = 1469598103934665603ull;
+  for (int id : ids) {
+    h ^= static_cast<uint64_t>(id);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::vector<EncodedPair> encodePairs(const std::vector<TrainingPair>& pairs, const Tokenizer& tokenizer,
+                                     const NbowConfig& config, int threads) {
+  std::vector<EncodedPair> out(pairs.size());
+  std::vector<std::thread> workers;
+  const size_t n = static_cast<size_t>(std::max(1, threads));
+  for (size_t t = 0; t < n; ++t) {
+    workers.emplace_back([&, t] {
+      for (size_t i = t; i < pairs.size(); i += n) {
+        out[i].code = tokenizer.encode(pairs[i].code, static_cast<size_t>(config.max_code_tokens));
+        out[i].doc = tokenizer.encode(pairs[i].doc, static_cast<size_t>(config.max_query_tokens));
+        out[i].name = tokenizer.encode(pairs[i].name, static_cast<size_t>(config.max_query_tokens));
+        out[i].code_hash = hashIds(out[i].code);
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  return out;
+}
+
+torch::Device chooseDevice(const std::string& device) {
+  if (device == "cpu") return torch::kCPU;
+  if (torch::cuda::is_available()) return torch::kCUDA;
+  return torch::kCPU;
+}
+
+}  // namespace
+
+double validationMrr(NbowModel& model, const Tokenizer& tokenizer, const std::vector<TrainingPair>& pairs,
+                     torch::Device device) {
+  torch::NoGradGuard no_grad;
+  model->eval();
+  std::map<std::string, std::vector<size_t>> by_language;
+  for (size_t i = 0; i < pairs.size(); ++i) by_language[pairs[i].language].push_back(i);
+  std::map<std::string, RetrievalScores> scores;
+  for (const auto& [language, indices] : by_language) {
+    for (size_t begin = 0; begin + 100 <= indices.size(); begin += 1000) {  // groups smaller than 100 are skipped
+      size_t end = std::min(indices.size(), begin + 1000);
+      std::vector<std::vector<int>> codes, docs;
+      for (size_t k = begin; k < end; ++k) {
+        codes.push_back(tokenizer.encode(pairs[indices[k]].code, static_cast<size_t>(model->config.max_code_tokens)));
+        docs.push_back(tokenizer.encode(pairs[indices[k]].doc, static_cast<size_t>(model->config.max_query_tokens)));
+      }
+      auto c = model->encodeCode(padIds(codes).to(device));
+      auto q = model->encodeQuery(padIds(docs).to(device));
+      auto sims = torch::mm(q, c.t()).to(torch::kCPU);
+      auto diagonal = sims.diag().unsqueeze(1);
+      auto ranks = (sims > diagonal).sum(1) + 1;  // 1-based rank of the true code
+      auto r = ranks.accessor<int64_t, 1>();
+      for (int64_t i = 0; i < r.size(0); ++i) scores[language].addRank(static_cast<size_t>(r[i]));
+    }
+  }
+  model->train();
+  if (scores.empty()) return 0;
+  double total = 0;
+  for (const auto& [language, s] : scores) total += s.mean().mrr;
+  return total / static_cast<double>(scores.size());  // averaged over languages, as CodeSearchNet reports
+}
+
+Result<TrainReport> trainModel(const TrainOptions& options) {
+  auto log = [&](const std::string& line) {
+    if (options.log) options.log(line);
+  };
+  const auto start = Clock::now();
+  torch::manual_seed(options.seed);
+  torch::set_num_threads(options.threads);
+  const torch::Device device = chooseDevice(options.device);
+
+  auto train_pairs = readPairs(options.corpus_dir + "/train.jsonl", options.max_train_pairs);
+  if (!train_pairs.ok()) return train_pairs.error();
+  auto valid_pairs = readPairs(options.corpus_dir + "/valid.jsonl");
+  if (!valid_pairs.ok()) return valid_pairs.error();
+  log("train pairs: " + std::to_string(train_pairs->size()) + ", valid pairs: " + std::to_string(valid_pairs->size()) +
+      ", device: " + (device.is_cuda() ? "cuda" : "cpu"));
+  if (train_pairs->size() < static_cast<size_t>(options.batch_size) / 10) return makeError("corpus too small to train");
+
+  fs::create_directories(options.checkpoint_dir);
+  const std::string checkpoint = options.checkpoint_dir + "/checkpoint.bin";
+  const std::string state_path = options.checkpoint_dir + "/state.json";
+  int first_epoch = 1;
+  double best_mrr = -1;
+  int best_epoch = 0;
+  std::unique_ptr<Tokenizer> tokenizer;
+  NbowModel model{nullptr};
+  if (options.resume && fs::exists(checkpoint) && fs::exists(state_path)) {
+    auto loaded = loadModelFile(checkpoint);
+    if (!loaded.ok()) return loaded.error().withContext("resuming");
+    auto state = nlohmann::json::parse(std::ifstream(state_path), nullptr, false);
+    if (state.is_discarded()) return makeError("resuming: unreadable " + state_path);
+    first_epoch = state.value("epoch", 0) + 1;
+    best_mrr = state.value("best_mrr", -1.0);
+    best_epoch = state.value("best_epoch", 0);
+    tokenizer = std::move(loaded->tokenizer);
+    model = loaded->model;
+    model->train();
+    log("resuming after epoch " + std::to_string(first_epoch - 1));
+  } else {
+    // The vocabulary is learned from the training split only (codes and descriptions).
+    std::vector<std::string> sentences;
+    std::mt19937_64 rng(options.seed);
+    std::vector<size_t> order(train_pairs->size());
+    std::iota(order.begin(), order.end(), 0);
+    std::shuffle(order.begin(), order.end(), rng);
+    for (size_t i = 0; i < std::min<size_t>(order.size(), 400000); ++i) {
+      sentences.push_back((*train_pairs)[order[i]].code);
+      sentences.push_back((*train_pairs)[order[i]].doc);
+    }
+    TokenizerTrainingOptions tok;
+    tok.vocab_size = options.vocab_size;
+    tok.threads = options.threads;
+    tok.work_dir = options.checkpoint_dir + "/spm";
+    auto trained = Tokenizer::train(sentences, tok);
+    if (!trained.ok()) return trained.error();
+    tokenizer = std::make_unique<Tokenizer>(std::move(trained.value()));
+    NbowConfig config = options.model;
+    config.vocab_size = tokenizer->vocabSize();
+    model = NbowModel(config);
+    log("tokenizer: " + std::to_string(tokenizer->vocabSize()) + " pieces");
+  }
+  model->to(device);
+
+  auto t0 = Clock::now();
+  std::vector<EncodedPair> encoded = encodePairs(*train_pairs, *tokenizer, model->config, options.threads);
+  log("tokenised in " + std::to_string(std::chrono::duration<double>(Clock::now() - t0).count()) + " s");
+
+  // Embedding tables (token vectors and attention scores): Adagrad, whose
+  // per-row step sizes suit rare tokens; the small dense layers: Adam.
+  std::vector<torch::Tensor> sparse_params, dense_params;
+  for (auto& item : model->named_parameters(true)) {
+    const bool table = item.key().find("embedding") != std::string::npos || item.key().find("attention") != std::string::npos;
+    (table ? sparse_params : dense_params).push_back(item.value());
+  }
+  torch::optim::Adagrad sparse_opt(sparse_params, torch::optim::AdagradOptions(options.embedding_lr));
+  torch::optim::Adam dense_opt(dense_params, torch::optim::AdamOptions(options.dense_lr));
+
+  std::mt19937_64 rng(options.seed + static_cast<uint64_t>(first_epoch));
+  const size_t batch = static_cast<size_t>(options.batch_size);
+  size_t pairs_seen = 0;
+  double train_seconds = 0;
+  int epochs_run = 0;
+  for (int epoch = first_epoch; epoch <= options.epochs; ++epoch) {
+    auto epoch_start = Clock::now();
+    std::vector<size_t> order(encoded.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::shuffle(order.begin(), order.end(), rng);
+    // Length bucketing: sort windows of 50 batches by code length, then shuffle the batches.
+    const size_t window = batch * 50;
+    for (size_t w = 0; w < order.size(); w += window) {
+      auto end = order.begin() + static_cast<long>(std::min(order.size(), w + window));
+      std::sort(order.begin() + static_cast<long>(w), end,
+                [&](size_t a, size_t b) { return encoded[a].code.size() < encoded[b].code.size(); });
+    }
+    std::vector<size_t> batch_starts;
+    for (size_t b = 0; b + batch / 2 <= order.size(); b += batch) batch_starts.push_back(b);
+    std::shuffle(batch_starts.begin(), batch_starts.end(), rng);
+
+    std::bernoulli_distribution use_name(options.name_query_fraction);
+    double loss_sum = 0;
+    size_t steps = 0;
+    for (size_t b : batch_starts) {
+      size_t end = std::min(order.size(), b + batch);
+      std::vector<std::vector<int>> codes, queries;
+      std::vector<uint64_t> hashes;
+      for (size_t k = b; k < end; ++k) {
+        const EncodedPair& p = encoded[order[k]];
+        codes.push_back(p.code);
+        queries.push_back(use_name(rng) && p.name.size() >= 2 ? p.name : p.doc);
+        hashes.push_back(p.code_hash);
+      }
+      const int64_t n = static_cast<int64_t>(codes.size());
+      auto code_vecs = model->encodeCode(padIds(codes).to(device));
+      auto query_vecs = model->encodeQuery(padIds(queries).to(device));
+      auto scale = model->logit_scale.exp().clamp_max(100.0f);
+      auto logits = torch::mm(query_vecs, code_vecs.t()) * scale;
+      // The same code twice in a batch is not a negative of itself.
+      auto hash_tensor = torch::from_blob(hashes.data(), {n}, torch::kInt64).clone().to(device);
+      auto same = hash_tensor.unsqueeze(0).eq(hash_tensor.unsqueeze(1));
+      auto off_diagonal = torch::eye(n, torch::TensorOptions().dtype(torch::kBool).device(device)).logical_not();
+      logits = logits.masked_fill(same.logical_and(off_diagonal), -1e4);
+      auto targets = torch::arange(n, torch::TensorOptions().dtype(torch::kInt64).device(device));
+      auto loss = (torch::nn::functional::cross_entropy(logits, targets) +
+                   torch::nn::functional::cross_entropy(logits.t(), targets)) / 2;
+      sparse_opt.zero_grad();
+      dense_opt.zero_grad();
+      loss.backward();
+      sparse_opt.step();
+      dense_opt.step();
+      loss_sum += loss.item<double>();
+      ++steps;
+      pairs_seen += static_cast<size_t>(n);
+      if (steps % 50 == 0) {
+        log("epoch " + std::to_string(epoch) + " step " + std::to_string(steps) + "/" +
+            std::to_string(batch_starts.size()) + " loss " + std::to_string(loss_sum / static_cast<double>(steps)));
+      }
+    }
+    double epoch_seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
+    train_seconds += epoch_seconds;
+    ++epochs_run;
+    double mrr = validationMrr(model, *tokenizer, *valid_pairs, device);
+    log("epoch " + std::to_string(epoch) + ": loss " + std::to_string(loss_sum / std::max<size_t>(steps, 1)) +
+        ", valid MRR " + std::to_string(mrr) + ", " + std::to_string(static_cast<int>(encoded.size() / epoch_seconds)) +
+        " pairs/s, temperature " + std::to_string(1.0 / model->logit_scale.exp().item<double>()));
+    nlohmann::json metadata = {{"epoch", epoch}, {"valid_mrr", mrr}};
+    model->to(torch::kCPU);
+    auto saved = saveModelFile(checkpoint, model, *tokenizer, metadata);
+    if (mrr > best_mrr) {
+      best_mrr = mrr;
+      best_epoch = epoch;
+      fs::copy_file(checkpoint, options.checkpoint_dir + "/best.bin", fs::copy_options::overwrite_existing);
+    }
+    model->to(device);
+    if (!saved.ok()) return saved.error();
+    std::ofstream(state_path) << nlohmann::json{{"epoch", epoch}, {"best_mrr", best_mrr}, {"best_epoch", best_epoch}}.dump();
+  }
+
+  // Ship the best epoch's weights.
+  auto best = loadModelFile(options.checkpoint_dir + "/best.bin");
+  if (!best.ok()) return best.error();
+  nlohmann::json metadata = {{"best_epoch", best_epoch},
+                             {"valid_mrr", best_mrr},
+                             {"train_pairs", encoded.size()},
+                             {"epochs", options.epochs},
+                             {"batch_size", options.batch_size},
+                             {"seed", options.seed}};
+  fs::create_directories(fs::path(options.output_path).parent_path());
+  auto id = saveModelFile(options.output_path, best->model, *best->tokenizer, metadata);
+  if (!id.ok()) return id.error();
+
+  TrainReport report;
+  report.epochs_run = epochs_run;
+  report.best_valid_mrr = best_mrr;
+  report.best_epoch = best_epoch;
+  report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  report.pairs_per_second = train_seconds > 0 ? static_cast<double>(pairs_seen) / train_seconds : 0;
+  report.train_pairs = encoded.size();
+  report.model_id = id.value();
+  return report;
+}
+
+}  // namespace cs

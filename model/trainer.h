@@ -1,0 +1,55 @@
+// Trainer: trains the bi-encoder on the mined corpus with a contrastive loss
+// (symmetric InfoNCE over in-batch negatives, learned temperature), logging
+// loss and validation MRR per epoch and checkpointing so an interrupted run
+// resumes. The same command reproduces the shipped model (MODEL_CARD.md).
+//
+// Thread-safety: trainModel runs on the calling thread (libtorch uses
+// `threads` intra-op threads); one training run per process.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "model/nbow_model.h"
+#include "model/pair_dataset.h"
+#include "support/result.h"
+
+namespace cs {
+
+struct TrainOptions {
+  std::string corpus_dir = "corpus";            // train.jsonl, valid.jsonl
+  std::string output_path = "model/weights/codesearch-model.bin";
+  std::string checkpoint_dir = ".cache/train";  // checkpoint.bin + state.json, for --resume
+  bool resume = false;
+  int epochs = 10;
+  int batch_size = 1000;
+  double embedding_lr = 0.08;   // Adagrad on the embedding and attention tables
+  double dense_lr = 1e-3;       // Adam on the attention vectors, projections and temperature
+  double name_query_fraction = 0.1;  // CodeSearchNet: the function name stands in for the doc
+  int threads = 2;
+  std::string device = "auto";
+  uint64_t seed = 13;
+  size_t max_train_pairs = 0;   // 0 = all
+  int vocab_size = 16000;
+  NbowConfig model;             // vocab_size is overwritten by the trained tokenizer's
+  std::function<void(const std::string&)> log;  // progress lines; may be empty
+};
+
+struct TrainReport {
+  int epochs_run = 0;
+  double best_valid_mrr = 0;
+  int best_epoch = 0;
+  double seconds = 0;
+  double pairs_per_second = 0;
+  size_t train_pairs = 0;
+  std::string model_id;
+};
+
+Result<TrainReport> trainModel(const TrainOptions& options);
+
+// Validation MRR of `model` on `pairs`: groups of up to 1000 pairs of one
+// language, each description ranking its own code among the group's codes.
+double validationMrr(NbowModel& model, const class Tokenizer& tokenizer, const std::vector<TrainingPair>& pairs,
+                     torch::Device device);
+
+}  // namespace cs
