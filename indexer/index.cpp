@@ -231,7 +231,8 @@ std::optional<std::pair<ChunkId, IndexedChunk>> Index::chunkAt(const std::string
       continue;
     }
     if (line < c.start.line || line > c.end.line) continue;
-    if (!best || (c.end_byte - c.start_byte) < (best->indexed.chunk.end_byte - best->indexed.chunk.start_byte)) best = &e;
+    auto span = [](const Chunk& k) { return std::make_pair(k.end.line - k.start.line, k.end_byte - k.start_byte); };
+    if (!best || span(c) < span(best->indexed.chunk)) best = &e;
   }
   if (!best) best = module;
   if (!best) return std::nullopt;

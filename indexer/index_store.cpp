@@ -85,7 +85,7 @@ Result<std::unique_ptr<IndexStore>> IndexStore::open(const std::string& path, co
     // A file that is not a database at all: start over.
     sqlite3_close(store->db_);
     store->db_ = nullptr;
-    std::remove(path.c_str());
+    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
     if (sqlite3_open(path.c_str(), &store->db_) != SQLITE_OK) return makeError("cannot recreate index store " + path);
     if (Status again = store->initialise(model_id, dim); !again.ok()) return again.error().withContext(path);
   }

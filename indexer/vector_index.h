@@ -48,7 +48,7 @@ struct HnswVectorIndexOptions {
   size_t max_elements = 1 << 16;  // grows automatically
   int m = 16;
   int ef_construction = 200;
-  int ef_search = 64;             // raised to >= 2k per query
+  int ef_search = 200;            // raised to >= 2k per query
 };
 std::unique_ptr<VectorIndex> makeHnswVectorIndex(const HnswVectorIndexOptions& options);
 

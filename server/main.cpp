@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   cs::registerSimilarCommand(app, exit_code);
   cs::registerMineCommand(app, exit_code);
   cs::registerTrainCommand(app, exit_code);
-  //TEMP cs::registerEvalCommand(app, exit_code);
+  cs::registerEvalCommand(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -76,6 +76,8 @@ void registerServeCommand(CLI::App& app, int& exit_code) {
   CLI::App* command = app.add_subcommand("serve", "Run the LSP daemon (stdio by default)");
   options->engine.addTo(*command);
   command->add_option("--listen", options->listen, "Listen on HOST:PORT (loopback only) instead of stdio");
+  // vscode-languageclient appends --stdio for stdio transports; stdio is the default anyway.
+  command->add_flag("--stdio")->description("Speak LSP over stdin/stdout (the default)");
   command->add_option("--root", options->roots, "Workspace root(s); default: the client's workspace folders");
   command->add_option("--log-file", options->log_file, "Append logs here instead of stderr");
   command->callback([options, &exit_code] { exit_code = runServe(*options); });

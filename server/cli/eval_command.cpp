@@ -1,0 +1,60 @@
+// codesearch eval: held-out retrieval quality of the model and the daemon's ranking.
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "indexer/retrieval_eval.h"
+#include "server/cli/commands.h"
+#include "server/search_service.h"
+
+namespace cs {
+
+void registerEvalCommand(CLI::App& app, int& exit_code) {
+  struct Options {
+    std::string corpus = "corpus";
+    std::string model;
+    std::string nl_queries = "eval/nl_queries.jsonl";
+    std::string json_out;
+    size_t groups = 10;
+    int threads = 2;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* command = app.add_subcommand("eval", "Evaluate retrieval on the held-out test split and the NL query set");
+  command->add_option("--corpus", o->corpus, "Directory with test.jsonl");
+  command->add_option("--model", o->model, "Model file (default: the shipped model)");
+  command->add_option("--nl-queries", o->nl_queries, "Natural-language query set ('' to skip)");
+  command->add_option("--groups", o->groups, "Max 1000-candidate groups per language");
+  command->add_option("--json", o->json_out, "Also write the figures as JSON here");
+  command->add_option("--threads", o->threads, "libtorch threads");
+  command->callback([o, &exit_code] {
+    EncoderOptions encoder_options;
+    encoder_options.threads = o->threads;
+    auto encoder = CodeEncoder::load(o->model.empty() ? defaultModelPath() : o->model, encoder_options);
+    if (!encoder.ok()) {
+      std::cerr << "codesearch: " << encoder.error().message << "\n";
+      exit_code = 1;
+      return;
+    }
+    auto pairs = readPairs(o->corpus + "/test.jsonl");
+    if (!pairs.ok()) {
+      std::cerr << "codesearch: " << pairs.error().message << "\n";
+      exit_code = 1;
+      return;
+    }
+    EvalOptions options;
+    options.max_groups_per_language = o->groups;
+    options.nl_queries = o->nl_queries;
+    options.log = [](const std::string& line) { std::cerr << "eval: " << line << std::endl; };
+    auto report = evaluate(pairs.value(), *encoder.value(), options);
+    if (!report.ok()) {
+      std::cerr << "codesearch: " << report.error().message << "\n";
+      exit_code = 1;
+      return;
+    }
+    std::cout << "model " << encoder.value()->modelId() << "\n\n" << report->toMarkdown();
+    if (!o->json_out.empty()) std::ofstream(o->json_out) << report->toJson().dump(2) << "\n";
+  });
+}
+
+}  // namespace cs

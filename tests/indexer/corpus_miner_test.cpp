@@ -1,0 +1,92 @@
+#include "indexer/corpus_miner.h"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "indexer/doc_summary.h"
+
+namespace cs {
+namespace {
+namespace fs = std::filesystem;
+
+TEST(DocSummary, KeepsTheFirstParagraphAndDropsTags) {
+  EXPECT_EQ(docSummary("Send a request and return the response.\n\nArgs:\n  request: the request"),
+            "Send a request and return the response.");
+  EXPECT_EQ(docSummary("Deposits money into the account.\n@param amount the amount\n@return nothing"),
+            "Deposits money into the account.");
+  EXPECT_EQ(docSummary("Creates an empty store.\n\n# Examples\n```\nlet s = Store::new();\n```"),
+            "Creates an empty store.");
+  EXPECT_EQ(docSummary("Returns the {@link User} with the {@code id}."), "Returns the User with the id.");
+  EXPECT_EQ(docSummary("@param x only tags"), "");
+  EXPECT_EQ(docSummary(":param x: first\n"), "");
+}
+
+TEST(CorpusMiner, TrainingDescriptionFilters) {
+  std::string reason;
+  const std::string code = "f\ndef f(a, b):\n    total = a + b\n    scaled = total * 2\n    return scaled - a * b\n";
+  EXPECT_EQ(trainingDescription("Combine two numbers into a scaled total.", "f", code, "src/f.py", 4096, reason),
+            "Combine two numbers into a scaled total.");
+  EXPECT_EQ(trainingDescription("Too short.", "f", code, "x.py", 4096, reason), "");
+  EXPECT_EQ(reason, "description under 3 words");
+  EXPECT_EQ(trainingDescription("Checks that parsing works well.", "test_parse", code, "x.py", 4096, reason), "");
+  EXPECT_EQ(reason, "test function");
+  EXPECT_EQ(trainingDescription("Return the value of x.", "g", "g\ndef g(): return x\n", "x.py", 4096, reason), "");
+  EXPECT_EQ(reason, "trivial body");
+}
+
+TEST(CorpusMiner, SplitsByPackageDeduplicatesAndSkipsTests) {
+  const fs::path dir = fs::temp_directory_path() / "codesearch-mine-test";
+  fs::remove_all(dir);
+  const std::string body =
+      "    value = compute(a)\n    other = transform(value, a)\n    return combine(value, other, a)\n";
+  std::vector<CorpusPackage> packages;
+  for (int p = 0; p < 30; ++p) {
+    std::string name = "pkg" + std::to_string(p);
+    fs::create_directories(dir / name / "src" / "tests");
+    std::ofstream(dir / name / "src" / "mod.py")
+        << "def unique_" << p << "(a):\n    \"\"\"Combine the computed value with its transform for package "
+        << p << ".\"\"\"\n    value = compute_" << p << "(a)\n    other = transform(value, a)\n"
+        << "    return combine(value, other, a)\n\n"
+        << "def shared(a):\n    \"\"\"A helper copied into every package verbatim.\"\"\"\n" << body;
+    std::ofstream(dir / name / "src" / "tests" / "test_mod.py")
+        << "def check_it(a):\n    \"\"\"Checks the module in a test file.\"\"\"\n" << body;
+    packages.push_back(CorpusPackage{name, (dir / name).string()});
+  }
+  MineOptions options;
+  options.output_dir = (dir / "out").string();
+  options.threads = 2;
+  auto stats = mineCorpus(packages, options);
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+
+  std::map<std::string, std::string> package_split;
+  size_t shared_copies = 0, total = 0;
+  for (const char* split : {"train", "valid", "test"}) {
+    std::ifstream in(dir / "out" / (std::string(split) + ".jsonl"));
+    std::string line;
+    while (std::getline(in, line)) {
+      auto j = nlohmann::json::parse(line);
+      ++total;
+      auto [it, inserted] = package_split.emplace(j["package"], split);
+      EXPECT_EQ(it->second, split) << "package in two splits: " << j["package"];
+      EXPECT_EQ(j["path"].get<std::string>().find("tests/"), std::string::npos);
+      EXPECT_EQ(j["code"].get<std::string>().find("copied into every package"), std::string::npos);  // doc removed
+      if (j["name"] == "shared") ++shared_copies;
+    }
+  }
+  EXPECT_EQ(shared_copies, 1u);  // exact duplicates across packages are kept once
+  EXPECT_EQ(total, 31u);         // 30 unique functions + 1 shared
+  EXPECT_GT(stats->dropped["duplicate code"], 0u);
+  EXPECT_GT(stats->dropped["test file"], 0u);
+  std::set<std::string> splits;
+  for (const auto& [package, split] : package_split) splits.insert(split);
+  EXPECT_GE(splits.size(), 2u);
+  EXPECT_EQ(splitForPackage("libpython3.11-stdlib", options), "test");
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace cs

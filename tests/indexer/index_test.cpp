@@ -1,0 +1,193 @@
+#include "indexer/index.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "indexer/embedding_text.h"
+
+namespace cs {
+namespace {
+
+IndexedChunk make(const std::string& path, const std::string& name, const std::string& language,
+                  std::vector<float> vector = {}, uint32_t line = 0, uint32_t end_line = 3) {
+  IndexedChunk ic;
+  ic.chunk.path = path;
+  ic.chunk.name = name;
+  ic.chunk.qualified_name = name;
+  ic.chunk.language = language;
+  ic.chunk.kind = "function";
+  ic.chunk.text = "def " + name + "(): pass";
+  ic.chunk.start.line = line;
+  ic.chunk.end.line = end_line;
+  ic.content_hash = embeddingHash(ic.chunk);
+  ic.vector = std::move(vector);
+  return ic;
+}
+
+std::vector<float> unit(int dim, int axis) {
+  std::vector<float> v(dim, 0.0f);
+  v[axis] = 1.0f;
+  return v;
+}
+
+TEST(Index, LanguageFilterIsAppliedInsideTheSearch) {
+  IndexOptions options;
+  options.dim = 8;
+  options.workspace_root = "/w";
+  auto index = std::move(Index::open(options).value());
+  // 500 Go chunks score higher for the query than the one Python chunk.
+  for (int i = 0; i < 500; ++i)
+    ASSERT_TRUE(index->replaceFile("/w/go/f" + std::to_string(i) + ".go", {}, {make("/w/go/f" + std::to_string(i) + ".go", "retry_backoff_" + std::to_string(i), "go", unit(8, 0))}).ok());
+  ASSERT_TRUE(index->replaceFile("/w/py/a.py", {}, {make("/w/py/a.py", "retry_backoff", "python", unit(8, 1))}).ok());
+  for (SearchMode mode : {SearchMode::kLexical, SearchMode::kSemantic, SearchMode::kHybrid}) {
+    SearchRequest request;
+    request.query = "retry backoff";
+    request.query_vector = unit(8, 0);
+    request.mode = mode;
+    request.limit = 5;
+    request.filters.languages = {"python"};
+    auto hits = index->search(request);
+    ASSERT_TRUE(hits.ok());
+    ASSERT_EQ(hits->size(), 1u) << static_cast<int>(mode);
+    EXPECT_EQ((*hits)[0].chunk.language, "python");
+  }
+  SearchRequest by_path;
+  by_path.query = "retry backoff";
+  by_path.mode = SearchMode::kLexical;
+  by_path.filters.path_globs = {"py/**"};
+  auto hits = index->search(by_path);
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ((*hits)[0].chunk.path, "/w/py/a.py");
+}
+
+TEST(Index, HybridFusesBothSignalsAndReportsScores) {
+  IndexOptions options;
+  options.dim = 4;
+  auto index = std::move(Index::open(options).value());
+  ASSERT_TRUE(index->replaceFile("/w/a.py", {}, {make("/w/a.py", "parse_url", "python", unit(4, 0))}).ok());
+  ASSERT_TRUE(index->replaceFile("/w/b.py", {}, {make("/w/b.py", "render_page", "python", unit(4, 1))}).ok());
+  SearchRequest request;
+  request.query = "parse url";
+  request.query_vector = unit(4, 0);
+  auto hits = index->search(request).value();
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].chunk.name, "parse_url");
+  ASSERT_TRUE(hits[0].dense.has_value());
+  ASSERT_TRUE(hits[0].lexical.has_value());
+  EXPECT_NEAR(*hits[0].dense, 1.0, 1e-6);
+  request.mode = SearchMode::kSemantic;
+  request.query_vector.clear();
+  EXPECT_FALSE(index->search(request).ok());  // semantic without a vector: an error, not a fake
+}
+
+TEST(Index, ReplaceRemoveChunkAtAndCachedVectors) {
+  IndexOptions options;
+  options.dim = 4;
+  auto index = std::move(Index::open(options).value());
+  auto outer = make("/w/a.py", "Outer", "python", unit(4, 0), 0, 20);
+  outer.chunk.kind = "class";
+  auto inner = make("/w/a.py", "method", "python", unit(4, 1), 5, 8);
+  ASSERT_TRUE(index->replaceFile("/w/a.py", FileStamp{42, 7}, {outer, inner}).ok());
+  EXPECT_EQ(index->stats().chunks, 2u);
+  EXPECT_EQ(index->fileStamp("/w/a.py")->mtime_ns, 42);
+  auto at = index->chunkAt("/w/a.py", 6);
+  ASSERT_TRUE(at.has_value());
+  EXPECT_EQ(at->second.chunk.name, "method");  // the innermost
+  EXPECT_EQ(index->chunkAt("/w/a.py", 15)->second.chunk.name, "Outer");
+  ASSERT_TRUE(index->cachedVector(inner.content_hash).has_value());
+  // Re-adding the same text without a vector reuses the known one.
+  auto again = inner;
+  again.vector.clear();
+  ASSERT_TRUE(index->replaceFile("/w/a.py", {}, {again}).ok());
+  EXPECT_EQ(index->stats().chunks_with_vectors, 1u);
+  ASSERT_TRUE(index->removeFile("/w/a.py").ok());
+  EXPECT_EQ(index->stats().chunks, 0u);
+  EXPECT_FALSE(index->cachedVector(inner.content_hash).has_value());
+}
+
+TEST(Index, DuplicateCodeCollapsesToOneResult) {
+  IndexOptions options;
+  auto index = std::move(Index::open(options).value());
+  auto a = make("/w/a.py", "checksum", "python");
+  auto b = make("/w/b.py", "checksum", "python");
+  ASSERT_TRUE(index->replaceFile("/w/a.py", {}, {a}).ok());
+  ASSERT_TRUE(index->replaceFile("/w/b.py", {}, {b}).ok());
+  SearchRequest request;
+  request.query = "checksum";
+  request.mode = SearchMode::kLexical;
+  EXPECT_EQ(index->search(request)->size(), 1u);
+}
+
+class IndexStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::temp_directory_path() / ("codesearch-store-" + std::to_string(::getpid()) + ".sqlite");
+    std::filesystem::remove(path_);
+  }
+  void TearDown() override {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+  }
+  std::unique_ptr<Index> open(const std::string& model, int dim) {
+    IndexOptions options;
+    options.store_path = path_;
+    options.model_id = model;
+    options.dim = dim;
+    return std::move(Index::open(options).value());
+  }
+  std::string path_;
+};
+
+TEST_F(IndexStoreTest, PersistsChunksAndVectorsAcrossRestarts) {
+  {
+    auto index = open("model-a", 4);
+    ASSERT_TRUE(index->replaceFile("/w/a.py", FileStamp{5, 9}, {make("/w/a.py", "alpha", "python", unit(4, 2))}).ok());
+    ASSERT_TRUE(index->replaceFile("/w/b.py", FileStamp{6, 9}, {make("/w/b.py", "beta", "python", unit(4, 3))}).ok());
+    ASSERT_TRUE(index->removeFile("/w/b.py").ok());
+  }
+  auto index = open("model-a", 4);
+  EXPECT_EQ(index->stats().files, 1u);
+  EXPECT_EQ(index->stats().chunks_with_vectors, 1u);
+  EXPECT_EQ(index->fileStamp("/w/a.py")->mtime_ns, 5);
+  auto at = index->chunkAt("/w/a.py", 1);
+  ASSERT_TRUE(at.has_value());
+  EXPECT_EQ(at->second.chunk.name, "alpha");
+  EXPECT_EQ(at->second.vector, unit(4, 2));
+}
+
+TEST_F(IndexStoreTest, AnotherModelDropsVectorsAndForcesReindex) {
+  {
+    auto index = open("model-a", 4);
+    ASSERT_TRUE(index->replaceFile("/w/a.py", FileStamp{5, 9}, {make("/w/a.py", "alpha", "python", unit(4, 2))}).ok());
+  }
+  auto index = open("model-b", 4);
+  EXPECT_EQ(index->stats().chunks, 1u);
+  EXPECT_EQ(index->stats().chunks_with_vectors, 0u);
+  EXPECT_NE(index->fileStamp("/w/a.py")->mtime_ns, 5);  // the stamp no longer matches: the scan re-embeds
+}
+
+TEST_F(IndexStoreTest, ForeignOrOldFormatIsRebuiltNotMisread) {
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    sqlite3_exec(db, "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+                     "INSERT INTO meta VALUES ('magic', 'CSIX'), ('format_version', '0');"
+                     "CREATE TABLE chunks (garbage TEXT); INSERT INTO chunks VALUES ('x');",
+                 nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+  }
+  {
+    auto index = open("model-a", 4);
+    EXPECT_EQ(index->stats().chunks, 0u);
+    ASSERT_TRUE(index->replaceFile("/w/a.py", {}, {make("/w/a.py", "alpha", "python", unit(4, 2))}).ok());
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+  std::ofstream(path_) << "this is not a database";
+  auto recovered = open("model-a", 4);
+  EXPECT_EQ(recovered->stats().chunks, 0u);
+}
+
+}  // namespace
+}  // namespace cs

@@ -1,0 +1,65 @@
+#include "indexer/lexical_index.h"
+
+#include <gtest/gtest.h>
+
+namespace cs {
+namespace {
+
+Chunk chunk(const std::string& name, const std::string& text, const std::string& doc = "") {
+  Chunk c;
+  c.path = "/w/src/" + name + ".py";
+  c.name = name;
+  c.qualified_name = name;
+  c.text = text;
+  c.doc = doc;
+  return c;
+}
+
+TEST(LexicalIndex, RanksByBm25OverIdentifierWords) {
+  LexicalIndex index;
+  index.add(0, chunk("parseUrl", "def parseUrl(u): return urlsplit(u)"));
+  index.add(1, chunk("load_config", "def load_config(path): return json.load(open(path))", "Load the config file."));
+  index.add(2, chunk("render", "def render(t): return t.format()"));
+  auto hits = index.search("parse url", 10, {});
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].slot, 0u);
+  hits = index.search("load configuration file", 10, {});
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].slot, 1u);
+  EXPECT_TRUE(index.search("quantum chromodynamics", 10, {}).empty());
+}
+
+TEST(LexicalIndex, RareWordsOutweighCommonOnes) {
+  LexicalIndex index;
+  for (uint32_t i = 0; i < 20; ++i) index.add(i, chunk("f" + std::to_string(i), "def f(): return value"));
+  index.add(20, chunk("g", "def g(): return checksum value"));
+  auto hits = index.search("checksum value", 3, {});
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].slot, 20u);
+}
+
+TEST(LexicalIndex, RemoveAndFilterBeforeTheCut) {
+  LexicalIndex index;
+  index.add(0, chunk("retry", "retry retry retry"));
+  index.add(1, chunk("retry_once", "retry"));
+  EXPECT_EQ(index.documents(), 2u);
+  // Only slot 1 allowed: it must still be returned although slot 0 scores higher.
+  auto hits = index.search("retry", 1, [](uint32_t slot) { return slot == 1; });
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].slot, 1u);
+  index.remove(0);
+  EXPECT_EQ(index.documents(), 1u);
+  hits = index.search("retry", 10, {});
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].slot, 1u);
+}
+
+TEST(LexicalIndex, NamesCountMoreThanBodies) {
+  auto terms = LexicalIndex::termsOf(chunk("validateToken", "x = 1", "Checks it."));
+  EXPECT_GT(terms["validate"], terms["x"]);
+  EXPECT_GT(terms["token"], 0);
+  EXPECT_GT(terms["checks"], 0);
+}
+
+}  // namespace
+}  // namespace cs

@@ -1,0 +1,51 @@
+#include "indexer/path_filter.h"
+
+#include <gtest/gtest.h>
+
+#include "indexer/ranking.h"
+
+namespace cs {
+namespace {
+
+TEST(GlobMatches, GitignoreStyle) {
+  EXPECT_TRUE(globMatches("*.py", "src/a/b.py"));
+  EXPECT_FALSE(globMatches("*.py", "src/a/b.pyc"));
+  EXPECT_TRUE(globMatches("src/**", "src/a/b.py"));
+  EXPECT_TRUE(globMatches("src/**/*.go", "src/x/y/z.go"));
+  EXPECT_TRUE(globMatches("src/**/*.go", "src/z.go"));
+  EXPECT_FALSE(globMatches("src/*.go", "src/x/z.go"));
+  EXPECT_TRUE(globMatches("vendor/", "a/vendor/lib/x.js"));
+  EXPECT_TRUE(globMatches("/auth/*", "auth/tokens.go"));
+  EXPECT_TRUE(globMatches("file?.[ch]", "lib/file1.c"));
+  EXPECT_FALSE(globMatches("file?.[!ch]", "lib/file1.c"));
+}
+
+TEST(IsTestPath, CommonConventions) {
+  for (const char* p : {"tests/test_api.py", "pkg/foo_test.go", "src/__tests__/x.js", "app/user.spec.ts",
+                        "src/test/java/FooTest.java", "lib/a.test.js", "spec/models/user_spec.rb", "FooTests.cs"})
+    EXPECT_TRUE(isTestPath(p)) << p;
+  for (const char* p : {"src/contest.py", "lib/attestation.go", "src/latest/x.js", "testing_utils_notes.md"})
+    EXPECT_FALSE(isTestPath(p)) << p;
+}
+
+TEST(Ranking, ReciprocalRankFusionAndRerankSignals) {
+  EXPECT_NEAR(reciprocalRank(0, 60), 1.0 / 61, 1e-12);
+  EXPECT_EQ(reciprocalRank(-1, 60), 0.0);
+  Chunk exact, partial, test;
+  exact.name = "parseUrl";
+  partial.name = "parseHeaders";
+  test.name = "parseUrl";
+  auto context = makeRerankContext("parse url", false);
+  double m_exact = rerankMultiplier(context, exact, "src/url.py");
+  double m_partial = rerankMultiplier(context, partial, "src/http.py");
+  double m_test = rerankMultiplier(context, test, "tests/test_url.py");
+  EXPECT_GT(m_exact, m_partial);
+  EXPECT_GT(m_exact, m_test);  // test code is demoted
+  auto about_tests = makeRerankContext("test parse url", false);
+  EXPECT_GT(rerankMultiplier(about_tests, test, "tests/test_url.py"), m_test);
+  auto code = makeRerankContext("def parse_url(u): ...", true);
+  EXPECT_EQ(rerankMultiplier(code, exact, "src/url.py"), rerankMultiplier(code, partial, "src/http.py"));
+}
+
+}  // namespace
+}  // namespace cs

@@ -1,0 +1,98 @@
+#include "indexer/vector_index.h"
+
+#include <cmath>
+#include <random>
+#include <set>
+
+#include <gtest/gtest.h>
+
+namespace cs {
+namespace {
+
+std::vector<float> clusteredVectors(size_t n, int dim, std::mt19937& rng) {
+  std::normal_distribution<float> noise(0, 0.3f);
+  std::vector<std::vector<float>> centers(50, std::vector<float>(dim));
+  for (auto& c : centers)
+    for (auto& x : c) x = noise(rng) / 0.3f;
+  std::vector<float> data(n * dim);
+  for (size_t i = 0; i < n; ++i) {
+    const auto& c = centers[rng() % centers.size()];
+    float norm = 0;
+    for (int d = 0; d < dim; ++d) {
+      data[i * dim + d] = c[d] + noise(rng);
+      norm += data[i * dim + d] * data[i * dim + d];
+    }
+    for (int d = 0; d < dim; ++d) data[i * dim + d] /= std::sqrt(norm);
+  }
+  return data;
+}
+
+TEST(VectorIndex, HnswRecallAgainstExactReference) {
+  const int dim = 64;
+  const size_t n = 20000;
+  std::mt19937 rng(3);
+  auto data = clusteredVectors(n, dim, rng);
+  auto exact = makeExactVectorIndex({dim, "cpu"});
+  HnswVectorIndexOptions hnsw_options;  // the defaults the index uses
+  hnsw_options.dim = dim;
+  auto hnsw = makeHnswVectorIndex(hnsw_options);
+  for (uint32_t i = 0; i < n; ++i) {
+    exact->set(i, data.data() + i * dim);
+    hnsw->set(i, data.data() + i * dim);
+  }
+  EXPECT_EQ(exact->size(), n);
+  EXPECT_EQ(hnsw->size(), n);
+  auto queries = clusteredVectors(100, dim, rng);
+  size_t found = 0;
+  for (size_t q = 0; q < 100; ++q) {
+    auto truth = exact->search(queries.data() + q * dim, 10, {});
+    auto approx = hnsw->search(queries.data() + q * dim, 10, {});
+    ASSERT_EQ(truth.size(), 10u);
+    std::set<uint32_t> expected;
+    for (auto& h : truth) expected.insert(h.slot);
+    for (auto& h : approx) found += expected.count(h.slot);
+  }
+  // Tight synthetic clusters make near-ties common: 0.9 is a meaningful floor here
+  // (real embeddings are far less degenerate).
+  EXPECT_GE(static_cast<double>(found) / 1000.0, 0.9);
+}
+
+TEST(VectorIndex, FiltersApplyBeforeTheTopKCut) {
+  const int dim = 16;
+  std::mt19937 rng(9);
+  auto data = clusteredVectors(3000, dim, rng);
+  for (auto make : {0, 1}) {
+    auto index = make == 0 ? makeExactVectorIndex({dim, "cpu"}) : makeHnswVectorIndex({dim, 1024, 16, 200, 64});
+    for (uint32_t i = 0; i < 3000; ++i) index->set(i, data.data() + i * dim);
+    // Only every 97th slot is allowed: far fewer than k would survive a post-filter.
+    auto allowed = [](uint32_t slot) { return slot % 97 == 0; };
+    auto hits = index->search(data.data(), 10, allowed);
+    ASSERT_EQ(hits.size(), 10u) << make;
+    for (auto& h : hits) EXPECT_EQ(h.slot % 97, 0u);
+    auto reference = makeExactVectorIndex({dim, "cpu"});
+    for (uint32_t i = 0; i < 3000; ++i) reference->set(i, data.data() + i * dim);
+    auto truth = reference->search(data.data(), 10, allowed);
+    std::set<uint32_t> a, b;
+    for (auto& h : hits) a.insert(h.slot);
+    for (auto& h : truth) b.insert(h.slot);
+    EXPECT_EQ(a, b) << make;
+  }
+}
+
+TEST(VectorIndex, RemoveAndReplace) {
+  const int dim = 4;
+  auto index = makeExactVectorIndex({dim, "cpu"});
+  float a[] = {1, 0, 0, 0}, b[] = {0, 1, 0, 0};
+  index->set(0, a);
+  index->set(1, b);
+  EXPECT_EQ(index->search(a, 1, {})[0].slot, 0u);
+  index->remove(0);
+  EXPECT_EQ(index->size(), 1u);
+  EXPECT_EQ(index->search(a, 1, {})[0].slot, 1u);
+  index->set(1, a);
+  EXPECT_NEAR(index->search(a, 1, {})[0].score, 1.0f, 1e-6);
+  EXPECT_EQ(index->vectorAt(0), nullptr);
+}
+
+}  // namespace
+}  // namespace cs

@@ -1,0 +1,75 @@
+#include "model/model_file.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "model/code_encoder.h"
+
+namespace cs {
+namespace {
+
+Tokenizer tinyTokenizer() {
+  std::vector<std::string> pieces = {"<pad>", "<unk>", "\xe2\x96\x81parse", "\xe2\x96\x81url", "\xe2\x96\x81token"};
+  return std::move(Tokenizer::fromPieces(pieces, {-100, -100, -1, -1, -1}).value());
+}
+
+std::string tempPath(const std::string& name) { return std::filesystem::temp_directory_path() / name; }
+
+TEST(ModelFile, SaveLoadRoundTripGivesIdenticalVectors) {
+  NbowConfig config;
+  config.vocab_size = 5;
+  config.embedding_dim = 16;
+  config.output_dim = 16;
+  NbowModel model(config);
+  // fp16 storage: give the weights values that are exact in half precision.
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : model->parameters()) p.copy_((p * 64).round() / 64);
+  }
+  Tokenizer tokenizer = tinyTokenizer();
+  const std::string path = tempPath("codesearch-model-roundtrip.bin");
+  auto id = saveModelFile(path, model, tokenizer, {{"note", "test"}});
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  EXPECT_EQ(id->rfind("cs-nbow-", 0), 0u);
+
+  auto encoder = CodeEncoder::load(path, EncoderOptions{"cpu", 1});
+  ASSERT_TRUE(encoder.ok()) << encoder.error().message;
+  EXPECT_EQ(encoder.value()->modelId(), *id);
+  EXPECT_EQ(encoder.value()->dim(), 16);
+  std::vector<float> a = encoder.value()->encodeCode({"parse url", "token"});
+  ASSERT_EQ(a.size(), 32u);
+  torch::NoGradGuard no_grad;
+  model->eval();
+  auto expected = model->encodeCode(padIds({tokenizer.encode("parse url"), tokenizer.encode("token")}));
+  for (int i = 0; i < 32; ++i) EXPECT_NEAR(a[i], expected.view({-1})[i].item<float>(), 1e-3);
+  // L2-normalised rows.
+  float norm = 0;
+  for (int i = 0; i < 16; ++i) norm += a[i] * a[i];
+  EXPECT_NEAR(norm, 1.0f, 1e-4);
+  // Saving the same weights again gives the same id.
+  EXPECT_EQ(saveModelFile(path, model, tokenizer, {}).value(), *id);
+  std::filesystem::remove(path);
+}
+
+TEST(ModelFile, RejectsBadMagicVersionAndMissingFiles) {
+  const std::string path = tempPath("codesearch-not-a-model.bin");
+  std::ofstream(path) << "GGUF this is something else";
+  auto bad = loadModelFile(path);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("bad magic"), std::string::npos);
+  std::ofstream out(path, std::ios::binary);
+  out.write("CSMD", 4);
+  uint32_t version = 99;
+  out.write(reinterpret_cast<const char*>(&version), 4);
+  out.close();
+  auto wrong_version = loadModelFile(path);
+  ASSERT_FALSE(wrong_version.ok());
+  EXPECT_NE(wrong_version.error().message.find("version"), std::string::npos);
+  EXPECT_FALSE(CodeEncoder::load("/nonexistent/model.bin").ok());
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace cs
