@@ -297,7 +297,10 @@ Result<std::vector<SearchHit>> Index::search(const SearchRequest& request) const
     c.lexical_rank = static_cast<int>(i);
     lexical_score[lexical[i].slot] = lexical[i].score;
   }
-  const FusionOptions fusion;
+  // Code queries ("find similar") keep equal weights: there the dense signal is
+  // the stronger one (code-to-code hybrid MRR 0.836 equal vs 0.808 lexical-heavy).
+  const FusionOptions fusion =
+      request.fusion.value_or(request.code_query ? FusionOptions{60, 1.0, 1.0} : impl_->options.fusion);
   const RerankContext context = makeRerankContext(request.query, request.code_query);
   std::vector<RankedCandidate> ranked;
   ranked.reserve(candidates.size());

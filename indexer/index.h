@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "indexer/chunk.h"
+#include "indexer/ranking.h"
 #include "support/result.h"
 
 namespace cs {
@@ -39,6 +40,7 @@ struct SearchRequest {
   SearchFilters filters;
   std::vector<ChunkId> exclude_ids;  // e.g. the chunk a "similar" request started from
   bool code_query = false;           // query is code ("find similar"): no test/name boosts
+  std::optional<FusionOptions> fusion;  // overrides IndexOptions::fusion (evaluation sweeps)
 };
 
 struct SearchHit {
@@ -74,6 +76,7 @@ struct IndexOptions {
   int dim = 0;                 // vector dimension (0 when no model)
   std::string workspace_root;  // for workspace-relative path globs and path signals
   size_t hnsw_threshold = 50000;  // above this many vectors, unfiltered dense search uses HNSW
+  FusionOptions fusion;           // how hybrid mode weighs the dense and lexical rankings
 };
 
 class Index {

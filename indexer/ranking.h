@@ -19,10 +19,13 @@ struct RankedCandidate {
   double fused = 0;
 };
 
+// Defaults chosen on the validation split (MODEL_CARD.md): all variants tried
+// were within 0.006 MRR; lexical 2 : dense 1 scored 0.502 against 0.497 for
+// equal weights.
 struct FusionOptions {
   double k = 60;             // RRF constant: larger = flatter rank weighting
   double dense_weight = 1.0;
-  double lexical_weight = 1.0;
+  double lexical_weight = 2.0;
 };
 
 // score(d) = sum over lists of weight / (k + rank + 1).

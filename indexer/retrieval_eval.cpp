@@ -190,6 +190,13 @@ Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const C
         request.mode = SearchMode::kHybrid;
         request.query_vector.assign(doc_vecs.begin() + static_cast<long>(q * dim), doc_vecs.begin() + static_cast<long>((q + 1) * dim));
         csn_sums["hybrid"][language].addRank(rankOf(index.value()->search(request).value(), ids[q], options.rank_cutoff));
+        for (const FusionOptions& fusion : options.fusion_sweep) {
+          request.fusion = fusion;
+          std::ostringstream name;
+          name << "hybrid[dense=" << fusion.dense_weight << ",lexical=" << fusion.lexical_weight << ",k=" << fusion.k << "]";
+          csn_sums[name.str()][language].addRank(rankOf(index.value()->search(request).value(), ids[q], options.rank_cutoff));
+        }
+        request.fusion.reset();
 
         SearchRequest similar;
         similar.query = variants[q];

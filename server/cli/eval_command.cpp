@@ -1,4 +1,5 @@
 // codesearch eval: held-out retrieval quality of the model and the daemon's ranking.
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 
@@ -17,6 +18,8 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
     std::string nl_queries = "eval/nl_queries.jsonl";
     std::string json_out;
     size_t groups = 10;
+    std::string split = "test";
+    std::vector<std::string> sweep;  // "dense:lexical:k" triples
     int threads = 2;
   };
   auto o = std::make_shared<Options>();
@@ -25,6 +28,8 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
   command->add_option("--model", o->model, "Model file (default: the shipped model)");
   command->add_option("--nl-queries", o->nl_queries, "Natural-language query set ('' to skip)");
   command->add_option("--groups", o->groups, "Max 1000-candidate groups per language");
+  command->add_option("--split", o->split, "Corpus split to evaluate (tune on valid, report on test)");
+  command->add_option("--fusion-sweep", o->sweep, "Extra hybrid fusions to report, as DENSE:LEXICAL:K weights");
   command->add_option("--json", o->json_out, "Also write the figures as JSON here");
   command->add_option("--threads", o->threads, "libtorch threads");
   command->callback([o, &exit_code] {
@@ -36,7 +41,7 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
       exit_code = 1;
       return;
     }
-    auto pairs = readPairs(o->corpus + "/test.jsonl");
+    auto pairs = readPairs(o->corpus + "/" + o->split + ".jsonl");
     if (!pairs.ok()) {
       std::cerr << "codesearch: " << pairs.error().message << "\n";
       exit_code = 1;
@@ -45,6 +50,15 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
     EvalOptions options;
     options.max_groups_per_language = o->groups;
     options.nl_queries = o->nl_queries;
+    for (const auto& triple : o->sweep) {
+      FusionOptions fusion;
+      if (std::sscanf(triple.c_str(), "%lf:%lf:%lf", &fusion.dense_weight, &fusion.lexical_weight, &fusion.k) != 3) {
+        std::cerr << "codesearch: --fusion-sweep expects DENSE:LEXICAL:K, got " << triple << "\n";
+        exit_code = 2;
+        return;
+      }
+      options.fusion_sweep.push_back(fusion);
+    }
     options.log = [](const std::string& line) { std::cerr << "eval: " << line << std::endl; };
     auto report = evaluate(pairs.value(), *encoder.value(), options);
     if (!report.ok()) {
