@@ -19,22 +19,15 @@
 #include "indexer/path_filter.h"
 #include "indexer/workspace_walker.h"
 #include "model/identifier_split.h"
+#include "support/hash.h"
 
 namespace cs {
 namespace fs = std::filesystem;
 namespace {
 
-uint64_t fnv1a(std::string_view text, uint64_t hash = 1469598103934665603ull) {
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
-
 // Exact duplicates modulo formatting: the code's words in order.
 uint64_t exactKey(const std::string& code) {
-  uint64_t hash = 1469598103934665603ull;
+  uint64_t hash = kFnvOffsetBasis;
   for (const auto& w : splitIdentifierWords(code)) hash = fnv1a(w + " ", hash);
   return hash;
 }

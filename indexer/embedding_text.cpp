@@ -1,5 +1,7 @@
 #include "indexer/embedding_text.h"
 
+#include "support/hash.h"
+
 namespace cs {
 namespace {
 
@@ -43,13 +45,6 @@ std::string embeddingText(const Chunk& chunk) {
   return out;
 }
 
-uint64_t embeddingHash(const Chunk& chunk) {
-  uint64_t hash = 1469598103934665603ull;  // FNV-1a: fast, stable across builds and platforms
-  for (unsigned char c : embeddingText(chunk)) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
+uint64_t embeddingHash(const Chunk& chunk) { return fnv1a(embeddingText(chunk)); }  // stable across builds
 
 }  // namespace cs

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "indexer/extractor.h"
+#include "support/hash.h"
 
 namespace cs {
 namespace fs = std::filesystem;
@@ -20,15 +21,6 @@ namespace {
 
 bool endsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-uint64_t fnv1a(std::string_view text) {
-  uint64_t hash = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return hash;
 }
 
 // libgit2 keeps process-wide state; init/shutdown are reference counted and thread-safe.

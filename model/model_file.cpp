@@ -3,6 +3,8 @@
 #include <cstring>
 #include <fstream>
 
+#include "support/hash.h"
+
 namespace cs {
 namespace {
 
@@ -23,15 +25,6 @@ bool readString(std::istream& in, std::string& s, uint32_t limit = 64u << 20) {
   if (!readPod(in, size) || size > limit) return false;
   s.resize(size);
   return static_cast<bool>(in.read(s.data(), size));
-}
-
-uint64_t fnv1a(const void* data, size_t size, uint64_t hash = 1469598103934665603ull) {
-  const unsigned char* p = static_cast<const unsigned char*>(data);
-  for (size_t i = 0; i < size; ++i) {
-    hash ^= p[i];
-    hash *= 1099511628211ull;
-  }
-  return hash;
 }
 
 nlohmann::json configToJson(const NbowConfig& c) {

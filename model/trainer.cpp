@@ -15,6 +15,7 @@
 #include "model/model_file.h"
 #include "model/retrieval_metrics.h"
 #include "model/tokenizer.h"
+#include "support/hash.h"
 
 namespace cs {
 namespace fs = std::filesystem;
@@ -29,14 +30,7 @@ struct EncodedPair {
   uint64_t code_hash = 0;
 };
 
-uint64_t hashIds(const std::vector<int>& ids) {
-  uint64_t h = 1469598103934665603ull;
-  for (int id : ids) {
-    h ^= static_cast<uint64_t>(id);
-    h *= 1099511628211ull;
-  }
-  return h;
-}
+uint64_t hashIds(const std::vector<int>& ids) { return fnv1a(ids.data(), ids.size() * sizeof(int)); }
 
 std::vector<EncodedPair> encodePairs(const std::vector<TrainingPair>& pairs, const Tokenizer& tokenizer,
                                      const NbowConfig& config, int threads) {

@@ -340,13 +340,6 @@ void LspServer::didChangeWatchedFiles(const Json& params) {
 
 namespace {
 
-std::optional<SearchMode> parseMode(const std::string& mode) {
-  if (mode == "hybrid") return SearchMode::kHybrid;
-  if (mode == "semantic") return SearchMode::kSemantic;
-  if (mode == "lexical") return SearchMode::kLexical;
-  return std::nullopt;
-}
-
 SearchFilters toFilters(const protocol::SearchFiltersParams& p) {
   SearchFilters f;
   f.languages = p.languages;
@@ -360,7 +353,7 @@ SearchFilters toFilters(const protocol::SearchFiltersParams& p) {
 
 Result<Json> LspServer::query(const Json& params) const {
   auto p = params.get<protocol::QueryParams>();
-  auto mode = parseMode(p.mode);
+  auto mode = parseSearchMode(p.mode);
   if (!mode) return makeError("unknown mode '" + p.mode + "' (expected hybrid, semantic or lexical)", protocol::kInvalidParams);
   QueryOptions options;
   options.text = p.query;

@@ -14,6 +14,13 @@ const char* modeName(SearchMode mode) {
   return "hybrid";
 }
 
+std::optional<SearchMode> parseSearchMode(const std::string& name) {
+  if (name == "hybrid") return SearchMode::kHybrid;
+  if (name == "semantic") return SearchMode::kSemantic;
+  if (name == "lexical") return SearchMode::kLexical;
+  return std::nullopt;
+}
+
 std::string previewOf(const Chunk& chunk) {
   std::string preview = chunk.signature;
   if (preview.empty()) {

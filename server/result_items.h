@@ -3,6 +3,9 @@
 // Pure functions; thread-safe.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 #include "indexer/index.h"
@@ -18,5 +21,7 @@ nlohmann::json toSearchResponse(const QueryAnswer& answer, const ServiceStatus& 
 // One line a person reads: signature, or the first non-blank line of the text.
 std::string previewOf(const Chunk& chunk);
 const char* modeName(SearchMode mode);
+// "hybrid" | "semantic" | "lexical"; nullopt otherwise.
+std::optional<SearchMode> parseSearchMode(const std::string& name);
 
 }  // namespace cs

@@ -10,20 +10,12 @@
 #include "indexer/embedding_text.h"
 #include "indexer/extractor.h"
 #include "indexer/workspace_walker.h"
+#include "support/hash.h"
 
 namespace cs {
 namespace fs = std::filesystem;
 
 namespace {
-
-uint64_t fnv1a(std::string_view text) {
-  uint64_t hash = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
 
 std::string storePathFor(const SearchServiceOptions& options) {
   if (options.cache_dir.empty()) return {};

@@ -83,13 +83,6 @@ void addSearchFlags(CLI::App& command, SearchCliOptions& o) {
   command.add_flag("--exclude-tests", o.exclude_tests, "Leave out test code");
 }
 
-std::optional<SearchMode> parseMode(const std::string& mode) {
-  if (mode == "hybrid") return SearchMode::kHybrid;
-  if (mode == "semantic") return SearchMode::kSemantic;
-  if (mode == "lexical") return SearchMode::kLexical;
-  return std::nullopt;
-}
-
 int runIndex(const SearchCliOptions& o) {
   auto service = openAndIndex(o.engine, o.dir, /*verbose=*/true);
   if (!service.ok()) {
@@ -109,7 +102,7 @@ int runIndex(const SearchCliOptions& o) {
 }
 
 int runQuery(const SearchCliOptions& o) {
-  auto mode = parseMode(o.mode);
+  auto mode = parseSearchMode(o.mode);
   if (!mode) {
     std::cerr << "codesearch: unknown mode " << o.mode << "\n";
     return 2;
