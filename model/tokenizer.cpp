@@ -154,6 +154,7 @@ Result<Tokenizer> Tokenizer::train(const std::vector<std::string>& sentences, co
       << " --vocab_size=" << options.vocab_size << " --model_type=unigram --character_coverage=0.9995"
       << " --input_sentence_size=" << options.max_sentences << " --shuffle_input_sentence=true"
       << " --num_threads=" << options.threads << " --max_sentencepiece_length=16"
+      << " --random_seed=" << options.seed
       << " --pad_id=0 --unk_id=1 --bos_id=-1 --eos_id=-1 --hard_vocab_limit=false"
       << " --minloglevel=2 > " << shellQuote(dir + "/spm_train.log") << " 2>&1";
   if (std::system(cmd.str().c_str()) != 0) {

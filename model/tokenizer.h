@@ -24,6 +24,7 @@ struct TokenizerTrainingOptions {
   int vocab_size = 16000;
   size_t max_sentences = 2'000'000;  // sentences sampled for training
   int threads = 2;
+  uint32_t seed = 13;                // spm_train --random_seed: the same corpus gives the same vocabulary
   std::string work_dir;              // scratch directory for spm_train files
   std::string spm_train = "spm_train";
   std::string spm_export_vocab = "spm_export_vocab";

@@ -141,6 +141,7 @@ Result<TrainReport> trainModel(const TrainOptions& options) {
     TokenizerTrainingOptions tok;
     tok.vocab_size = options.vocab_size;
     tok.threads = options.threads;
+    tok.seed = static_cast<uint32_t>(options.seed);
     tok.work_dir = options.checkpoint_dir + "/spm";
     auto trained = Tokenizer::train(sentences, tok);
     if (!trained.ok()) return trained.error();
