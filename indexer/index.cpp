@@ -300,12 +300,18 @@ Result<std::vector<SearchHit>> Index::search(const SearchRequest& request) const
   // Code queries ("find similar") keep equal weights: there the dense signal is
   // the stronger one (code-to-code hybrid MRR 0.836 equal vs 0.808 lexical-heavy).
   const FusionOptions fusion =
-      request.fusion.value_or(request.code_query ? FusionOptions{60, 1.0, 1.0} : impl_->options.fusion);
+      request.fusion.value_or(request.code_query ? FusionOptions{FusionMethod::kReciprocalRank, 60, 1.0, 1.0} : impl_->options.fusion);
   const RerankContext context = makeRerankContext(request.query, request.code_query);
   std::vector<RankedCandidate> ranked;
   ranked.reserve(candidates.size());
+  ScoreRange dense_range, lexical_range;
+  if (!dense.empty()) dense_range = {dense.back().score, dense.front().score};
+  if (!lexical.empty()) lexical_range = {lexical.back().score, lexical.front().score};
   for (auto& [slot, c] : candidates) {
-    if (request.mode == SearchMode::kHybrid) {
+    if (request.mode == SearchMode::kHybrid && fusion.method == FusionMethod::kScore) {
+      c.fused = (c.dense_rank >= 0 ? fusion.dense_weight * dense_range.normalise(dense_score[slot]) : 0.0) +
+                (c.lexical_rank >= 0 ? fusion.lexical_weight * lexical_range.normalise(lexical_score[slot]) : 0.0);
+    } else if (request.mode == SearchMode::kHybrid) {
       c.fused = fusion.dense_weight * reciprocalRank(c.dense_rank, fusion.k) +
                 fusion.lexical_weight * reciprocalRank(c.lexical_rank, fusion.k);
     } else if (request.mode == SearchMode::kSemantic) {

@@ -1,6 +1,7 @@
 #include "indexer/ranking.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <unordered_set>
 
 #include "indexer/path_filter.h"
@@ -9,6 +10,29 @@
 namespace cs {
 
 double reciprocalRank(int rank, double k) { return rank < 0 ? 0.0 : 1.0 / (k + rank + 1); }
+
+std::optional<FusionOptions> parseFusion(const std::string& text) {
+  FusionOptions fusion;
+  char tail = 0;
+  if (text.rfind("score:", 0) == 0) {
+    fusion.method = FusionMethod::kScore;
+    if (std::sscanf(text.c_str() + 6, "%lf:%lf%c", &fusion.dense_weight, &fusion.lexical_weight, &tail) != 2) return std::nullopt;
+    return fusion;
+  }
+  const char* rest = text.rfind("rrf:", 0) == 0 ? text.c_str() + 4 : text.c_str();
+  if (std::sscanf(rest, "%lf:%lf:%lf%c", &fusion.dense_weight, &fusion.lexical_weight, &fusion.k, &tail) != 3) return std::nullopt;
+  return fusion;
+}
+
+std::string describeFusion(const FusionOptions& fusion) {
+  char buffer[96];
+  if (fusion.method == FusionMethod::kScore) {
+    std::snprintf(buffer, sizeof buffer, "score:%g:%g", fusion.dense_weight, fusion.lexical_weight);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "rrf:%g:%g:%g", fusion.dense_weight, fusion.lexical_weight, fusion.k);
+  }
+  return buffer;
+}
 
 RerankContext makeRerankContext(const std::string& query, bool code_query) {
   RerankContext context;

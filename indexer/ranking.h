@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,10 +23,26 @@ struct RankedCandidate {
 // Defaults chosen on the validation split (MODEL_CARD.md): all variants tried
 // were within 0.006 MRR; lexical 2 : dense 1 scored 0.502 against 0.497 for
 // equal weights.
+enum class FusionMethod {
+  kReciprocalRank,  // weight / (k + rank + 1), summed over the lists
+  kScore,           // weight * the list's score, min-max normalised over the candidate pool
+};
+
 struct FusionOptions {
+  FusionMethod method = FusionMethod::kReciprocalRank;
   double k = 60;             // RRF constant: larger = flatter rank weighting
   double dense_weight = 1.0;
   double lexical_weight = 2.0;
+};
+
+// "rrf:DENSE:LEXICAL:K", "score:DENSE:LEXICAL" or the older "DENSE:LEXICAL:K" (RRF).
+std::optional<FusionOptions> parseFusion(const std::string& text);
+std::string describeFusion(const FusionOptions& fusion);
+
+// Min-max normalisation of a list's scores onto [0, 1]; absent candidates score 0.
+struct ScoreRange {
+  double low = 0, high = 0;
+  double normalise(double score) const { return high > low ? (score - low) / (high - low) : 1.0; }
 };
 
 // score(d) = sum over lists of weight / (k + rank + 1).

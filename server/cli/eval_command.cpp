@@ -21,6 +21,7 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
     std::string split = "test";
     std::vector<std::string> sweep;  // "dense:lexical:k" triples
     int threads = 2;
+    bool nl_code_only = false;
   };
   auto o = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand("eval", "Evaluate retrieval on the held-out test split and the NL query set");
@@ -29,7 +30,9 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
   command->add_option("--nl-queries", o->nl_queries, "Natural-language query set ('' to skip)");
   command->add_option("--groups", o->groups, "Max 1000-candidate groups per language");
   command->add_option("--split", o->split, "Corpus split to evaluate (tune on valid, report on test)");
-  command->add_option("--fusion-sweep", o->sweep, "Extra hybrid fusions to report, as DENSE:LEXICAL:K weights");
+  command->add_option("--fusion-sweep", o->sweep, "Extra hybrid fusions to report: rrf:DENSE:LEXICAL:K or score:DENSE:LEXICAL");
+  command->add_flag("--nl-code-only", o->nl_code_only,
+                    "Embed the NL codebases without their doc summaries (the daemon embeds them)");
   command->add_option("--json", o->json_out, "Also write the figures as JSON here");
   command->add_option("--threads", o->threads, "libtorch threads");
   command->callback([o, &exit_code] {
@@ -50,14 +53,15 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
     EvalOptions options;
     options.max_groups_per_language = o->groups;
     options.nl_queries = o->nl_queries;
-    for (const auto& triple : o->sweep) {
-      FusionOptions fusion;
-      if (std::sscanf(triple.c_str(), "%lf:%lf:%lf", &fusion.dense_weight, &fusion.lexical_weight, &fusion.k) != 3) {
-        std::cerr << "codesearch: --fusion-sweep expects DENSE:LEXICAL:K, got " << triple << "\n";
+    options.nl_embedding_text.include_doc = !o->nl_code_only;
+    for (const auto& text : o->sweep) {
+      auto fusion = parseFusion(text);
+      if (!fusion) {
+        std::cerr << "codesearch: --fusion-sweep expects rrf:DENSE:LEXICAL:K or score:DENSE:LEXICAL, got " << text << "\n";
         exit_code = 2;
         return;
       }
-      options.fusion_sweep.push_back(fusion);
+      options.fusion_sweep.push_back(*fusion);
     }
     options.log = [](const std::string& line) { std::cerr << "eval: " << line << std::endl; };
     auto report = evaluate(pairs.value(), *encoder.value(), options);

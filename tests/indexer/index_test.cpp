@@ -83,6 +83,43 @@ TEST(Index, HybridFusesBothSignalsAndReportsScores) {
   EXPECT_FALSE(index->search(request).ok());  // semantic without a vector: an error, not a fake
 }
 
+TEST(Index, ScoreFusionWeighsNormalisedScores) {
+  IndexOptions options;
+  options.dim = 4;
+  auto index = std::move(Index::open(options).value());
+  auto mixed = [](float a, float b) { return std::vector<float>{a, b, 0, 0}; };
+  // Dense order: render_page (1.0) > parse_url (0.8) > url_helper (0.0).
+  // Lexical order for "parse url": parse_url > url_helper; render_page has no match.
+  ASSERT_TRUE(index->replaceFile("/w/a.py", {}, {make("/w/a.py", "parse_url", "python", mixed(0.8f, 0.6f))}).ok());
+  ASSERT_TRUE(index->replaceFile("/w/b.py", {}, {make("/w/b.py", "render_page", "python", unit(4, 0))}).ok());
+  ASSERT_TRUE(index->replaceFile("/w/c.py", {}, {make("/w/c.py", "url_helper", "python", unit(4, 1))}).ok());
+  SearchRequest request;
+  request.query = "parse url";
+  request.query_vector = unit(4, 0);
+  auto names = [&](FusionOptions fusion) {
+    request.fusion = fusion;
+    std::vector<std::string> out;
+    for (const auto& hit : index->search(request).value()) out.push_back(hit.chunk.name);
+    return out;
+  };
+  FusionOptions dense_only{FusionMethod::kScore, 60, 1.0, 0.0};
+  FusionOptions both{FusionMethod::kScore, 60, 1.0, 1.0};
+  EXPECT_EQ(names(dense_only).back(), "url_helper");  // dense 0 is the pool's minimum: normalised to 0
+  // parse_url: 0.8 dense (normalised 0.8) + 1.0 lexical beats render_page's 1.0 + 0.
+  EXPECT_EQ(names(both).front(), "parse_url");
+  auto parsed = parseFusion("score:1:2");
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->method, FusionMethod::kScore);
+  EXPECT_DOUBLE_EQ(parsed->lexical_weight, 2.0);
+  EXPECT_EQ(describeFusion(*parsed), "score:1:2");
+  auto rrf = parseFusion("1:2:30");
+  ASSERT_TRUE(rrf.has_value());
+  EXPECT_EQ(rrf->method, FusionMethod::kReciprocalRank);
+  EXPECT_EQ(describeFusion(*rrf), "rrf:1:2:30");
+  EXPECT_FALSE(parseFusion("score:1").has_value());
+  EXPECT_FALSE(parseFusion("fast").has_value());
+}
+
 TEST(Index, ReplaceRemoveChunkAtAndCachedVectors) {
   IndexOptions options;
   options.dim = 4;
