@@ -84,7 +84,7 @@ PackageResult minePackage(const CorpusPackage& package, const MineOptions& optio
         ++result.dropped["no doc"];
         continue;
       }
-      std::string code = embeddingText(chunk);
+      std::string code = embeddingText(chunk, EmbeddingTextOptions{.include_doc = false});
       std::string reason;
       std::string description = trainingDescription(chunk.doc, chunk.name, code, relative, options.max_code_bytes, reason);
       if (description.empty()) {

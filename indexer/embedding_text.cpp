@@ -1,5 +1,6 @@
 #include "indexer/embedding_text.h"
 
+#include "indexer/doc_summary.h"
 #include "support/hash.h"
 
 namespace cs {
@@ -34,17 +35,26 @@ std::string codeWithoutDoc(const Chunk& chunk) {
   return text;
 }
 
-std::string embeddingText(const Chunk& chunk) {
+std::string embeddingText(const Chunk& chunk, const EmbeddingTextOptions& options) {
   std::string out;
   const std::string& name = chunk.qualified_name.empty() ? chunk.name : chunk.qualified_name;
   out.reserve(name.size() + chunk.text.size() + 1);
   out += name;
   out += '\n';
+  if (options.include_doc && !chunk.doc.empty()) {
+    std::string summary = docSummary(chunk.doc);
+    if (!summary.empty()) {
+      out += summary;
+      out += '\n';
+    }
+  }
   out += codeWithoutDoc(chunk);
   if (out.size() > kMaxEmbeddingText) out.resize(kMaxEmbeddingText);
   return out;
 }
 
-uint64_t embeddingHash(const Chunk& chunk) { return fnv1a(embeddingText(chunk)); }  // stable across builds
+uint64_t embeddingHash(const Chunk& chunk, const EmbeddingTextOptions& options) {
+  return fnv1a(embeddingText(chunk, options));  // stable across builds
+}  // stable across builds
 
 }  // namespace cs

@@ -101,7 +101,7 @@ std::vector<FileOutcome> FileIndexer::indexBatch(const std::vector<FileInput>& i
     file.chunks.reserve(chunks->size());
     for (Chunk& chunk : chunks.value()) {
       IndexedChunk indexed;
-      indexed.content_hash = embeddingHash(chunk);
+      indexed.content_hash = embeddingHash(chunk, options_.embedding_text);
       indexed.chunk = std::move(chunk);
       file.chunks.push_back(std::move(indexed));
     }
@@ -129,7 +129,7 @@ std::vector<FileOutcome> FileIndexer::indexBatch(const std::vector<FileInput>& i
       std::vector<std::string> texts;
       texts.reserve(end - begin);
       for (size_t i = begin; i < end; ++i) {
-        texts.push_back(embeddingText(pending[missing[i].first].chunks[missing[i].second].chunk));
+        texts.push_back(embeddingText(pending[missing[i].first].chunks[missing[i].second].chunk, options_.embedding_text));
       }
       std::vector<float> vectors = encoder_->encodeCode(texts);
       if (vectors.size() != texts.size() * static_cast<size_t>(dim)) continue;  // encoder failure: lexical only

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "indexer/embedding_text.h"
 #include "indexer/extractor.h"
 #include "indexer/index.h"
 #include "model/code_encoder.h"
@@ -22,6 +23,7 @@ namespace cs {
 struct FileIndexerOptions {
   size_t max_file_bytes = 1 << 20;  // larger files are skipped (and leave the index)
   size_t embed_batch = 256;         // chunks per encoder call
+  EmbeddingTextOptions embedding_text;
 };
 
 struct FileInput {

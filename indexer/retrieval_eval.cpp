@@ -192,9 +192,7 @@ Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const C
         csn_sums["hybrid"][language].addRank(rankOf(index.value()->search(request).value(), ids[q], options.rank_cutoff));
         for (const FusionOptions& fusion : options.fusion_sweep) {
           request.fusion = fusion;
-          std::ostringstream name;
-          name << "hybrid[dense=" << fusion.dense_weight << ",lexical=" << fusion.lexical_weight << ",k=" << fusion.k << "]";
-          csn_sums[name.str()][language].addRank(rankOf(index.value()->search(request).value(), ids[q], options.rank_cutoff));
+          csn_sums["hybrid[" + describeFusion(fusion) + "]"][language].addRank(rankOf(index.value()->search(request).value(), ids[q], options.rank_cutoff));
         }
         request.fusion.reset();
 
@@ -238,7 +236,9 @@ Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const C
       WalkOptions walk;
       walk.roots = {root};
       WorkspaceWalker walker(walk);
-      FileIndexer indexer(*index.value(), &encoder);
+      FileIndexerOptions file_options;
+      file_options.embedding_text = options.nl_embedding_text;
+      FileIndexer indexer(*index.value(), &encoder, file_options);
       std::vector<FileInput> inputs;
       for (const auto& file : walker.walk().files) {
         inputs.push_back(FileInput{file.path, std::nullopt});
@@ -272,6 +272,19 @@ Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const C
           std::vector<bool> flags;
           for (const auto& h : hits.value()) flags.push_back(is_relevant(h.chunk));
           report.nl[mode].addRanking(flags, relevant.size());
+        }
+        for (const FusionOptions& fusion : options.fusion_sweep) {
+          SearchRequest request;
+          request.query = q.at("query").get<std::string>();
+          request.limit = static_cast<int>(options.rank_cutoff);
+          request.mode = SearchMode::kHybrid;
+          request.query_vector = qv;
+          request.fusion = fusion;
+          auto hits = index.value()->search(request);
+          if (!hits.ok()) return hits.error();
+          std::vector<bool> flags;
+          for (const auto& h : hits.value()) flags.push_back(is_relevant(h.chunk));
+          report.nl["hybrid[" + describeFusion(fusion) + "]"].addRanking(flags, relevant.size());
         }
         ++report.nl_queries;
       }

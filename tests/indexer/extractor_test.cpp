@@ -217,7 +217,7 @@ TEST(EmbeddingText, DropsTheDocstringButKeepsTheCode) {
   auto chunks = extractFixture("sample.py");
   const Chunk* send = find(chunks, "HttpClient.send");
   ASSERT_NE(send, nullptr);
-  std::string text = embeddingText(*send);
+  std::string text = embeddingText(*send, EmbeddingTextOptions{.include_doc = false});
   EXPECT_EQ(text.find("Send a request"), std::string::npos);
   EXPECT_NE(text.find("HttpClient.send"), std::string::npos);
   EXPECT_NE(text.find("self._transport(request)"), std::string::npos);
@@ -225,6 +225,19 @@ TEST(EmbeddingText, DropsTheDocstringButKeepsTheCode) {
   Chunk changed = *send;
   changed.text += "\n        # edited";
   EXPECT_NE(embeddingHash(changed), embeddingHash(*send));
+}
+
+TEST(EmbeddingText, TheDaemonEmbedsTheDocSummaryOnceBeforeTheCode) {
+  auto chunks = extractFixture("sample.py");
+  const Chunk* send = find(chunks, "HttpClient.send");
+  ASSERT_NE(send, nullptr);
+  ASSERT_FALSE(send->doc.empty());
+  std::string text = embeddingText(*send);
+  size_t doc = text.find("Send a request");
+  ASSERT_NE(doc, std::string::npos);
+  EXPECT_EQ(text.find("Send a request", doc + 1), std::string::npos);  // the docstring itself is still removed
+  EXPECT_LT(doc, text.find("self._transport(request)"));
+  EXPECT_NE(embeddingHash(*send), embeddingHash(*send, EmbeddingTextOptions{.include_doc = false}));
 }
 
 }  // namespace
