@@ -189,6 +189,7 @@ Result<TrainReport> trainModel(const TrainOptions& options) {
     std::shuffle(batch_starts.begin(), batch_starts.end(), rng);
 
     std::bernoulli_distribution use_name(options.name_query_fraction);
+    std::bernoulli_distribution drop_token(options.code_token_dropout);
     double loss_sum = 0;
     size_t steps = 0;
     for (size_t b : batch_starts) {
@@ -197,7 +198,16 @@ Result<TrainReport> trainModel(const TrainOptions& options) {
       std::vector<uint64_t> hashes;
       for (size_t k = b; k < end; ++k) {
         const EncodedPair& p = encoded[order[k]];
-        codes.push_back(p.code);
+        if (options.code_token_dropout > 0) {
+          std::vector<int> kept;
+          kept.reserve(p.code.size());
+          for (int id : p.code) {
+            if (!drop_token(rng)) kept.push_back(id);
+          }
+          codes.push_back(kept.empty() ? p.code : std::move(kept));
+        } else {
+          codes.push_back(p.code);
+        }
         queries.push_back(use_name(rng) && p.name.size() >= 2 ? p.name : p.doc);
         hashes.push_back(p.code_hash);
       }

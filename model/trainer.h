@@ -26,6 +26,7 @@ struct TrainOptions {
   double embedding_lr = 0.08;   // Adagrad on the embedding and attention tables
   double dense_lr = 1e-3;       // Adam on the attention vectors, projections and temperature
   double name_query_fraction = 0.1;  // CodeSearchNet: the function name stands in for the doc
+  double code_token_dropout = 0.0;   // training only: each code token is dropped with this probability
   int threads = 2;
   std::string device = "auto";
   uint64_t seed = 13;
