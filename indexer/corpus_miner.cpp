@@ -43,6 +43,7 @@ uint64_t bagKey(const std::string& code) {
 
 struct PackageResult {
   std::vector<MinedPair> pairs;
+  std::vector<MinedPair> name_pairs;  // code unmasked here; masked when written
   std::map<std::string, size_t> dropped;
 };
 
@@ -82,6 +83,18 @@ PackageResult minePackage(const CorpusPackage& package, const MineOptions& optio
       if (chunk.kind != "function" && chunk.kind != "method" && chunk.kind != "constructor") continue;
       if (chunk.doc.empty()) {
         ++result.dropped["no doc"];
+        if (options.name_pairs && result.name_pairs.size() < options.max_per_package) {
+          std::string code = embeddingText(chunk, EmbeddingTextOptions{.include_doc = false});
+          auto words = splitIdentifierWords(chunk.name);
+          std::string reason, query;
+          for (const auto& w : words) query += (query.empty() ? "" : " ") + w;
+          // Reuse the pair filters with the name words standing in for a doc.
+          if (words.size() >= 2 && !trainingDescription(query + " function", chunk.name, code, relative,
+                                                        options.max_code_bytes, reason).empty()) {
+            result.name_pairs.push_back(MinedPair{chunk.language, package.name, relative, chunk.name,
+                                                  chunk.qualified_name, std::move(code), std::move(query)});
+          }
+        }
         continue;
       }
       std::string code = embeddingText(chunk, EmbeddingTextOptions{.include_doc = false});
@@ -141,6 +154,25 @@ std::string trainingDescription(const std::string& doc, const std::string& name,
   return summary;
 }
 
+std::string maskName(const std::string& code, const std::string& name) {
+  size_t newline = code.find('\n');
+  std::string body = newline == std::string::npos ? code : code.substr(newline + 1);
+  if (name.empty()) return body;
+  auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
+  std::string out;
+  out.reserve(body.size());
+  for (size_t i = 0; i < body.size();) {
+    if (body.compare(i, name.size(), name) == 0 && (i == 0 || !is_word(body[i - 1])) &&
+        (i + name.size() >= body.size() || !is_word(body[i + name.size()]))) {
+      out += '_';
+      i += name.size();
+    } else {
+      out += body[i++];
+    }
+  }
+  return out;
+}
+
 Result<MineStats> mineCorpus(const std::vector<CorpusPackage>& packages, const MineOptions& options) {
   auto start = std::chrono::steady_clock::now();
   std::vector<PackageResult> results(packages.size());
@@ -160,19 +192,26 @@ Result<MineStats> mineCorpus(const std::vector<CorpusPackage>& packages, const M
   std::error_code ec;
   fs::create_directories(options.output_dir, ec);
   std::map<std::string, std::ofstream> outputs;
-  for (const char* split : {"train", "valid", "test"}) {
+  for (const char* split : {"train", "valid", "test", "train_names"}) {
+    if (std::string(split) == "train_names" && !options.name_pairs) continue;
     outputs[split].open(options.output_dir + "/" + split + ".jsonl", std::ios::trunc);
     if (!outputs[split]) return makeError("cannot write " + options.output_dir + "/" + split + ".jsonl");
   }
   // Train first: a function duplicated into a held-out package is dropped there,
   // so valid/test never contain code the model was trained on.
+  // Name pairs come right after train, so held-out splits drop their copies too.
   std::unordered_set<uint64_t> seen;
-  for (const char* split : {"train", "valid", "test"}) {
+  for (const char* output : {"train", "train_names", "valid", "test"}) {
+    const bool names = std::string(output) == "train_names";
+    if (names && !options.name_pairs) continue;
+    const std::string split = names ? "train" : output;
     for (size_t i = 0; i < packages.size(); ++i) {
       if (splitForPackage(packages[i].name, options) != split) continue;
-      for (const auto& [reason, count] : results[i].dropped) stats.dropped[reason] += count;
+      if (!names) {
+        for (const auto& [reason, count] : results[i].dropped) stats.dropped[reason] += count;
+      }
       bool contributed = false;
-      for (const MinedPair& pair : results[i].pairs) {
+      for (const MinedPair& pair : names ? results[i].name_pairs : results[i].pairs) {
         uint64_t exact = exactKey(pair.code), bag = bagKey(pair.code);
         if (seen.count(exact) || seen.count(bag ^ 0x9e3779b97f4a7c15ull)) {
           ++stats.dropped["duplicate code"];
@@ -181,13 +220,13 @@ Result<MineStats> mineCorpus(const std::vector<CorpusPackage>& packages, const M
         seen.insert(exact);
         seen.insert(bag ^ 0x9e3779b97f4a7c15ull);
         nlohmann::json line = {{"language", pair.language}, {"package", pair.package}, {"path", pair.path},
-                               {"name", pair.name}, {"qualified_name", pair.qualified_name}, {"code", pair.code},
-                               {"doc", pair.doc}};
-        outputs[split] << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-        ++stats.pairs[split][pair.language];
+                               {"name", pair.name}, {"qualified_name", pair.qualified_name},
+                               {"code", names ? maskName(pair.code, pair.name) : pair.code}, {"doc", pair.doc}};
+        outputs[output] << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+        ++stats.pairs[output][pair.language];
         contributed = true;
       }
-      if (contributed) ++stats.packages[split];
+      if (contributed && !names) ++stats.packages[split];
     }
   }
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

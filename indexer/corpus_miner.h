@@ -24,6 +24,9 @@ struct MineOptions {
   size_t max_per_package = 20000;  // keeps one huge package from dominating
   int threads = 2;
   size_t max_code_bytes = 4096;
+  // Also write train_names.jsonl: undocumented training-split functions paired
+  // with their own name's words ("parse url"), the name masked in the code.
+  bool name_pairs = true;
   // Packages forced into the test split (the codebases of the natural-language eval set).
   std::vector<std::string> test_packages = {"libpython3.11-stdlib"};
 };
@@ -33,7 +36,7 @@ struct MinedPair {
 };
 
 struct MineStats {
-  std::map<std::string, std::map<std::string, size_t>> pairs;  // split -> language -> count
+  std::map<std::string, std::map<std::string, size_t>> pairs;  // split -> language -> count ("train_names" too)
   std::map<std::string, size_t> packages;                      // split -> packages
   std::map<std::string, size_t> dropped;                       // reason -> count
   double seconds = 0;
@@ -45,6 +48,10 @@ std::string splitForPackage(const std::string& package, const MineOptions& optio
 // Whether a chunk makes a training pair: returns the description, or "" with `reason` set.
 std::string trainingDescription(const std::string& doc, const std::string& name, const std::string& code,
                                 const std::string& path, size_t max_code_bytes, std::string& reason);
+
+// The code side of a name pair: the leading name line dropped and every whole-word
+// occurrence of `name` replaced by "_", so the name cannot simply be copied.
+std::string maskName(const std::string& code, const std::string& name);
 
 Result<MineStats> mineCorpus(const std::vector<CorpusPackage>& packages, const MineOptions& options);
 

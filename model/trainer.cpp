@@ -153,6 +153,20 @@ Result<TrainReport> trainModel(const TrainOptions& options) {
   }
   model->to(device);
 
+  // Name pairs join after the vocabulary is trained: it is learned from documented pairs only.
+  size_t name_pairs = 0;
+  const std::string names_path = options.corpus_dir + "/train_names.jsonl";
+  if (options.name_pair_ratio > 0 && fs::exists(names_path)) {
+    auto names = readPairs(names_path);
+    if (!names.ok()) return names.error();
+    std::mt19937_64 name_rng(options.seed ^ 0x6e616d65ull);
+    std::shuffle(names->begin(), names->end(), name_rng);
+    name_pairs = std::min(names->size(), static_cast<size_t>(options.name_pair_ratio * static_cast<double>(train_pairs->size())));
+    train_pairs->insert(train_pairs->end(), std::make_move_iterator(names->begin()),
+                        std::make_move_iterator(names->begin() + static_cast<long>(name_pairs)));
+    log("name pairs: " + std::to_string(name_pairs) + " of " + std::to_string(names->size()));
+  }
+
   auto t0 = Clock::now();
   std::vector<EncodedPair> encoded = encodePairs(*train_pairs, *tokenizer, model->config, options.threads);
   log("tokenised in " + std::to_string(std::chrono::duration<double>(Clock::now() - t0).count()) + " s");
@@ -263,6 +277,7 @@ Result<TrainReport> trainModel(const TrainOptions& options) {
   nlohmann::json metadata = {{"best_epoch", best_epoch},
                              {"valid_mrr", best_mrr},
                              {"train_pairs", encoded.size()},
+                             {"name_pairs", name_pairs},
                              {"epochs", options.epochs},
                              {"batch_size", options.batch_size},
                              {"seed", options.seed}};
@@ -277,6 +292,7 @@ Result<TrainReport> trainModel(const TrainOptions& options) {
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   report.pairs_per_second = train_seconds > 0 ? static_cast<double>(pairs_seen) / train_seconds : 0;
   report.train_pairs = encoded.size();
+  report.name_pairs = name_pairs;
   report.model_id = id.value();
   return report;
 }

@@ -26,6 +26,9 @@ struct TrainOptions {
   double embedding_lr = 0.08;   // Adagrad on the embedding and attention tables
   double dense_lr = 1e-3;       // Adam on the attention vectors, projections and temperature
   double name_query_fraction = 0.1;  // CodeSearchNet: the function name stands in for the doc
+  // Undocumented functions paired with their names (corpus/train_names.jsonl,
+  // when present): at most this many per documented pair are mixed in; 0 = none.
+  double name_pair_ratio = 1.0;
   double code_token_dropout = 0.0;   // training only: each code token is dropped with this probability
   int threads = 2;
   std::string device = "auto";
@@ -42,7 +45,8 @@ struct TrainReport {
   int best_epoch = 0;
   double seconds = 0;
   double pairs_per_second = 0;
-  size_t train_pairs = 0;
+  size_t train_pairs = 0;   // documented pairs + name pairs
+  size_t name_pairs = 0;
   std::string model_id;
 };
 

@@ -17,6 +17,7 @@ struct MineCliOptions {
   std::string out = "corpus";
   size_t max_per_package = 20000;
   int threads = 2;
+  bool no_name_pairs = false;
 };
 
 int runMine(const MineCliOptions& o) {
@@ -46,6 +47,7 @@ int runMine(const MineCliOptions& o) {
   options.output_dir = o.out;
   options.max_per_package = o.max_per_package;
   options.threads = o.threads;
+  options.name_pairs = !o.no_name_pairs;
   auto stats = mineCorpus(packages, options);
   if (!stats.ok()) {
     std::cerr << "codesearch: " << stats.error().message << "\n";
@@ -54,7 +56,11 @@ int runMine(const MineCliOptions& o) {
   for (const auto& [split, languages] : stats->pairs) {
     size_t total = 0;
     for (const auto& [language, count] : languages) total += count;
-    std::cout << split << ": " << total << " pairs from " << stats->packages[split] << " packages (";
+    if (split == "train_names") {
+      std::cout << split << ": " << total << " name pairs from undocumented training functions (";
+    } else {
+      std::cout << split << ": " << total << " pairs from " << stats->packages[split] << " packages (";
+    }
     bool first = true;
     for (const auto& [language, count] : languages) {
       std::cout << (first ? "" : ", ") << language << " " << count;
@@ -77,6 +83,7 @@ void registerMineCommand(CLI::App& app, int& exit_code) {
   command->add_option("--out", o->out, "Output directory for {train,valid,test}.jsonl");
   command->add_option("--max-per-package", o->max_per_package, "Cap on pairs from one package");
   command->add_option("--threads", o->threads, "Worker threads");
+  command->add_flag("--no-name-pairs", o->no_name_pairs, "Skip train_names.jsonl (undocumented functions paired with their names)");
   command->callback([o, &exit_code] { exit_code = runMine(*o); });
 }
 

@@ -23,6 +23,8 @@ void registerTrainCommand(CLI::App& app, int& exit_code) {
   command->add_option("--device", o->device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   command->add_option("--seed", o->seed, "Random seed");
   command->add_option("--max-pairs", o->max_train_pairs, "Use at most this many training pairs (0 = all)");
+  command->add_option("--name-pairs", o->name_pair_ratio,
+                      "Name pairs (corpus/train_names.jsonl) mixed in per documented pair; 0 = none");
   command->add_option("--code-dropout", o->code_token_dropout, "Probability of dropping each code token in training");
   command->add_option("--vocab", o->vocab_size, "Tokenizer vocabulary size");
   command->add_option("--dim", o->model.embedding_dim, "Embedding width");

@@ -38,6 +38,11 @@ TEST(CorpusMiner, TrainingDescriptionFilters) {
   EXPECT_EQ(reason, "trivial body");
 }
 
+TEST(CorpusMiner, MaskNameDropsTheNameLineAndWholeWordUses) {
+  EXPECT_EQ(maskName("Cls.walk\ndef walk(n):\n    return walk(n.next) + walker(n)", "walk"),
+            "def _(n):\n    return _(n.next) + walker(n)");
+}
+
 TEST(CorpusMiner, SplitsByPackageDeduplicatesAndSkipsTests) {
   const fs::path dir = fs::temp_directory_path() / "codesearch-mine-test";
   fs::remove_all(dir);
@@ -51,7 +56,9 @@ TEST(CorpusMiner, SplitsByPackageDeduplicatesAndSkipsTests) {
         << "def unique_" << p << "(a):\n    \"\"\"Combine the computed value with its transform for package "
         << p << ".\"\"\"\n    value = compute_" << p << "(a)\n    other = transform(value, a)\n"
         << "    return combine(value, other, a)\n\n"
-        << "def shared(a):\n    \"\"\"A helper copied into every package verbatim.\"\"\"\n" << body;
+        << "def shared(a):\n    \"\"\"A helper copied into every package verbatim.\"\"\"\n" << body << "\n"
+        << "def merge_user_records(a, depth):\n    merged = lookup_" << p << "(a)\n"
+        << "    if depth > 0:\n        merged = merge_user_records(merged, depth - 1)\n    return normalise(merged, a)\n";
     std::ofstream(dir / name / "src" / "tests" / "test_mod.py")
         << "def check_it(a):\n    \"\"\"Checks the module in a test file.\"\"\"\n" << body;
     packages.push_back(CorpusPackage{name, (dir / name).string()});
@@ -85,6 +92,20 @@ TEST(CorpusMiner, SplitsByPackageDeduplicatesAndSkipsTests) {
   for (const auto& [package, split] : package_split) splits.insert(split);
   EXPECT_GE(splits.size(), 2u);
   EXPECT_EQ(splitForPackage("libpython3.11-stdlib", options), "test");
+
+  // Undocumented functions of training packages become name pairs, the name masked.
+  size_t name_pairs = 0;
+  std::ifstream names(dir / "out" / "train_names.jsonl");
+  for (std::string line; std::getline(names, line);) {
+    auto j = nlohmann::json::parse(line);
+    ++name_pairs;
+    EXPECT_EQ(splitForPackage(j["package"], options), "train");
+    EXPECT_EQ(j["doc"], "merge user records");
+    EXPECT_EQ(j["code"].get<std::string>().find("merge_user_records"), std::string::npos);
+    EXPECT_NE(j["code"].get<std::string>().find("_(merged, depth - 1)"), std::string::npos);
+  }
+  EXPECT_EQ(name_pairs, stats->pairs["train_names"]["python"]);
+  EXPECT_GT(name_pairs, 10u);
   fs::remove_all(dir);
 }
 

@@ -47,6 +47,17 @@ TEST(Trainer, TinyRunLearnsFarAboveChanceAndResumes) {
   const std::string dir = std::filesystem::temp_directory_path() / "codesearch-train-test";
   std::filesystem::remove_all(dir);
   writeCorpus(dir + "/corpus", 6000, 400, rng);
+  {  // Name pairs: undocumented functions with their name's words as the query.
+    std::ofstream names(dir + "/corpus/train_names.jsonl");
+    for (int i = 0; i < 1000; ++i) {
+      const std::string& v = kVerbs[rng() % kVerbs.size()];
+      const std::string& a = kNouns[rng() % kNouns.size()];
+      names << nlohmann::json{{"language", "python"}, {"package", "n"}, {"name", v + "_" + a},
+                              {"code", "def _(x):\n    return x." + v + "(" + a + ")\n"}, {"doc", v + " " + a}}
+                   .dump()
+            << "\n";
+    }
+  }
   TrainOptions options;
   options.corpus_dir = dir + "/corpus";
   options.output_path = dir + "/model.bin";
@@ -62,6 +73,8 @@ TEST(Trainer, TinyRunLearnsFarAboveChanceAndResumes) {
   // 400 validation pairs in one group: random ranking gives MRR ~ H(400)/400 ~ 0.016.
   EXPECT_GT(report->best_valid_mrr, 0.2);
   EXPECT_EQ(report->epochs_run, 3);
+  EXPECT_EQ(report->name_pairs, 1000u);
+  EXPECT_EQ(report->train_pairs, 7000u);
   auto loaded = loadModelFile(options.output_path);
   ASSERT_TRUE(loaded.ok());
   EXPECT_EQ(loaded->model_id, report->model_id);
