@@ -2,13 +2,16 @@
 # Regenerates manifest.tsv: for each language family, the largest source-bearing
 # Debian packages from the local apt lists (run `apt-get update` first), pinned
 # to their current version. The committed manifest is what training used; this
-# script documents how it was chosen.
+# script documents how it was chosen. The manifest grew once (v2: larger
+# counts and the pure-Python pick); it is the union of both runs, keeping each
+# package's first pinned version:
+#   scripts/corpus/make_manifest.sh | awk -F'\t' '!seen[$2]++' scripts/corpus/manifest.tsv - > new.tsv
 #   scripts/corpus/make_manifest.sh > scripts/corpus/manifest.tsv
 set -euo pipefail
-pick() {  # pick REGEX EXCLUDE_REGEX COUNT LANGUAGES
-  apt-cache dumpavail | awk -v re="$1" -v ex="$2" '
-    /^Package: / { p = $2 } /^Version: / { v = $2 } /^Installed-Size: / { s = $2 }
-    /^$/ { if (p ~ re && p !~ ex) print s "\t" p "\t" v; p = ""; v = ""; s = 0 }' |
+pick() {  # pick REGEX EXCLUDE_REGEX COUNT LANGUAGES [ARCHITECTURE]
+  apt-cache dumpavail | awk -v re="$1" -v ex="$2" -v arch="${5:-}" '
+    /^Package: / { p = $2 } /^Version: / { v = $2 } /^Installed-Size: / { s = $2 } /^Architecture: / { a = $2 }
+    /^$/ { if (p ~ re && p !~ ex && (arch == "" || a == arch)) print s "\t" p "\t" v; p = ""; v = ""; s = 0; a = "" }' |
     sort -t$'\t' -k2,2 -u | sort -rn | awk -v n="$3" 'NR <= n' | awk -v langs="$4" -F'\t' '{ print "deb\t" $2 "\t" $3 "\t" langs }'
 }
 printf '# source\tname\tversion\tlanguages\n'
@@ -23,12 +26,14 @@ for p in django sympy twisted sqlalchemy requests urllib3 jinja2 werkzeug flask 
   v=$(apt-cache policy "python3-$p" 2>/dev/null | awk '/Candidate/ {print $2}')
   [ -n "$v" ] && [ "$v" != "(none)" ] && printf 'deb\tpython3-%s\t%s\tpython\n' "$p" "$v"
 done
+# Then the largest pure-Python (Architecture: all) packages.
+pick '^python3-[a-z0-9.-]+$' '(-doc|-dbg|-dev$|-tests?$|-dbgsym)' 300 python all
 printf 'deb\tlibpython3.11-stdlib\t%s\tpython\n' "$(dpkg-query -W -f='${Version}' libpython3.11-stdlib 2>/dev/null || apt-cache policy libpython3.11-stdlib | awk '/Candidate/ {print $2}')"
-pick '^golang-.*-dev$' '(-doc|golang-go|golang-[0-9.]+-)' 110 go
-pick '^librust-.*-dev$' '(-doc)' 160 rust
-pick '^node-[a-z0-9.-]+$' '(-doc|node-gyp|node-typescript$)' 70 javascript,typescript
-pick '^php-[a-z0-9.-]+$' '(-doc|-dev|php-[0-9])' 45 php
-pick '^ruby-[a-z0-9.-]+$' '(-doc|-dev|ruby-[0-9])' 70 ruby
+pick '^golang-.*-dev$' '(-doc|golang-go|golang-[0-9.]+-)' 300 go
+pick '^librust-.*-dev$' '(-doc)' 360 rust
+pick '^node-[a-z0-9.-]+$' '(-doc|node-gyp|node-typescript$)' 160 javascript,typescript
+pick '^php-[a-z0-9.-]+$' '(-doc|-dev|php-[0-9])' 90 php
+pick '^ruby-[a-z0-9.-]+$' '(-doc|-dev|ruby-[0-9])' 140 ruby
 pick '^lib[a-z0-9.-]+-java$' '(-doc|-jni)' 0 java
 for p in openjdk-17-source libeigen3-dev libglm-dev libabsl-dev libfmt-dev libspdlog-dev libcgal-dev libgtest-dev \
          libbenchmark-dev libasio-dev libcli11-dev nlohmann-json3-dev libhnswlib-dev libtree-sitter-dev libsqlite3-dev \
