@@ -37,7 +37,9 @@ class BagOfWordsEncoder final : public CodeEncoder {
         size_t end = std::min(texts.size(), begin + kInferenceBatch);
         std::vector<std::vector<int>> ids;
         ids.reserve(end - begin);
-        for (size_t i = begin; i < end; ++i) ids.push_back(loaded_.tokenizer->encode(texts[i], max_tokens));
+        for (size_t i = begin; i < end; ++i) {
+          ids.push_back(modelInput(loaded_.tokenizer->encode(texts[i], max_tokens), loaded_.model->config));
+        }
         auto input = padIds(ids).to(device_);
         auto vectors = (code ? loaded_.model->encodeCode(input) : loaded_.model->encodeQuery(input))
                            .to(torch::kCPU)

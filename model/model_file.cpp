@@ -30,7 +30,7 @@ bool readString(std::istream& in, std::string& s, uint32_t limit = 64u << 20) {
 nlohmann::json configToJson(const NbowConfig& c) {
   return {{"architecture", "nbow-attention"}, {"vocab_size", c.vocab_size},       {"embedding_dim", c.embedding_dim},
           {"output_dim", c.output_dim},       {"tied", c.tied},                   {"max_code_tokens", c.max_code_tokens},
-          {"max_query_tokens", c.max_query_tokens}};
+          {"max_query_tokens", c.max_query_tokens}, {"bigram_buckets", c.bigram_buckets}};
 }
 
 NbowConfig configFromJson(const nlohmann::json& j) {
@@ -41,6 +41,7 @@ NbowConfig configFromJson(const nlohmann::json& j) {
   c.tied = j.at("tied");
   c.max_code_tokens = j.at("max_code_tokens");
   c.max_query_tokens = j.at("max_query_tokens");
+  c.bigram_buckets = j.value("bigram_buckets", 0);  // absent in models written before bigrams
   return c;
 }
 

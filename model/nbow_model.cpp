@@ -10,10 +10,10 @@ NbowTowerImpl::NbowTowerImpl(const NbowConfig& config, torch::nn::EmbeddingBag s
   } else {
     // Dense gradients: on this libtorch, sparse embedding gradients are ~4x slower to apply.
     embedding = register_module(
-        "embedding", torch::nn::EmbeddingBag(torch::nn::EmbeddingBagOptions(config.vocab_size, config.embedding_dim)
+        "embedding", torch::nn::EmbeddingBag(torch::nn::EmbeddingBagOptions(config.tableRows(), config.embedding_dim)
                                                  .mode(torch::kSum)));
   }
-  attention = register_module("attention", torch::nn::Embedding(torch::nn::EmbeddingOptions(config.vocab_size, 1)));
+  attention = register_module("attention", torch::nn::Embedding(torch::nn::EmbeddingOptions(config.tableRows(), 1)));
   torch::NoGradGuard no_grad;
   attention->weight.zero_();  // start as mean pooling
   projection = register_module("projection", torch::nn::Linear(config.embedding_dim, config.output_dim));
@@ -32,6 +32,18 @@ NbowModelImpl::NbowModelImpl(const NbowConfig& cfg) : config(cfg) {
   code = register_module("code", NbowTower(cfg, nullptr));
   query = register_module("query", NbowTower(cfg, cfg.tied ? code->embedding : nullptr));
   logit_scale = register_parameter("logit_scale", torch::full({1}, std::log(20.0f)));
+}
+
+std::vector<int> modelInput(std::vector<int> ids, const NbowConfig& config) {
+  if (config.bigram_buckets <= 0 || ids.size() < 2) return ids;
+  const size_t unigrams = ids.size();
+  ids.reserve(unigrams * 2 - 1);
+  for (size_t i = 0; i + 1 < unigrams; ++i) {
+    uint64_t pair = (static_cast<uint64_t>(static_cast<uint32_t>(ids[i])) << 32) | static_cast<uint32_t>(ids[i + 1]);
+    pair *= 0x9e3779b97f4a7c15ull;  // Fibonacci hashing: stable across builds and platforms
+    ids.push_back(config.vocab_size + static_cast<int>((pair >> 32) % static_cast<uint64_t>(config.bigram_buckets)));
+  }
+  return ids;
 }
 
 torch::Tensor padIds(const std::vector<std::vector<int>>& ids) {

@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include <string>
+#include <vector>
 
 namespace cs {
 
@@ -22,6 +23,11 @@ struct NbowConfig {
   bool tied = false;           // share the embedding table between the towers
   int max_code_tokens = 200;
   int max_query_tokens = 32;
+  // Hashed token bigrams (fastText style): each adjacent pair of pieces also
+  // enters the bag as one of this many extra table rows after the vocabulary,
+  // a cheap token-order signal. 0 = unigrams only.
+  int bigram_buckets = 0;
+  int tableRows() const { return vocab_size + bigram_buckets; }
 };
 
 struct NbowTowerImpl : torch::nn::Module {
@@ -46,6 +52,10 @@ struct NbowModelImpl : torch::nn::Module {
   torch::Tensor logit_scale;   // learned inverse temperature (log space)
 };
 TORCH_MODULE(NbowModel);
+
+// The model's input for one tokenised text: the piece ids, then one hashed
+// bigram id per adjacent pair when config.bigram_buckets > 0.
+std::vector<int> modelInput(std::vector<int> ids, const NbowConfig& config);
 
 // Pads id lists into a [batch, max length] int64 tensor (0 = padding; an empty
 // list becomes one <unk> so every row has a token).

@@ -28,6 +28,7 @@ void registerTrainCommand(CLI::App& app, int& exit_code) {
   command->add_option("--code-dropout", o->code_token_dropout, "Probability of dropping each code token in training");
   command->add_option("--vocab", o->vocab_size, "Tokenizer vocabulary size");
   command->add_option("--dim", o->model.embedding_dim, "Embedding width");
+  command->add_option("--bigram-buckets", o->model.bigram_buckets, "Hashed token-bigram table rows (0 = unigrams only)");
   command->add_flag("--tied", o->model.tied, "Share one embedding table between the code and query towers");
   command->callback([o, &exit_code] {
     o->model.output_dim = o->model.embedding_dim;

@@ -1,5 +1,6 @@
 #include "model/model_file.h"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -50,6 +51,36 @@ TEST(ModelFile, SaveLoadRoundTripGivesIdenticalVectors) {
   EXPECT_NEAR(norm, 1.0f, 1e-4);
   // Saving the same weights again gives the same id.
   EXPECT_EQ(saveModelFile(path, model, tokenizer, {}).value(), *id);
+  std::filesystem::remove(path);
+}
+
+TEST(ModelFile, BigramBucketsRoundTripAndMakeOrderMatter) {
+  EXPECT_EQ(modelInput({2, 3, 4}, NbowConfig{}), (std::vector<int>{2, 3, 4}));  // no buckets: unigrams only
+  NbowConfig config;
+  config.vocab_size = 5;
+  config.embedding_dim = 16;
+  config.output_dim = 16;
+  config.bigram_buckets = 7;
+  auto input = modelInput({2, 3, 4}, config);
+  ASSERT_EQ(input.size(), 5u);  // 3 pieces + 2 bigrams
+  for (size_t i = 3; i < input.size(); ++i) {
+    EXPECT_GE(input[i], 5);
+    EXPECT_LT(input[i], 12);
+  }
+  NbowModel model(config);
+  Tokenizer tokenizer = tinyTokenizer();
+  const std::string path = tempPath("codesearch-model-bigrams.bin");
+  ASSERT_TRUE(saveModelFile(path, model, tokenizer, {}).ok());
+  auto loaded = loadModelFile(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->model->config.bigram_buckets, 7);
+  auto encoder = CodeEncoder::load(path, EncoderOptions{"cpu", 1});
+  ASSERT_TRUE(encoder.ok()) << encoder.error().message;
+  std::vector<float> v = encoder.value()->encodeCode({"parse url", "url parse"});
+  ASSERT_EQ(v.size(), 32u);
+  float difference = 0;
+  for (int i = 0; i < 16; ++i) difference += std::abs(v[i] - v[16 + i]);
+  EXPECT_GT(difference, 1e-3);  // a bag of unigrams could not tell these apart
   std::filesystem::remove(path);
 }
 
