@@ -19,6 +19,7 @@ std::optional<FusionOptions> parseFusion(const std::string& text) {
     if (std::sscanf(text.c_str() + 6, "%lf:%lf%c", &fusion.dense_weight, &fusion.lexical_weight, &tail) != 2) return std::nullopt;
     return fusion;
   }
+  fusion.method = FusionMethod::kReciprocalRank;
   const char* rest = text.rfind("rrf:", 0) == 0 ? text.c_str() + 4 : text.c_str();
   if (std::sscanf(rest, "%lf:%lf:%lf%c", &fusion.dense_weight, &fusion.lexical_weight, &fusion.k, &tail) != 3) return std::nullopt;
   return fusion;
