@@ -41,6 +41,17 @@ uint64_t bagKey(const std::string& code) {
   return hash;
 }
 
+// Why a function's code cannot be a training example ("" when it can).
+std::string codeRejection(const std::string& name, const std::string& code, size_t max_code_bytes) {
+  std::string lower_name;
+  for (char c : name) lower_name.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (lower_name.rfind("test", 0) == 0) return "test function";
+  if (code.size() > max_code_bytes) return "code too long";
+  size_t lines = static_cast<size_t>(std::count(code.begin(), code.end(), '\n'));
+  if (lines < 3 || splitIdentifierWords(code).size() < 12) return "trivial body";
+  return {};
+}
+
 struct PackageResult {
   std::vector<MinedPair> pairs;
   std::vector<MinedPair> name_pairs;  // code unmasked here; masked when written
@@ -86,11 +97,9 @@ PackageResult minePackage(const CorpusPackage& package, const MineOptions& optio
         if (options.name_pairs && result.name_pairs.size() < options.max_per_package) {
           std::string code = embeddingText(chunk, EmbeddingTextOptions{.include_doc = false});
           auto words = splitIdentifierWords(chunk.name);
-          std::string reason, query;
+          std::string query;
           for (const auto& w : words) query += (query.empty() ? "" : " ") + w;
-          // Reuse the pair filters with the name words standing in for a doc.
-          if (words.size() >= 2 && !trainingDescription(query + " function", chunk.name, code, relative,
-                                                        options.max_code_bytes, reason).empty()) {
+          if (words.size() >= 2 && codeRejection(chunk.name, code, options.max_code_bytes).empty()) {
             result.name_pairs.push_back(MinedPair{chunk.language, package.name, relative, chunk.name,
                                                   chunk.qualified_name, std::move(code), std::move(query)});
           }
@@ -120,23 +129,11 @@ std::string splitForPackage(const std::string& package, const MineOptions& optio
   return bucket < 8 ? "train" : bucket == 8 ? "valid" : "test";
 }
 
+
 std::string trainingDescription(const std::string& doc, const std::string& name, const std::string& code,
                                 const std::string& path, size_t max_code_bytes, std::string& reason) {
-  std::string lower_name;
-  for (char c : name) lower_name.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  if (lower_name.rfind("test", 0) == 0) {
-    reason = "test function";
-    return {};
-  }
-  if (code.size() > max_code_bytes) {
-    reason = "code too long";
-    return {};
-  }
-  size_t lines = static_cast<size_t>(std::count(code.begin(), code.end(), '\n'));
-  if (lines < 3 || splitIdentifierWords(code).size() < 12) {
-    reason = "trivial body";
-    return {};
-  }
+  reason = codeRejection(name, code, max_code_bytes);
+  if (!reason.empty()) return {};
   std::string summary = docSummary(doc);
   if (splitIdentifierWords(summary).size() < 3) {
     reason = "description under 3 words";
