@@ -55,6 +55,6 @@ std::string embeddingText(const Chunk& chunk, const EmbeddingTextOptions& option
 
 uint64_t embeddingHash(const Chunk& chunk, const EmbeddingTextOptions& options) {
   return fnv1a(embeddingText(chunk, options));  // stable across builds
-}  // stable across builds
+}
 
 }  // namespace cs
