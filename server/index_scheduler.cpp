@@ -34,26 +34,22 @@ void IndexScheduler::enqueueLocked(Task task, bool urgent) {
   }
 }
 
-void IndexScheduler::submit(FileInput input, bool urgent) {
-  bool begin = false;
-  {
-    std::lock_guard lock(mutex_);
-    begin = queued_.empty() && in_flight_ == 0;
-    enqueueLocked(Task{std::move(input), false}, urgent);
-  }
-  if (begin) notify(IndexProgress::Phase::kBegin);
-  work_cv_.notify_one();
-}
+void IndexScheduler::submit(FileInput input, bool urgent) { enqueue(Task{std::move(input), false}, urgent); }
 
 void IndexScheduler::submitRemoval(const std::string& path, bool urgent) {
+  enqueue(Task{FileInput{path, std::nullopt}, true}, urgent);
+}
+
+void IndexScheduler::enqueue(Task task, bool urgent) {
+  std::lock_guard order(progress_order_);  // a worker's kEnd for this task waits for our kBegin
   bool begin = false;
   {
     std::lock_guard lock(mutex_);
     begin = queued_.empty() && in_flight_ == 0;
-    enqueueLocked(Task{FileInput{path, std::nullopt}, true}, urgent);
+    enqueueLocked(std::move(task), urgent);
   }
-  if (begin) notify(IndexProgress::Phase::kBegin);
   work_cv_.notify_one();
+  if (begin) notify(IndexProgress::Phase::kBegin);
 }
 
 size_t IndexScheduler::pending() const {
@@ -106,6 +102,7 @@ void IndexScheduler::runBatch(FileIndexer& indexer, std::vector<Task>& batch) {
       if (outcome.kind == FileOutcome::Kind::kSkipped) ++skipped;
     }
   }
+  std::lock_guard order(progress_order_);
   bool finished = false;
   {
     std::lock_guard lock(mutex_);

@@ -5,7 +5,10 @@
 // of the bulk workspace scan.
 //
 // Thread-safety: all public methods may be called from any thread. The progress
-// listener is invoked on worker threads (or the caller's, when threads == 0).
+// listener is invoked on worker threads (or the caller's, when threads == 0),
+// one event at a time and in the order of the state changes they describe (a
+// batch's kEnd never overtakes the kBegin of the submit that queued it); it
+// must not call submit() or submitRemoval().
 #pragma once
 
 #include <condition_variable>
@@ -62,6 +65,7 @@ class IndexScheduler {
   // Takes up to batch_files runnable tasks; caller holds mutex_.
   std::vector<Task> takeBatchLocked();
   void runBatch(FileIndexer& indexer, std::vector<Task>& batch);
+  void enqueue(Task task, bool urgent);
   void enqueueLocked(Task task, bool urgent);
   void notify(IndexProgress::Phase phase);
 
@@ -69,6 +73,9 @@ class IndexScheduler {
   const CodeEncoder* encoder_;
   IndexSchedulerOptions options_;
 
+  // Held from a state change to the progress event describing it, so events
+  // leave in order. Taken before mutex_, never while holding it.
+  std::mutex progress_order_;
   mutable std::mutex mutex_;
   std::condition_variable work_cv_;
   std::condition_variable idle_cv_;
