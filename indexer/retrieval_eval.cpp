@@ -105,7 +105,7 @@ std::string renameIdentifiers(const std::string& code, const std::string& keep_n
       while (j < code.size() && isIdentChar(code[j])) ++j;
       std::string word = code.substr(i, j - i);
       const bool member = i > 0 && code[i - 1] == '.';  // obj.method: an API name, not a local
-      if (word.size() <= 2 || member || word == keep_name || keywords().count(word) || j < code.size() && code[j] == '(') {
+      if (word.size() <= 2 || member || word == keep_name || keywords().count(word) || (j < code.size() && code[j] == '(')) {
         out += word;
       } else {
         auto it = renamed.find(word);
@@ -258,33 +258,30 @@ Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const C
           }
           return false;
         };
-        std::vector<float> qv = encoder.encodeQuery({q.at("query").get<std::string>()});
-        for (const char* mode : {"dense", "lexical", "hybrid"}) {
+        const std::string text = q.at("query").get<std::string>();
+        std::vector<float> qv = encoder.encodeQuery({text});
+        // Every reported variant: the three modes, then the hybrid fusion sweep.
+        std::vector<std::pair<std::string, SearchRequest>> variants;
+        for (auto [name, mode] : {std::pair{"dense", SearchMode::kSemantic}, {"lexical", SearchMode::kLexical},
+                                  {"hybrid", SearchMode::kHybrid}}) {
           SearchRequest request;
-          request.query = q.at("query").get<std::string>();
+          request.mode = mode;
+          variants.emplace_back(name, std::move(request));
+        }
+        for (const FusionOptions& fusion : options.fusion_sweep) {
+          SearchRequest request;
+          request.fusion = fusion;
+          variants.emplace_back("hybrid[" + describeFusion(fusion) + "]", std::move(request));
+        }
+        for (auto& [name, request] : variants) {
+          request.query = text;
           request.limit = static_cast<int>(options.rank_cutoff);
-          request.mode = std::string(mode) == "dense" ? SearchMode::kSemantic
-                         : std::string(mode) == "lexical" ? SearchMode::kLexical
-                                                          : SearchMode::kHybrid;
           if (request.mode != SearchMode::kLexical) request.query_vector = qv;
           auto hits = index.value()->search(request);
           if (!hits.ok()) return hits.error();
           std::vector<bool> flags;
           for (const auto& h : hits.value()) flags.push_back(is_relevant(h.chunk));
-          report.nl[mode].addRanking(flags, relevant.size());
-        }
-        for (const FusionOptions& fusion : options.fusion_sweep) {
-          SearchRequest request;
-          request.query = q.at("query").get<std::string>();
-          request.limit = static_cast<int>(options.rank_cutoff);
-          request.mode = SearchMode::kHybrid;
-          request.query_vector = qv;
-          request.fusion = fusion;
-          auto hits = index.value()->search(request);
-          if (!hits.ok()) return hits.error();
-          std::vector<bool> flags;
-          for (const auto& h : hits.value()) flags.push_back(is_relevant(h.chunk));
-          report.nl["hybrid[" + describeFusion(fusion) + "]"].addRanking(flags, relevant.size());
+          report.nl[name].addRanking(flags, relevant.size());
         }
         ++report.nl_queries;
       }
