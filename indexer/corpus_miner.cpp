@@ -129,7 +129,6 @@ std::string splitForPackage(const std::string& package, const MineOptions& optio
   return bucket < 8 ? "train" : bucket == 8 ? "valid" : "test";
 }
 
-
 std::string trainingDescription(const std::string& doc, const std::string& name, const std::string& code,
                                 const std::string& path, size_t max_code_bytes, std::string& reason) {
   reason = codeRejection(name, code, max_code_bytes);
@@ -188,19 +187,19 @@ Result<MineStats> mineCorpus(const std::vector<CorpusPackage>& packages, const M
   MineStats stats;
   std::error_code ec;
   fs::create_directories(options.output_dir, ec);
-  std::map<std::string, std::ofstream> outputs;
-  for (const char* split : {"train", "valid", "test", "train_names"}) {
-    if (std::string(split) == "train_names" && !options.name_pairs) continue;
-    outputs[split].open(options.output_dir + "/" + split + ".jsonl", std::ios::trunc);
-    if (!outputs[split]) return makeError("cannot write " + options.output_dir + "/" + split + ".jsonl");
-  }
   // Train first: a function duplicated into a held-out package is dropped there,
-  // so valid/test never contain code the model was trained on.
-  // Name pairs come right after train, so held-out splits drop their copies too.
+  // so valid/test never contain code the model was trained on. Name pairs come
+  // right after train, so held-out splits drop their copies too.
+  std::vector<std::string> output_order = {"train", "valid", "test"};
+  if (options.name_pairs) output_order.insert(output_order.begin() + 1, "train_names");
+  std::map<std::string, std::ofstream> outputs;
+  for (const std::string& output : output_order) {
+    outputs[output].open(options.output_dir + "/" + output + ".jsonl", std::ios::trunc);
+    if (!outputs[output]) return makeError("cannot write " + options.output_dir + "/" + output + ".jsonl");
+  }
   std::unordered_set<uint64_t> seen;
-  for (const char* output : {"train", "train_names", "valid", "test"}) {
-    const bool names = std::string(output) == "train_names";
-    if (names && !options.name_pairs) continue;
+  for (const std::string& output : output_order) {
+    const bool names = output == "train_names";
     const std::string split = names ? "train" : output;
     for (size_t i = 0; i < packages.size(); ++i) {
       if (splitForPackage(packages[i].name, options) != split) continue;
