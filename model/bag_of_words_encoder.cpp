@@ -21,14 +21,14 @@ class BagOfWordsEncoder final : public CodeEncoder {
   std::string device() const override { return device_.is_cuda() ? "cuda" : "cpu"; }
 
   std::vector<float> encodeCode(const std::vector<std::string>& texts) const override {
-    return encode(texts, static_cast<size_t>(loaded_.model->config.max_code_tokens), /*code=*/true);
+    return encode(texts, /*code=*/true);
   }
   std::vector<float> encodeQuery(const std::vector<std::string>& texts) const override {
-    return encode(texts, static_cast<size_t>(loaded_.model->config.max_query_tokens), /*code=*/false);
+    return encode(texts, /*code=*/false);
   }
 
  private:
-  std::vector<float> encode(const std::vector<std::string>& texts, size_t max_tokens, bool code) const {
+  std::vector<float> encode(const std::vector<std::string>& texts, bool code) const {
     std::vector<float> out;
     out.reserve(texts.size() * static_cast<size_t>(dim()));
     try {
@@ -37,8 +37,9 @@ class BagOfWordsEncoder final : public CodeEncoder {
         size_t end = std::min(texts.size(), begin + kInferenceBatch);
         std::vector<std::vector<int>> ids;
         ids.reserve(end - begin);
+        const NbowConfig& config = loaded_.model->config;
         for (size_t i = begin; i < end; ++i) {
-          ids.push_back(modelInput(loaded_.tokenizer->encode(texts[i], max_tokens), loaded_.model->config));
+          ids.push_back(code ? codeInput(*loaded_.tokenizer, texts[i], config) : queryInput(*loaded_.tokenizer, texts[i], config));
         }
         auto input = padIds(ids).to(device_);
         auto vectors = (code ? loaded_.model->encodeCode(input) : loaded_.model->encodeQuery(input))

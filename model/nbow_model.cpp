@@ -46,6 +46,14 @@ std::vector<int> modelInput(std::vector<int> ids, const NbowConfig& config) {
   return ids;
 }
 
+std::vector<int> codeInput(const Tokenizer& tokenizer, const std::string& text, const NbowConfig& config) {
+  return modelInput(tokenizer.encode(text, static_cast<size_t>(config.max_code_tokens)), config);
+}
+
+std::vector<int> queryInput(const Tokenizer& tokenizer, const std::string& text, const NbowConfig& config) {
+  return modelInput(tokenizer.encode(text, static_cast<size_t>(config.max_query_tokens)), config);
+}
+
 torch::Tensor padIds(const std::vector<std::vector<int>>& ids) {
   size_t longest = 1;
   for (const auto& row : ids) longest = std::max(longest, row.size());

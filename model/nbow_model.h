@@ -57,6 +57,10 @@ TORCH_MODULE(NbowModel);
 // bigram id per adjacent pair when config.bigram_buckets > 0.
 std::vector<int> modelInput(std::vector<int> ids, const NbowConfig& config);
 
+// Text to each tower's input: tokenised, capped at the tower's length, then modelInput().
+std::vector<int> codeInput(const class Tokenizer& tokenizer, const std::string& text, const NbowConfig& config);
+std::vector<int> queryInput(const class Tokenizer& tokenizer, const std::string& text, const NbowConfig& config);
+
 // Pads id lists into a [batch, max length] int64 tensor (0 = padding; an empty
 // list becomes one <unk> so every row has a token).
 torch::Tensor padIds(const std::vector<std::vector<int>>& ids);

@@ -40,9 +40,9 @@ std::vector<EncodedPair> encodePairs(const std::vector<TrainingPair>& pairs, con
   for (size_t t = 0; t < n; ++t) {
     workers.emplace_back([&, t] {
       for (size_t i = t; i < pairs.size(); i += n) {
-        out[i].code = modelInput(tokenizer.encode(pairs[i].code, static_cast<size_t>(config.max_code_tokens)), config);
-        out[i].doc = modelInput(tokenizer.encode(pairs[i].doc, static_cast<size_t>(config.max_query_tokens)), config);
-        out[i].name = modelInput(tokenizer.encode(pairs[i].name, static_cast<size_t>(config.max_query_tokens)), config);
+        out[i].code = codeInput(tokenizer, pairs[i].code, config);
+        out[i].doc = queryInput(tokenizer, pairs[i].doc, config);
+        out[i].name = queryInput(tokenizer, pairs[i].name, config);
         out[i].code_hash = hashIds(out[i].code);
       }
     });
@@ -71,10 +71,8 @@ double validationMrr(NbowModel& model, const Tokenizer& tokenizer, const std::ve
       size_t end = std::min(indices.size(), begin + 1000);
       std::vector<std::vector<int>> codes, docs;
       for (size_t k = begin; k < end; ++k) {
-        codes.push_back(modelInput(
-            tokenizer.encode(pairs[indices[k]].code, static_cast<size_t>(model->config.max_code_tokens)), model->config));
-        docs.push_back(modelInput(
-            tokenizer.encode(pairs[indices[k]].doc, static_cast<size_t>(model->config.max_query_tokens)), model->config));
+        codes.push_back(codeInput(tokenizer, pairs[indices[k]].code, model->config));
+        docs.push_back(queryInput(tokenizer, pairs[indices[k]].doc, model->config));
       }
       auto c = model->encodeCode(padIds(codes).to(device));
       auto q = model->encodeQuery(padIds(docs).to(device));

@@ -1,5 +1,4 @@
 // codesearch eval: held-out retrieval quality of the model and the daemon's ranking.
-#include <cstdio>
 #include <fstream>
 #include <iostream>
 
@@ -19,7 +18,7 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
     std::string json_out;
     size_t groups = 10;
     std::string split = "test";
-    std::vector<std::string> sweep;  // "dense:lexical:k" triples
+    std::vector<std::string> sweep;  // parseFusion() specs
     int threads = 2;
     bool nl_code_only = false;
   };
