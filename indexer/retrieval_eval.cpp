@@ -1,8 +1,10 @@
 #include "indexer/retrieval_eval.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <random>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -11,6 +13,7 @@
 #include "indexer/file_indexer.h"
 #include "indexer/index.h"
 #include "indexer/workspace_walker.h"
+#include "support/hash.h"
 
 namespace cs {
 namespace {
@@ -53,7 +56,9 @@ void addScores(ModeScores& mode, const std::map<std::string, RetrievalScores>& s
 
 Chunk chunkFor(const TrainingPair& pair, size_t i) {
   Chunk c;
-  c.path = "/eval/" + pair.package + "/" + std::to_string(i);
+  // No package in the path: CodeSearchNet candidates carry no location, and a
+  // package name would hand the lexical arm a clue the query shares with its neighbours.
+  c.path = "/eval/" + std::to_string(i);
   c.language = pair.language;
   c.kind = "function";
   c.name = pair.name;
@@ -121,23 +126,39 @@ std::string renameIdentifiers(const std::string& code, const std::string& keep_n
   return out;
 }
 
+std::map<std::string, std::vector<std::vector<size_t>>> evaluationGroups(const std::vector<TrainingPair>& pairs,
+                                                                        const EvalOptions& options) {
+  std::map<std::string, std::vector<size_t>> by_language;
+  for (size_t i = 0; i < pairs.size(); ++i) by_language[pairs[i].language].push_back(i);
+  std::map<std::string, std::vector<std::vector<size_t>>> groups;
+  for (auto& [language, indices] : by_language) {
+    if (options.distractors == Distractors::kRandom) {
+      std::mt19937_64 rng(options.seed ^ fnv1a(language));
+      std::shuffle(indices.begin(), indices.end(), rng);
+    }
+    for (size_t begin = 0; begin + options.group_size <= indices.size() &&
+                           groups[language].size() < options.max_groups_per_language;
+         begin += options.group_size) {
+      groups[language].emplace_back(indices.begin() + static_cast<long>(begin),
+                                    indices.begin() + static_cast<long>(begin + options.group_size));
+    }
+  }
+  return groups;
+}
+
 Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const CodeEncoder& encoder,
                             const EvalOptions& options) {
   auto log = [&](const std::string& s) {
     if (options.log) options.log(s);
   };
   EvalReport report;
-  std::map<std::string, std::vector<size_t>> by_language;
-  for (size_t i = 0; i < test_pairs.size(); ++i) by_language[test_pairs[i].language].push_back(i);
-
+  report.distractors = options.distractors == Distractors::kRandom ? "random" : "same-package";
   std::map<std::string, std::map<std::string, RetrievalScores>> csn_sums, c2c_sums;
   const int dim = encoder.dim();
-  for (const auto& [language, indices] : by_language) {
-    size_t groups = 0;
-    for (size_t begin = 0; begin + options.group_size <= indices.size() && groups < options.max_groups_per_language;
-         begin += options.group_size, ++groups) {
+  for (const auto& [language, language_groups] : evaluationGroups(test_pairs, options)) {
+    for (size_t g = 0; g < language_groups.size(); ++g) {
       std::vector<const TrainingPair*> group;
-      for (size_t k = begin; k < begin + options.group_size; ++k) group.push_back(&test_pairs[indices[k]]);
+      for (size_t index : language_groups[g]) group.push_back(&test_pairs[index]);
       std::vector<std::string> codes, docs, variants;
       for (const auto* p : group) {
         codes.push_back(p->code);
@@ -205,7 +226,7 @@ Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const C
                                     variant_vecs.begin() + static_cast<long>((q + 1) * dim));
         c2c_sums["hybrid"][language].addRank(rankOf(index.value()->search(similar).value(), ids[q], options.rank_cutoff));
       }
-      log("evaluated " + language + " group " + std::to_string(groups + 1));
+      log("evaluated " + language + " group " + std::to_string(g + 1));
     }
   }
   for (auto& [mode, sums] : csn_sums) addScores(report.csn[mode], sums);
@@ -297,6 +318,7 @@ nlohmann::json EvalReport::toJson() const {
                           {"ndcg@10", s.ndcg10}, {"queries", s.queries}};
   };
   nlohmann::json j;
+  j["distractors"] = distractors;
   for (const auto& [name, table] : std::map<std::string, const std::map<std::string, ModeScores>*>{
            {"codesearchnet", &csn}, {"code_to_code", &code2code}}) {
     for (const auto& [mode, m] : *table) {
@@ -324,7 +346,7 @@ std::string EvalReport::toMarkdown() const {
     }
     out << "\n";
   };
-  table("CodeSearchNet protocol (description -> function among 999 distractors)", csn);
+  table("CodeSearchNet protocol (description -> function among 999 distractors, " + distractors + ")", csn);
   table("Code to code (renamed-identifier copy -> original among 999 distractors)", code2code);
   if (!nl.empty()) {
     out << "### Natural-language queries (" << nl_queries << " queries)\n\n| mode | NDCG@10 | MRR | R@1 | R@10 |\n|---|---|---|---|---|\n";

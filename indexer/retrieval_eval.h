@@ -1,7 +1,8 @@
 // Retrieval evaluation of the whole search stack (model + the daemon's Index
 // ranking) on held-out data:
 //  - CodeSearchNet protocol: each test description ranks its function among 999
-//    distractors of the same language; MRR and Recall@1/5/10 per language for
+//    distractors drawn at random from the same language (or, harder, from its
+//    neighbours in corpus order, i.e. mostly its own package); MRR and Recall@1/5/10 per language for
 //    dense-only, lexical-only and hybrid ranking.
 //  - Code-to-code: a function with its local identifiers renamed must find the
 //    original among 999 distractors.
@@ -25,8 +26,16 @@
 
 namespace cs {
 
+// How the 999 distractors of a CodeSearchNet group are drawn from the query's language.
+enum class Distractors {
+  kRandom,       // CodeSearchNet's protocol: the language's pairs are shuffled (seeded), then cut into groups
+  kSamePackage,  // consecutive pairs in corpus order: mostly from the query's own few packages (harder)
+};
+
 struct EvalOptions {
   size_t group_size = 1000;          // the query's function + 999 distractors
+  Distractors distractors = Distractors::kRandom;
+  uint64_t seed = 0;                 // the shuffle for Distractors::kRandom
   size_t max_groups_per_language = 10;
   size_t rank_cutoff = 100;          // ranks beyond this count as not found (MRR@100)
   std::string nl_queries;            // eval/nl_queries.jsonl; empty = skip
@@ -46,9 +55,16 @@ struct EvalReport {
   std::map<std::string, ModeScores> code2code;  // "dense", "hybrid"
   std::map<std::string, RetrievalScores> nl;    // "dense", "lexical", "hybrid"
   size_t nl_queries = 0;
+  std::string distractors;                      // "random" or "same-package"
   nlohmann::json toJson() const;
   std::string toMarkdown() const;
 };
+
+// The CodeSearchNet groups: per language, up to max_groups_per_language lists
+// of group_size indices into `pairs`, drawn as options.distractors says.
+// Languages with fewer than group_size pairs get no group.
+std::map<std::string, std::vector<std::vector<size_t>>> evaluationGroups(const std::vector<TrainingPair>& pairs,
+                                                                        const EvalOptions& options);
 
 Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const CodeEncoder& encoder,
                             const EvalOptions& options);

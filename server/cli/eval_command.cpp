@@ -21,6 +21,7 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
     std::vector<std::string> sweep;  // parseFusion() specs
     int threads = 2;
     bool nl_code_only = false;
+    std::string distractors = "random";
   };
   auto o = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand("eval", "Evaluate retrieval on the held-out test split and the NL query set");
@@ -32,6 +33,9 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
   command->add_option("--fusion-sweep", o->sweep, "Extra hybrid fusions to report: rrf:DENSE:LEXICAL:K or score:DENSE:LEXICAL");
   command->add_flag("--nl-code-only", o->nl_code_only,
                     "Embed the NL codebases without their doc summaries (the daemon embeds them)");
+  command->add_option("--distractors", o->distractors,
+                      "random: CodeSearchNet's shuffled groups; package: neighbours in corpus order (mostly the same package, harder)")
+      ->check(CLI::IsMember({"random", "package"}));
   command->add_option("--json", o->json_out, "Also write the figures as JSON here");
   command->add_option("--threads", o->threads, "libtorch threads");
   command->callback([o, &exit_code] {
@@ -51,6 +55,7 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
     }
     EvalOptions options;
     options.max_groups_per_language = o->groups;
+    options.distractors = o->distractors == "random" ? Distractors::kRandom : Distractors::kSamePackage;
     options.nl_queries = o->nl_queries;
     options.nl_embedding_text.include_doc = !o->nl_code_only;
     for (const auto& text : o->sweep) {
