@@ -9,22 +9,27 @@
 namespace cs {
 namespace {
 
-void addWords(std::string_view text, float weight, std::unordered_map<std::string, float>& terms) {
+void addWords(std::string_view text, float weight, WordStemmer* stemmer, std::unordered_map<std::string, float>& terms) {
   std::vector<std::string> words;
   appendIdentifierWords(text, words);
-  for (auto& w : words) terms[std::move(w)] += weight;
+  for (auto& w : words) terms[stemmer ? stemmer->stem(w) : w] += weight;
 }
 
 }  // namespace
 
-std::unordered_map<std::string, float> LexicalIndex::termsOf(const Chunk& chunk) {
+LexicalIndex::LexicalIndex() : LexicalIndex(Options{}) {}
+LexicalIndex::LexicalIndex(Options options)
+    : options_(options), stemmer_(options.stem ? std::make_unique<WordStemmer>() : nullptr) {}
+LexicalIndex::~LexicalIndex() = default;
+
+std::unordered_map<std::string, float> LexicalIndex::termsOf(const Chunk& chunk, WordStemmer* stemmer) {
   std::unordered_map<std::string, float> terms;
   // Names and docs say what code is for; they count more than incidental body words.
-  addWords(chunk.name, 3.0f, terms);
-  addWords(chunk.qualified_name, 1.0f, terms);
-  addWords(chunk.signature, 1.0f, terms);
-  addWords(chunk.doc, 2.0f, terms);
-  addWords(chunk.text, 1.0f, terms);
+  addWords(chunk.name, 3.0f, stemmer, terms);
+  addWords(chunk.qualified_name, 1.0f, stemmer, terms);
+  addWords(chunk.signature, 1.0f, stemmer, terms);
+  addWords(chunk.doc, 2.0f, stemmer, terms);
+  addWords(chunk.text, 1.0f, stemmer, terms);
   std::string_view path = chunk.path;
   size_t keep_from = 0;
   for (int parts = 0; parts < 3; ++parts) {  // file name and the two directories above it
@@ -32,7 +37,7 @@ std::unordered_map<std::string, float> LexicalIndex::termsOf(const Chunk& chunk)
     if (slash == std::string_view::npos) break;
     keep_from = slash;
   }
-  addWords(path.substr(keep_from), 1.0f, terms);
+  addWords(path.substr(keep_from), 1.0f, stemmer, terms);
   return terms;
 }
 
@@ -42,7 +47,7 @@ void LexicalIndex::add(uint32_t slot, const Chunk& chunk) {
     doc_terms_.resize(slot + 1);
   }
   if (doc_length_[slot] > 0) remove(slot);
-  auto terms = termsOf(chunk);
+  auto terms = termsOf(chunk, stemmer_.get());
   float length = 0;
   for (auto& [term, tf] : terms) {
     postings_[term].push_back(Posting{slot, tf});
@@ -78,7 +83,8 @@ std::vector<LexicalHit> LexicalIndex::search(const std::string& query, size_t li
   if (live_documents_ == 0 || limit == 0) return hits;
   std::vector<std::string> words = splitIdentifierWords(query);
   std::unordered_map<std::string, float> query_terms;
-  for (auto& w : words) query_terms[w] += 1.0f;
+  std::unique_ptr<WordStemmer> stemmer = options_.stem ? std::make_unique<WordStemmer>() : nullptr;
+  for (auto& w : words) query_terms[stemmer ? stemmer->stem(w) : w] += 1.0f;
   const double n = static_cast<double>(live_documents_);
   const double avg_length = total_length_ / n;
   std::unordered_map<uint32_t, float> scores;

@@ -1,5 +1,5 @@
-// LexicalIndex: BM25 over identifier-split, lower-cased words of each chunk
-// (name, qualified name, signature, doc, code, path), with per-field weights.
+// LexicalIndex: BM25 over identifier-split, lower-cased, stemmed words of each
+// chunk (name, qualified name, signature, doc, code, path), with per-field weights.
 // Documents are addressed by a dense slot number owned by the caller (Index).
 //
 // Thread-safety: not synchronised; the owning Index serialises writers against
@@ -8,11 +8,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "indexer/chunk.h"
+#include "indexer/word_stemmer.h"
 
 namespace cs {
 
@@ -26,9 +28,11 @@ class LexicalIndex {
   struct Options {
     float k1 = 1.2f;
     float b = 0.75f;
+    bool stem = true;  // Snowball English stems (indexer/word_stemmer.h) on both sides
   };
-  LexicalIndex() = default;
-  explicit LexicalIndex(Options options) : options_(options) {}
+  LexicalIndex();
+  explicit LexicalIndex(Options options);
+  ~LexicalIndex();
 
   void add(uint32_t slot, const Chunk& chunk);
   void remove(uint32_t slot);
@@ -40,8 +44,9 @@ class LexicalIndex {
 
   size_t documents() const { return live_documents_; }
 
-  // The weighted bag of words a chunk is indexed under (exposed for tests).
-  static std::unordered_map<std::string, float> termsOf(const Chunk& chunk);
+  // The weighted bag of words a chunk is indexed under (exposed for tests);
+  // stemmed when `stemmer` is given.
+  static std::unordered_map<std::string, float> termsOf(const Chunk& chunk, WordStemmer* stemmer = nullptr);
 
  private:
   struct Posting {
@@ -49,6 +54,7 @@ class LexicalIndex {
     float tf;
   };
   Options options_;
+  std::unique_ptr<WordStemmer> stemmer_;  // the writer's (add); searches make their own
   std::unordered_map<std::string, std::vector<Posting>> postings_;
   std::vector<float> doc_length_;                 // by slot; 0 = empty slot
   std::vector<std::vector<std::string>> doc_terms_;  // by slot, for removal

@@ -9,6 +9,7 @@ PACKAGES=(
   libtorch-dev libopenblas0-openmp          # libtorch + a fast BLAS (the reference BLAS is ~10x slower)
   libtree-sitter-dev nlohmann-json3-dev libasio-dev libhnswlib-dev libsqlite3-dev
   libgit2-dev libsentencepiece-dev sentencepiece libcli11-dev
+  libstemmer-dev                             # Snowball stemming for the lexical index
   libgtest-dev libbenchmark-dev
   neovim                                     # the Neovim client's tests
 )

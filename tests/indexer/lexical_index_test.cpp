@@ -61,5 +61,36 @@ TEST(LexicalIndex, NamesCountMoreThanBodies) {
   EXPECT_GT(terms["checks"], 0);
 }
 
+TEST(LexicalIndex, InflectedQueryWordsMeetTheirStems) {
+  LexicalIndex index;
+  index.add(0, chunk("parse_date", "def parse_date(text): return strptime(text)"));
+  index.add(1, chunk("send_users", "def send_users(users): mail(users)", "Sends every user a mail."));
+  index.add(2, chunk("render", "def render(t): return t.format()"));
+  auto hits = index.search("parsing dates", 10, {});
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].slot, 0u);
+  hits = index.search("user sending", 10, {});
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].slot, 1u);
+
+  LexicalIndex::Options exact;
+  exact.stem = false;
+  LexicalIndex unstemmed(exact);
+  unstemmed.add(0, chunk("parse_date", "def parse_date(text): return strptime(text)"));
+  EXPECT_TRUE(unstemmed.search("parsing dates", 10, {}).empty());
+}
+
+TEST(WordStemmer, StripsEnglishInflectionsAndLeavesOtherWordsAlone) {
+  WordStemmer stemmer;
+  EXPECT_EQ(stemmer.stem("parsing"), stemmer.stem("parse"));
+  EXPECT_EQ(stemmer.stem("parsed"), stemmer.stem("parses"));
+  EXPECT_EQ(stemmer.stem("users"), "user");
+  EXPECT_EQ(stemmer.stem("validates"), stemmer.stem("validate"));
+  EXPECT_EQ(stemmer.stem("utf8"), "utf8");  // digits: left as is
+  EXPECT_EQ(stemmer.stem("ids"), "ids");    // short words: left as is
+  EXPECT_EQ(stemmer.stem(""), "");
+  EXPECT_EQ(stemmer.stem("caf\xc3\xa9s"), "caf\xc3\xa9s");  // non-ASCII: left as is
+}
+
 }  // namespace
 }  // namespace cs
