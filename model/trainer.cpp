@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/batch_order.h"
 #include "model/identifier_split.h"
 #include "model/model_file.h"
 #include "model/retrieval_metrics.h"
@@ -28,6 +29,7 @@ struct EncodedPair {
   std::vector<int> doc;
   std::vector<int> name;
   uint64_t code_hash = 0;
+  int language = 0;  // index into the run's language list
 };
 
 uint64_t hashIds(const std::vector<int>& ids) { return fnv1a(ids.data(), ids.size() * sizeof(int)); }
@@ -35,6 +37,9 @@ uint64_t hashIds(const std::vector<int>& ids) { return fnv1a(ids.data(), ids.siz
 std::vector<EncodedPair> encodePairs(const std::vector<TrainingPair>& pairs, const Tokenizer& tokenizer,
                                      const NbowConfig& config, int threads) {
   std::vector<EncodedPair> out(pairs.size());
+  std::map<std::string, int> languages;
+  for (const auto& p : pairs) languages.emplace(p.language, static_cast<int>(languages.size()));
+  for (size_t i = 0; i < pairs.size(); ++i) out[i].language = languages[pairs[i].language];
   std::vector<std::thread> workers;
   const size_t n = static_cast<size_t>(std::max(1, threads));
   for (size_t t = 0; t < n; ++t) {
@@ -181,6 +186,8 @@ Result<TrainReport> trainModel(const TrainOptions& options) {
   torch::optim::Adagrad sparse_opt(sparse_params, torch::optim::AdagradOptions(options.embedding_lr));
   torch::optim::Adam dense_opt(dense_params, torch::optim::AdamOptions(options.dense_lr));
 
+  std::vector<BatchKey> batch_keys(encoded.size());
+  for (size_t i = 0; i < encoded.size(); ++i) batch_keys[i] = BatchKey{encoded[i].language, encoded[i].code.size()};
   std::mt19937_64 rng(options.seed + static_cast<uint64_t>(first_epoch));
   const size_t batch = static_cast<size_t>(options.batch_size);
   size_t pairs_seen = 0;
@@ -188,30 +195,20 @@ Result<TrainReport> trainModel(const TrainOptions& options) {
   int epochs_run = 0;
   for (int epoch = first_epoch; epoch <= options.epochs; ++epoch) {
     auto epoch_start = Clock::now();
-    std::vector<size_t> order(encoded.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::shuffle(order.begin(), order.end(), rng);
-    // Length bucketing: sort windows of 50 batches by code length, then shuffle the batches.
-    const size_t window = batch * 50;
-    for (size_t w = 0; w < order.size(); w += window) {
-      auto end = order.begin() + static_cast<long>(std::min(order.size(), w + window));
-      std::sort(order.begin() + static_cast<long>(w), end,
-                [&](size_t a, size_t b) { return encoded[a].code.size() < encoded[b].code.size(); });
-    }
-    std::vector<size_t> batch_starts;
-    for (size_t b = 0; b + batch / 2 <= order.size(); b += batch) batch_starts.push_back(b);
-    std::shuffle(batch_starts.begin(), batch_starts.end(), rng);
+    BatchOrderOptions batching;
+    batching.batch_size = batch;
+    batching.language_batches = options.language_batches;
+    const std::vector<std::vector<size_t>> batches = epochBatches(batch_keys, batching, rng);
 
     std::bernoulli_distribution use_name(options.name_query_fraction);
     std::bernoulli_distribution drop_token(options.code_token_dropout);
     double loss_sum = 0;
     size_t steps = 0;
-    for (size_t b : batch_starts) {
-      size_t end = std::min(order.size(), b + batch);
+    for (const std::vector<size_t>& members : batches) {
       std::vector<std::vector<int>> codes, queries;
       std::vector<uint64_t> hashes;
-      for (size_t k = b; k < end; ++k) {
-        const EncodedPair& p = encoded[order[k]];
+      for (size_t index : members) {
+        const EncodedPair& p = encoded[index];
         if (options.code_token_dropout > 0) {
           std::vector<int> kept;
           kept.reserve(p.code.size());
@@ -248,7 +245,7 @@ Result<TrainReport> trainModel(const TrainOptions& options) {
       pairs_seen += static_cast<size_t>(n);
       if (steps % 50 == 0) {
         log("epoch " + std::to_string(epoch) + " step " + std::to_string(steps) + "/" +
-            std::to_string(batch_starts.size()) + " loss " + std::to_string(loss_sum / static_cast<double>(steps)));
+            std::to_string(batches.size()) + " loss " + std::to_string(loss_sum / static_cast<double>(steps)));
       }
     }
     double epoch_seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();

@@ -30,6 +30,9 @@ struct TrainOptions {
   // when present): at most this many per documented pair are mixed in; 0 = none.
   double name_pair_ratio = 1.0;
   double code_token_dropout = 0.0;   // training only: each code token is dropped with this probability
+  // Batches drawn from one language at a time: the in-batch negatives are then
+  // as hard as the evaluation's distractors (same language), not told apart by syntax.
+  bool language_batches = false;
   int threads = 2;
   std::string device = "auto";
   uint64_t seed = 13;

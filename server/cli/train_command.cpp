@@ -26,6 +26,8 @@ void registerTrainCommand(CLI::App& app, int& exit_code) {
   command->add_option("--name-pairs", o->name_pair_ratio,
                       "Name pairs (corpus/train_names.jsonl) mixed in per documented pair; 0 = none");
   command->add_option("--code-dropout", o->code_token_dropout, "Probability of dropping each code token in training");
+  command->add_flag("--language-batches", o->language_batches,
+                    "Draw each batch from one language (same-language in-batch negatives)");
   command->add_option("--vocab", o->vocab_size, "Tokenizer vocabulary size");
   command->add_option("--dim", o->model.embedding_dim, "Embedding width");
   command->add_option("--bigram-buckets", o->model.bigram_buckets, "Hashed token-bigram table rows (0 = unigrams only)");
