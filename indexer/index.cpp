@@ -303,6 +303,7 @@ Result<std::vector<SearchHit>> Index::search(const SearchRequest& request) const
   static constexpr FusionOptions kCodeQueryFusion{FusionMethod::kReciprocalRank, 60, 1.0, 1.0};
   const FusionOptions fusion = request.fusion.value_or(request.code_query ? kCodeQueryFusion : impl_->options.fusion);
   const RerankContext context = makeRerankContext(request.query, request.code_query);
+  WordStemmer stemmer;
   std::vector<RankedCandidate> ranked;
   ranked.reserve(candidates.size());
   ScoreRange dense_range, lexical_range;
@@ -321,7 +322,7 @@ Result<std::vector<SearchHit>> Index::search(const SearchRequest& request) const
       c.fused = lexical_score[slot];
     }
     const Impl::Entry& e = impl_->entries[slot];
-    double multiplier = rerankMultiplier(context, e.indexed.chunk, e.relative_path);
+    double multiplier = rerankMultiplier(context, e.indexed.chunk, e.relative_path, &stemmer);
     c.fused = c.fused >= 0 ? c.fused * multiplier : c.fused / multiplier;
     ranked.push_back(c);
   }
