@@ -30,7 +30,7 @@ enum class FusionMethod {
 // development query set (MODEL_CARD.md): score fusion beat reciprocal rank on
 // both; with stemmed lexical terms, lexical 1.5 : dense 1 scored validation
 // MRR 0.594 / dev NDCG@10 0.507, against 0.599 / 0.469 for 1 : 1 and
-// 0.587 / 0.498 for 1 : 2. Code queries use RRF 1 : 1 (Index::search).
+// 0.587 / 0.498 for 1 : 2. Code queries use score 1 : 0.5 (Index::search).
 struct FusionOptions {
   FusionMethod method = FusionMethod::kScore;
   double k = 60;             // RRF constant: larger = flatter rank weighting

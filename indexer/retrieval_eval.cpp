@@ -225,6 +225,11 @@ Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const C
         similar.query_vector.assign(variant_vecs.begin() + static_cast<long>(q * dim),
                                     variant_vecs.begin() + static_cast<long>((q + 1) * dim));
         c2c_sums["hybrid"][language].addRank(rankOf(index.value()->search(similar).value(), ids[q], options.rank_cutoff));
+        for (const FusionOptions& fusion : options.code_fusion_sweep) {
+          similar.fusion = fusion;
+          c2c_sums["hybrid[" + describeFusion(fusion) + "]"][language].addRank(
+              rankOf(index.value()->search(similar).value(), ids[q], options.rank_cutoff));
+        }
       }
       log("evaluated " + language + " group " + std::to_string(g + 1));
     }

@@ -42,6 +42,8 @@ struct EvalOptions {
   EmbeddingTextOptions nl_embedding_text;  // how the NL codebases are embedded (the daemon's default)
   // Extra hybrid variants to report ("hybrid[dense=a,lexical=b]"), for tuning on the validation split.
   std::vector<FusionOptions> fusion_sweep;
+  // Likewise for code queries (the code-to-code task; "find similar" in the daemon).
+  std::vector<FusionOptions> code_fusion_sweep;
   std::function<void(const std::string&)> log;
 };
 

@@ -18,7 +18,8 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
     std::string json_out;
     size_t groups = 10;
     std::string split = "test";
-    std::vector<std::string> sweep;  // parseFusion() specs
+    std::vector<std::string> sweep;       // parseFusion() specs
+    std::vector<std::string> code_sweep;  // likewise, for code queries
     int threads = 2;
     bool nl_code_only = false;
     std::string distractors = "random";
@@ -31,6 +32,7 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
   command->add_option("--groups", o->groups, "Max 1000-candidate groups per language");
   command->add_option("--split", o->split, "Corpus split to evaluate (tune on valid, report on test)");
   command->add_option("--fusion-sweep", o->sweep, "Extra hybrid fusions to report: rrf:DENSE:LEXICAL:K or score:DENSE:LEXICAL");
+  command->add_option("--code-fusion-sweep", o->code_sweep, "Extra fusions for code queries (code to code), same syntax");
   command->add_flag("--nl-code-only", o->nl_code_only,
                     "Embed the NL codebases without their doc summaries (the daemon embeds them)");
   command->add_option("--distractors", o->distractors,
@@ -58,14 +60,16 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
     options.distractors = o->distractors == "random" ? Distractors::kRandom : Distractors::kSamePackage;
     options.nl_queries = o->nl_queries;
     options.nl_embedding_text.include_doc = !o->nl_code_only;
-    for (const auto& text : o->sweep) {
-      auto fusion = parseFusion(text);
-      if (!fusion) {
-        std::cerr << "codesearch: --fusion-sweep expects rrf:DENSE:LEXICAL:K or score:DENSE:LEXICAL, got " << text << "\n";
-        exit_code = 2;
-        return;
+    for (auto [specs, out] : {std::pair{&o->sweep, &options.fusion_sweep}, std::pair{&o->code_sweep, &options.code_fusion_sweep}}) {
+      for (const auto& text : *specs) {
+        auto fusion = parseFusion(text);
+        if (!fusion) {
+          std::cerr << "codesearch: a fusion sweep expects rrf:DENSE:LEXICAL:K or score:DENSE:LEXICAL, got " << text << "\n";
+          exit_code = 2;
+          return;
+        }
+        out->push_back(*fusion);
       }
-      options.fusion_sweep.push_back(*fusion);
     }
     options.log = [](const std::string& line) { std::cerr << "eval: " << line << std::endl; };
     auto report = evaluate(pairs.value(), *encoder.value(), options);

@@ -120,6 +120,26 @@ TEST(Index, ScoreFusionWeighsNormalisedScores) {
   EXPECT_FALSE(parseFusion("fast").has_value());
 }
 
+TEST(Index, CodeQueriesLeanOnTheDenseSignal) {
+  // "Find similar": the lexical arm (shared identifiers) counts half as much as
+  // the dense one, so a near-copy by meaning beats a chunk that only shares words.
+  IndexOptions options;
+  options.dim = 4;
+  auto index = std::move(Index::open(options).value());
+  ASSERT_TRUE(index->replaceFile("/w/a.py", {}, {make("/w/a.py", "merge_sorted", "python", unit(4, 0))}).ok());
+  ASSERT_TRUE(index->replaceFile("/w/b.py", {}, {make("/w/b.py", "token_bucket", "python", unit(4, 1))}).ok());
+  ASSERT_TRUE(index->replaceFile("/w/c.py", {}, {make("/w/c.py", "render_page", "python", unit(4, 2))}).ok());
+  SearchRequest request;
+  request.query = "token_bucket(token_bucket)";
+  request.query_vector = unit(4, 0);
+  request.code_query = true;
+  auto hits = index->search(request).value();
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits.front().chunk.name, "merge_sorted");
+  request.fusion = FusionOptions{FusionMethod::kReciprocalRank, 60, 1.0, 1.0};  // the old equal-weight RRF
+  EXPECT_EQ(index->search(request).value().front().chunk.name, "token_bucket");
+}
+
 TEST(Index, ReplaceRemoveChunkAtAndCachedVectors) {
   IndexOptions options;
   options.dim = 4;
