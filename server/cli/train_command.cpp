@@ -25,6 +25,8 @@ void registerTrainCommand(CLI::App& app, int& exit_code) {
   command->add_option("--max-pairs", o->max_train_pairs, "Use at most this many training pairs (0 = all)");
   command->add_option("--name-pairs", o->name_pair_ratio,
                       "Name pairs (corpus/train_names.jsonl) mixed in per documented pair; 0 = none");
+  command->add_option("--name-query-fraction", o->name_query_fraction,
+                      "Fraction of documented pairs whose query is the function name's words instead of the doc");
   command->add_option("--code-dropout", o->code_token_dropout, "Probability of dropping each code token in training");
   command->add_flag("--language-batches", o->language_batches,
                     "Draw each batch from one language (same-language in-batch negatives)");
