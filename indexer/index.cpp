@@ -302,8 +302,8 @@ Result<std::vector<SearchHit>> Index::search(const SearchRequest& request) const
   // score 1 : 0.5 0.860, score 1 : 1 0.853, RRF 1 : 1 0.830, dense only 0.833).
   static constexpr FusionOptions kCodeQueryFusion{FusionMethod::kScore, 60, 1.0, 0.5};
   const FusionOptions fusion = request.fusion.value_or(request.code_query ? kCodeQueryFusion : impl_->options.fusion);
-  const RerankContext context = makeRerankContext(request.query, request.code_query);
-  WordStemmer stemmer;
+  WordStemmer stemmer;  // one per search: its memo serves the query and every candidate
+  const RerankContext context = makeRerankContext(request.query, request.code_query, stemmer);
   std::vector<RankedCandidate> ranked;
   ranked.reserve(candidates.size());
   ScoreRange dense_range, lexical_range;
@@ -322,7 +322,7 @@ Result<std::vector<SearchHit>> Index::search(const SearchRequest& request) const
       c.fused = lexical_score[slot];
     }
     const Impl::Entry& e = impl_->entries[slot];
-    double multiplier = rerankMultiplier(context, e.indexed.chunk, e.relative_path, &stemmer);
+    double multiplier = rerankMultiplier(context, e.indexed.chunk, e.relative_path, stemmer);
     c.fused = c.fused >= 0 ? c.fused * multiplier : c.fused / multiplier;
     ranked.push_back(c);
   }

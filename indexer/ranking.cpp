@@ -35,12 +35,11 @@ std::string describeFusion(const FusionOptions& fusion) {
   return buffer;
 }
 
-RerankContext makeRerankContext(const std::string& query, bool code_query) {
+RerankContext makeRerankContext(const std::string& query, bool code_query, WordStemmer& stemmer) {
   RerankContext context;
   context.code_query = code_query;
   if (code_query) return context;
   context.query_words = splitIdentifierWords(query);
-  WordStemmer stemmer;
   for (const auto& w : context.query_words) context.query_stems.push_back(stemmer.stem(w));
   for (const auto& w : context.query_words) {
     context.query_identifier += w;
@@ -50,7 +49,7 @@ RerankContext makeRerankContext(const std::string& query, bool code_query) {
 }
 
 double rerankMultiplier(const RerankContext& context, const Chunk& chunk, const std::string& relative_path,
-                        WordStemmer* stemmer) {
+                        WordStemmer& stemmer) {
   double multiplier = 1.0;
   if (chunk.kind == "module") multiplier *= 0.8;  // top-level remainders rarely answer "where is X done"
   if (context.code_query) return multiplier;
@@ -60,20 +59,18 @@ double rerankMultiplier(const RerankContext& context, const Chunk& chunk, const 
   std::vector<std::string> name_words = splitIdentifierWords(chunk.name);
   std::string name_identifier;
   for (const auto& w : name_words) name_identifier += w;
-  const std::vector<std::string>& query_terms = stemmer ? context.query_stems : context.query_words;
-  auto term = [&](const std::string& word) -> const std::string& { return stemmer ? stemmer->stem(word) : word; };
   if (!name_identifier.empty() && name_identifier == context.query_identifier) {
     multiplier *= 2.0;  // the query names this symbol exactly
   } else if (!name_words.empty()) {
-    std::unordered_set<std::string> query(query_terms.begin(), query_terms.end());
+    std::unordered_set<std::string> query(context.query_stems.begin(), context.query_stems.end());
     size_t overlap = 0;
-    for (const auto& w : name_words) overlap += query.count(term(w));
+    for (const auto& w : name_words) overlap += query.count(stemmer.stem(w));
     multiplier *= 1.0 + 0.3 * static_cast<double>(overlap) / static_cast<double>(name_words.size());
   }
   std::unordered_set<std::string> path_set;
-  for (const auto& w : splitIdentifierWords(relative_path)) path_set.insert(term(w));
+  for (const auto& w : splitIdentifierWords(relative_path)) path_set.insert(stemmer.stem(w));
   size_t path_overlap = 0;
-  for (const auto& w : query_terms) path_overlap += path_set.count(w);
+  for (const auto& w : context.query_stems) path_overlap += path_set.count(w);
   if (path_overlap > 0) multiplier *= 1.0 + 0.1 * std::min<size_t>(path_overlap, 3);
   return multiplier;
 }

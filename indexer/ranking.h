@@ -1,7 +1,8 @@
 // Ranking: fusion of the dense and lexical candidate lists (normalised-score
 // or reciprocal-rank fusion) and the cheap reranking signals applied on top
 // (symbol-name match, path match, test-code and top-level-chunk demotion).
-// Pure functions over values; thread-safe.
+// Pure functions over values; thread-safe given one WordStemmer (caller-owned
+// scratch) per thread.
 #pragma once
 
 #include <cstdint>
@@ -59,12 +60,12 @@ struct RerankContext {
   bool code_query = false;               // "find similar": no name or test signals
 };
 
-RerankContext makeRerankContext(const std::string& query, bool code_query);
+RerankContext makeRerankContext(const std::string& query, bool code_query, WordStemmer& stemmer);
 
-// Multiplier (>= 0) applied to a candidate's fused score. With a stemmer, the
-// name and path overlaps compare stems ("parsing dates" overlaps parse_date);
-// the exact-name match never does.
+// Multiplier (>= 0) applied to a candidate's fused score. The name and path
+// overlaps compare stems ("parsing dates" overlaps parse_date); the exact-name
+// match compares the words themselves.
 double rerankMultiplier(const RerankContext& context, const Chunk& chunk, const std::string& relative_path,
-                        WordStemmer* stemmer = nullptr);
+                        WordStemmer& stemmer);
 
 }  // namespace cs

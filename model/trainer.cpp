@@ -188,16 +188,15 @@ Result<TrainReport> trainModel(const TrainOptions& options) {
 
   std::vector<BatchKey> batch_keys(encoded.size());
   for (size_t i = 0; i < encoded.size(); ++i) batch_keys[i] = BatchKey{encoded[i].language, encoded[i].code.size()};
+  BatchOrderOptions batching;
+  batching.batch_size = static_cast<size_t>(options.batch_size);
+  batching.language_batches = options.language_batches;
   std::mt19937_64 rng(options.seed + static_cast<uint64_t>(first_epoch));
-  const size_t batch = static_cast<size_t>(options.batch_size);
   size_t pairs_seen = 0;
   double train_seconds = 0;
   int epochs_run = 0;
   for (int epoch = first_epoch; epoch <= options.epochs; ++epoch) {
     auto epoch_start = Clock::now();
-    BatchOrderOptions batching;
-    batching.batch_size = batch;
-    batching.language_batches = options.language_batches;
     const std::vector<std::vector<size_t>> batches = epochBatches(batch_keys, batching, rng);
 
     std::bernoulli_distribution use_name(options.name_query_fraction);

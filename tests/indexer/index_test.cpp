@@ -27,6 +27,13 @@ IndexedChunk make(const std::string& path, const std::string& name, const std::s
   return ic;
 }
 
+// An index without a store, holding `dim`-wide vectors.
+std::unique_ptr<Index> inMemoryIndex(int dim) {
+  IndexOptions options;
+  options.dim = dim;
+  return std::move(Index::open(options).value());
+}
+
 std::vector<float> unit(int dim, int axis) {
   std::vector<float> v(dim, 0.0f);
   v[axis] = 1.0f;
@@ -64,9 +71,7 @@ TEST(Index, LanguageFilterIsAppliedInsideTheSearch) {
 }
 
 TEST(Index, HybridFusesBothSignalsAndReportsScores) {
-  IndexOptions options;
-  options.dim = 4;
-  auto index = std::move(Index::open(options).value());
+  auto index = inMemoryIndex(4);
   ASSERT_TRUE(index->replaceFile("/w/a.py", {}, {make("/w/a.py", "parse_url", "python", unit(4, 0))}).ok());
   ASSERT_TRUE(index->replaceFile("/w/b.py", {}, {make("/w/b.py", "render_page", "python", unit(4, 1))}).ok());
   SearchRequest request;
@@ -84,9 +89,7 @@ TEST(Index, HybridFusesBothSignalsAndReportsScores) {
 }
 
 TEST(Index, ScoreFusionWeighsNormalisedScores) {
-  IndexOptions options;
-  options.dim = 4;
-  auto index = std::move(Index::open(options).value());
+  auto index = inMemoryIndex(4);
   auto mixed = [](float a, float b) { return std::vector<float>{a, b, 0, 0}; };
   // Dense order: render_page (1.0) > parse_url (0.8) > url_helper (0.0).
   // Lexical order for "parse url": parse_url > url_helper; render_page has no match.
@@ -123,9 +126,7 @@ TEST(Index, ScoreFusionWeighsNormalisedScores) {
 TEST(Index, CodeQueriesLeanOnTheDenseSignal) {
   // "Find similar": the lexical arm (shared identifiers) counts half as much as
   // the dense one, so a near-copy by meaning beats a chunk that only shares words.
-  IndexOptions options;
-  options.dim = 4;
-  auto index = std::move(Index::open(options).value());
+  auto index = inMemoryIndex(4);
   ASSERT_TRUE(index->replaceFile("/w/a.py", {}, {make("/w/a.py", "merge_sorted", "python", unit(4, 0))}).ok());
   ASSERT_TRUE(index->replaceFile("/w/b.py", {}, {make("/w/b.py", "token_bucket", "python", unit(4, 1))}).ok());
   ASSERT_TRUE(index->replaceFile("/w/c.py", {}, {make("/w/c.py", "render_page", "python", unit(4, 2))}).ok());
@@ -141,9 +142,7 @@ TEST(Index, CodeQueriesLeanOnTheDenseSignal) {
 }
 
 TEST(Index, ReplaceRemoveChunkAtAndCachedVectors) {
-  IndexOptions options;
-  options.dim = 4;
-  auto index = std::move(Index::open(options).value());
+  auto index = inMemoryIndex(4);
   auto outer = make("/w/a.py", "Outer", "python", unit(4, 0), 0, 20);
   outer.chunk.kind = "class";
   auto inner = make("/w/a.py", "method", "python", unit(4, 1), 5, 8);

@@ -35,16 +35,17 @@ TEST(Ranking, ReciprocalRankFusionAndRerankSignals) {
   exact.name = "parseUrl";
   partial.name = "parseHeaders";
   test.name = "parseUrl";
-  auto context = makeRerankContext("parse url", false);
-  double m_exact = rerankMultiplier(context, exact, "src/url.py");
-  double m_partial = rerankMultiplier(context, partial, "src/http.py");
-  double m_test = rerankMultiplier(context, test, "tests/test_url.py");
+  WordStemmer stemmer;
+  auto context = makeRerankContext("parse url", false, stemmer);
+  double m_exact = rerankMultiplier(context, exact, "src/url.py", stemmer);
+  double m_partial = rerankMultiplier(context, partial, "src/http.py", stemmer);
+  double m_test = rerankMultiplier(context, test, "tests/test_url.py", stemmer);
   EXPECT_GT(m_exact, m_partial);
   EXPECT_GT(m_exact, m_test);  // test code is demoted
-  auto about_tests = makeRerankContext("test parse url", false);
-  EXPECT_GT(rerankMultiplier(about_tests, test, "tests/test_url.py"), m_test);
-  auto code = makeRerankContext("def parse_url(u): ...", true);
-  EXPECT_EQ(rerankMultiplier(code, exact, "src/url.py"), rerankMultiplier(code, partial, "src/http.py"));
+  auto about_tests = makeRerankContext("test parse url", false, stemmer);
+  EXPECT_GT(rerankMultiplier(about_tests, test, "tests/test_url.py", stemmer), m_test);
+  auto code = makeRerankContext("def parse_url(u): ...", true, stemmer);
+  EXPECT_EQ(rerankMultiplier(code, exact, "src/url.py", stemmer), rerankMultiplier(code, partial, "src/http.py", stemmer));
 }
 
 }  // namespace
