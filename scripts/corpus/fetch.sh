@@ -22,11 +22,24 @@ fetch_one() {
   [ -f "$dest/.done" ] && return 0
   case "$source" in
     deb)
-      (cd "$cache/.debs" && apt-get download -qq "$name=$version" >/dev/null 2>&1) || { echo "fetch: cannot download $name=$version" >&2; return 0; }
+      # Debian's security pocket keeps only the newest update, so a pinned
+      # version can vanish; then the archive's current version stands in, and
+      # the substitution is recorded (a package keeps its split either way).
+      local got=$version
+      if ! (cd "$cache/.debs" && apt-get download -qq "$name=$version" >/dev/null 2>&1); then
+        got=$(apt-cache policy "$name" 2>/dev/null | awk '/Candidate:/ { print $2 }')
+        if [ -z "$got" ] || [ "$got" = "(none)" ] ||
+          ! (cd "$cache/.debs" && apt-get download -qq "$name=$got" >/dev/null 2>&1); then
+          echo "fetch: cannot download $name=$version" >&2
+          return 0
+        fi
+        echo "fetch: $name=$version is gone from the archive; using $got" >&2
+      fi
       local deb
       deb=$(ls "$cache/.debs/${name}_"*.deb 2>/dev/null | head -n1)
       [ -n "$deb" ] || return 0
       rm -rf "$dest" && mkdir -p "$dest" && dpkg-deb -x "$deb" "$dest" && rm -f "$deb"
+      [ "$got" = "$version" ] || echo "$got" > "$dest/.substituted-version"
       # Java sources ship zipped.
       find "$dest" -name src.zip -print0 2>/dev/null | while IFS= read -r -d '' zip; do
         (cd "$(dirname "$zip")" && unzip -qo "$zip" 'java.base/*' 'java.net.http/*' 'java.sql/*' 'java.logging/*' \
@@ -34,10 +47,14 @@ fetch_one() {
       done
       ;;
     npm)
-      (cd "$cache/.debs" && npm pack --silent "$name@$version" >/dev/null 2>&1) || { echo "fetch: cannot pack $name@$version" >&2; return 0; }
+      # One folder per package: parallel jobs must not pick up each other's tarball.
+      local pack
+      pack=$(mktemp -d "$cache/.debs/npm.XXXXXX")
+      (cd "$pack" && npm pack --silent "$name@$version" >/dev/null 2>&1) || { echo "fetch: cannot pack $name@$version" >&2; rm -rf "$pack"; return 0; }
       local tgz
-      tgz=$(ls "$cache/.debs/"*.tgz 2>/dev/null | head -n1)
-      rm -rf "$dest" && mkdir -p "$dest" && tar xzf "$tgz" -C "$dest" && rm -f "$tgz"
+      tgz=$(ls "$pack/"*.tgz 2>/dev/null | head -n1)
+      rm -rf "$dest" && mkdir -p "$dest" && tar xzf "$tgz" -C "$dest"
+      rm -rf "$pack"
       ;;
   esac
   touch "$dest/.done"
