@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "indexer/retrieval_eval.h"
+#include "model/allocator_tuning.h"
 #include "server/cli/commands.h"
 #include "server/search_service.h"
 
@@ -41,6 +42,7 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
   command->add_option("--json", o->json_out, "Also write the figures as JSON here");
   command->add_option("--threads", o->threads, "libtorch threads");
   command->callback([o, &exit_code] {
+    keepLargeAllocationsInHeap();  // batch job: large tensors every group (allocator_tuning.h)
     EncoderOptions encoder_options;
     encoder_options.threads = o->threads;
     auto encoder = CodeEncoder::load(o->model.empty() ? defaultModelPath() : o->model, encoder_options);

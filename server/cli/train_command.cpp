@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "model/allocator_tuning.h"
 #include "model/trainer.h"
 #include "server/cli/commands.h"
 
@@ -35,6 +36,7 @@ void registerTrainCommand(CLI::App& app, int& exit_code) {
   command->add_option("--bigram-buckets", o->model.bigram_buckets, "Hashed token-bigram table rows (0 = unigrams only)");
   command->add_flag("--tied", o->model.tied, "Share one embedding table between the code and query towers");
   command->callback([o, &exit_code] {
+    keepLargeAllocationsInHeap();  // batch job: large tensors every step (allocator_tuning.h)
     o->model.output_dim = o->model.embedding_dim;
     o->log = [](const std::string& line) { std::cerr << "train: " << line << std::endl; };
     auto report = trainModel(*o);
