@@ -306,13 +306,21 @@ Result<std::vector<SearchHit>> Index::search(const SearchRequest& request) const
   const RerankContext context = makeRerankContext(request.query, request.code_query, stemmer);
   std::vector<RankedCandidate> ranked;
   ranked.reserve(candidates.size());
-  ScoreRange dense_range, lexical_range;
-  if (!dense.empty()) dense_range = {dense.back().score, dense.front().score};
-  if (!lexical.empty()) lexical_range = {lexical.back().score, lexical.front().score};
+  const bool by_score = fusion.method == FusionMethod::kScore || fusion.method == FusionMethod::kZScore;
+  ListNormaliser dense_norm, lexical_norm;
+  if (by_score) {
+    std::vector<double> scores;
+    for (const auto& h : dense) scores.push_back(h.score);
+    dense_norm = ListNormaliser::of(scores, fusion.method);
+    scores.clear();
+    for (const auto& h : lexical) scores.push_back(h.score);
+    lexical_norm = ListNormaliser::of(scores, fusion.method);
+  }
   for (auto& [slot, c] : candidates) {
-    if (request.mode == SearchMode::kHybrid && fusion.method == FusionMethod::kScore) {
-      c.fused = (c.dense_rank >= 0 ? fusion.dense_weight * dense_range.normalise(dense_score[slot]) : 0.0) +
-                (c.lexical_rank >= 0 ? fusion.lexical_weight * lexical_range.normalise(lexical_score[slot]) : 0.0);
+    if (request.mode == SearchMode::kHybrid && by_score) {
+      c.fused = fusion.dense_weight * (c.dense_rank >= 0 ? dense_norm.normalise(dense_score[slot]) : dense_norm.absent()) +
+                fusion.lexical_weight *
+                    (c.lexical_rank >= 0 ? lexical_norm.normalise(lexical_score[slot]) : lexical_norm.absent());
     } else if (request.mode == SearchMode::kHybrid) {
       c.fused = fusion.dense_weight * reciprocalRank(c.dense_rank, fusion.k) +
                 fusion.lexical_weight * reciprocalRank(c.lexical_rank, fusion.k);

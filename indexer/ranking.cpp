@@ -1,7 +1,9 @@
 #include "indexer/ranking.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <unordered_set>
 
 #include "indexer/path_filter.h"
@@ -11,12 +13,35 @@ namespace cs {
 
 double reciprocalRank(int rank, double k) { return rank < 0 ? 0.0 : 1.0 / (k + rank + 1); }
 
+ListNormaliser ListNormaliser::of(const std::vector<double>& scores, FusionMethod method) {
+  ListNormaliser n;
+  n.method = method;
+  if (scores.empty()) return n;
+  n.empty = false;
+  n.low = *std::min_element(scores.begin(), scores.end());
+  n.high = *std::max_element(scores.begin(), scores.end());
+  double sum = 0, squares = 0;
+  for (double s : scores) sum += s;
+  n.mean = sum / static_cast<double>(scores.size());
+  for (double s : scores) squares += (s - n.mean) * (s - n.mean);
+  n.stddev = std::sqrt(squares / static_cast<double>(scores.size()));
+  return n;
+}
+
+double ListNormaliser::normalise(double score) const {
+  if (method == FusionMethod::kZScore) return stddev > 0 ? (score - mean) / stddev : 0.0;
+  return high > low ? (score - low) / (high - low) : 1.0;
+}
+
 std::optional<FusionOptions> parseFusion(const std::string& text) {
   FusionOptions fusion;
   char tail = 0;
-  if (text.rfind("score:", 0) == 0) {
-    fusion.method = FusionMethod::kScore;
-    if (std::sscanf(text.c_str() + 6, "%lf:%lf%c", &fusion.dense_weight, &fusion.lexical_weight, &tail) != 2) return std::nullopt;
+  for (auto [prefix, method] : {std::pair{"score:", FusionMethod::kScore}, {"z:", FusionMethod::kZScore}}) {
+    const size_t length = std::strlen(prefix);
+    if (text.compare(0, length, prefix) != 0) continue;
+    fusion.method = method;
+    if (std::sscanf(text.c_str() + length, "%lf:%lf%c", &fusion.dense_weight, &fusion.lexical_weight, &tail) != 2)
+      return std::nullopt;
     return fusion;
   }
   fusion.method = FusionMethod::kReciprocalRank;
@@ -27,8 +52,9 @@ std::optional<FusionOptions> parseFusion(const std::string& text) {
 
 std::string describeFusion(const FusionOptions& fusion) {
   char buffer[96];
-  if (fusion.method == FusionMethod::kScore) {
-    std::snprintf(buffer, sizeof buffer, "score:%g:%g", fusion.dense_weight, fusion.lexical_weight);
+  if (fusion.method == FusionMethod::kScore || fusion.method == FusionMethod::kZScore) {
+    std::snprintf(buffer, sizeof buffer, "%s:%g:%g", fusion.method == FusionMethod::kScore ? "score" : "z",
+                  fusion.dense_weight, fusion.lexical_weight);
   } else {
     std::snprintf(buffer, sizeof buffer, "rrf:%g:%g:%g", fusion.dense_weight, fusion.lexical_weight, fusion.k);
   }

@@ -25,6 +25,8 @@ struct RankedCandidate {
 enum class FusionMethod {
   kReciprocalRank,  // weight / (k + rank + 1), summed over the lists
   kScore,           // weight * the list's score, min-max normalised over the candidate pool
+  kZScore,          // weight * the list's score as a z-score over the pool: a list whose top
+                    // stands far above the rest (a confident list) counts for more
 };
 
 // Defaults for text queries, chosen on the validation split and the pandas
@@ -39,14 +41,20 @@ struct FusionOptions {
   double lexical_weight = 1.5;
 };
 
-// "rrf:DENSE:LEXICAL:K", "score:DENSE:LEXICAL" or the older "DENSE:LEXICAL:K" (RRF).
+// "rrf:DENSE:LEXICAL:K", "score:DENSE:LEXICAL", "z:DENSE:LEXICAL" or the older "DENSE:LEXICAL:K" (RRF).
 std::optional<FusionOptions> parseFusion(const std::string& text);
 std::string describeFusion(const FusionOptions& fusion);
 
-// Min-max normalisation of a list's scores onto [0, 1]; absent candidates score 0.
-struct ScoreRange {
-  double low = 0, high = 0;
-  double normalise(double score) const { return high > low ? (score - low) / (high - low) : 1.0; }
+// A list's scores normalised as `method` says (kScore: min-max onto [0, 1];
+// kZScore: (score - mean) / standard deviation). A candidate absent from the
+// list takes the value of the list's lowest score.
+struct ListNormaliser {
+  FusionMethod method = FusionMethod::kScore;
+  double low = 0, high = 0, mean = 0, stddev = 0;
+  bool empty = true;
+  static ListNormaliser of(const std::vector<double>& scores, FusionMethod method);
+  double normalise(double score) const;
+  double absent() const { return empty ? 0.0 : normalise(low); }
 };
 
 // score(d) = sum over lists of weight / (k + rank + 1).

@@ -1,5 +1,6 @@
 #include "indexer/index.h"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -121,6 +122,28 @@ TEST(Index, ScoreFusionWeighsNormalisedScores) {
   EXPECT_EQ(describeFusion(*rrf), "rrf:1:2:30");
   EXPECT_FALSE(parseFusion("score:1").has_value());
   EXPECT_FALSE(parseFusion("fast").has_value());
+}
+
+TEST(Index, ZScoreNormalisationRewardsAPeakedList) {
+  // Min-max maps every list's top onto 1; z-scores keep how far the top stands out.
+  ListNormaliser peaked = ListNormaliser::of({10, 1, 1, 1}, FusionMethod::kZScore);
+  ListNormaliser flat = ListNormaliser::of({4, 3.5, 3, 2.5}, FusionMethod::kZScore);
+  EXPECT_NEAR(peaked.mean, 3.25, 1e-9);
+  EXPECT_NEAR(peaked.normalise(10), (10 - 3.25) / std::sqrt((6.75 * 6.75 + 3 * 2.25 * 2.25) / 4), 1e-9);
+  EXPECT_GT(peaked.normalise(10), flat.normalise(4));
+  EXPECT_DOUBLE_EQ(peaked.absent(), peaked.normalise(1));  // absent = the list's lowest score
+  ListNormaliser minmax = ListNormaliser::of({4, 3.5, 3, 2.5}, FusionMethod::kScore);
+  EXPECT_DOUBLE_EQ(minmax.normalise(4), 1.0);
+  EXPECT_DOUBLE_EQ(minmax.absent(), 0.0);
+  EXPECT_DOUBLE_EQ(ListNormaliser::of({}, FusionMethod::kZScore).absent(), 0.0);
+  EXPECT_DOUBLE_EQ(ListNormaliser::of({2, 2}, FusionMethod::kZScore).normalise(2), 0.0);  // no spread: no signal
+
+  auto parsed = parseFusion("z:1:1.5");
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->method, FusionMethod::kZScore);
+  EXPECT_DOUBLE_EQ(parsed->lexical_weight, 1.5);
+  EXPECT_EQ(describeFusion(*parsed), "z:1:1.5");
+  EXPECT_FALSE(parseFusion("z:1").has_value());
 }
 
 TEST(Index, CodeQueriesLeanOnTheDenseSignal) {
