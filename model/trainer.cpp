@@ -62,6 +62,34 @@ torch::Device chooseDevice(const std::string& device) {
   return torch::kCPU;
 }
 
+// Each distinct parameter tensor once (a tied table appears under both towers).
+std::vector<torch::Tensor> distinctParameters(NbowModel& model) {
+  std::vector<torch::Tensor> out;
+  std::vector<const void*> seen;
+  for (auto& p : model->parameters(true)) {
+    const void* key = p.unsafeGetTensorImpl();
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+    seen.push_back(key);
+    out.push_back(p);
+  }
+  return out;
+}
+
+// average <- average + (model - average) / count, parameter by parameter.
+void accumulateAverage(NbowModel& average, NbowModel& model, int count) {
+  torch::NoGradGuard no_grad;
+  auto dst = distinctParameters(average);
+  auto src = distinctParameters(model);
+  for (size_t i = 0; i < dst.size(); ++i) {
+    auto value = src[i].to(dst[i].device());
+    if (count == 1) {
+      dst[i].copy_(value);
+    } else {
+      dst[i].add_((value - dst[i]) / static_cast<double>(count));
+    }
+  }
+}
+
 }  // namespace
 
 double validationMrr(NbowModel& model, const Tokenizer& tokenizer, const std::vector<TrainingPair>& pairs,
@@ -71,7 +99,11 @@ double validationMrr(NbowModel& model, const Tokenizer& tokenizer, const std::ve
   std::map<std::string, std::vector<size_t>> by_language;
   for (size_t i = 0; i < pairs.size(); ++i) by_language[pairs[i].language].push_back(i);
   std::map<std::string, RetrievalScores> scores;
-  for (const auto& [language, indices] : by_language) {
+  for (auto& [language, indices] : by_language) {
+    // Random distractors, as the evaluation draws them: corpus order would fill a
+    // group with one package's near neighbours, a harder and differently ranked task.
+    std::mt19937_64 shuffle_rng(fnv1a(language));
+    std::shuffle(indices.begin(), indices.end(), shuffle_rng);
     for (size_t begin = 0; begin + 100 <= indices.size(); begin += 1000) {  // groups smaller than 100 are skipped
       size_t end = std::min(indices.size(), begin + 1000);
       std::vector<std::vector<int>> codes, docs;
@@ -118,6 +150,9 @@ Result<TrainReport> trainModel(const TrainOptions& options) {
   int first_epoch = 1;
   double best_mrr = -1;
   int best_epoch = 0;
+  bool best_is_average = false;
+  int averaged_epochs = 0;  // epochs folded into average.bin so far
+  const std::string average_path = options.checkpoint_dir + "/average.bin";
   std::unique_ptr<Tokenizer> tokenizer;
   NbowModel model{nullptr};
   if (options.resume && fs::exists(checkpoint) && fs::exists(state_path)) {
@@ -128,6 +163,8 @@ Result<TrainReport> trainModel(const TrainOptions& options) {
     first_epoch = state.value("epoch", 0) + 1;
     best_mrr = state.value("best_mrr", -1.0);
     best_epoch = state.value("best_epoch", 0);
+    best_is_average = state.value("best_is_average", false);
+    averaged_epochs = fs::exists(average_path) ? state.value("averaged_epochs", 0) : 0;
     tokenizer = std::move(loaded->tokenizer);
     model = loaded->model;
     model->train();
@@ -157,6 +194,16 @@ Result<TrainReport> trainModel(const TrainOptions& options) {
     log("tokenizer: " + std::to_string(tokenizer->vocabSize()) + " pieces");
   }
   model->to(device);
+  NbowModel average{nullptr};  // running mean of the end-of-epoch weights (options.average_from_epoch)
+  if (options.average_from_epoch > 0) {
+    average = NbowModel(model->config);
+    if (averaged_epochs > 0) {
+      auto loaded = loadModelFile(average_path);
+      if (!loaded.ok()) return loaded.error().withContext("resuming the weight average");
+      accumulateAverage(average, loaded->model, 1);
+    }
+    average->to(device);
+  }
 
   // Name pairs join after the vocabulary is trained: it is learned from documented pairs only.
   size_t name_pairs = 0;
@@ -222,18 +269,26 @@ Result<TrainReport> trainModel(const TrainOptions& options) {
         hashes.push_back(p.code_hash);
       }
       const int64_t n = static_cast<int64_t>(codes.size());
-      auto code_vecs = model->encodeCode(padIds(codes).to(device));
-      auto query_vecs = model->encodeQuery(padIds(queries).to(device));
-      auto scale = model->logit_scale.exp().clamp_max(100.0f);
-      auto logits = torch::mm(query_vecs, code_vecs.t()) * scale;
+      auto code_ids = padIds(codes).to(device);
+      auto query_ids = padIds(queries).to(device);
       // The same code twice in a batch is not a negative of itself.
       auto hash_tensor = torch::from_blob(hashes.data(), {n}, torch::kInt64).clone().to(device);
       auto same = hash_tensor.unsqueeze(0).eq(hash_tensor.unsqueeze(1));
       auto off_diagonal = torch::eye(n, torch::TensorOptions().dtype(torch::kBool).device(device)).logical_not();
-      logits = logits.masked_fill(same.logical_and(off_diagonal), -1e4);
+      auto duplicate = same.logical_and(off_diagonal);
       auto targets = torch::arange(n, torch::TensorOptions().dtype(torch::kInt64).device(device));
-      auto loss = (torch::nn::functional::cross_entropy(logits, targets) +
-                   torch::nn::functional::cross_entropy(logits.t(), targets)) / 2;
+      // Each member learns on its own: the loss is the mean of the members' symmetric InfoNCE.
+      torch::Tensor loss;
+      for (size_t m = 0; m < model->codes.size(); ++m) {
+        auto code_vecs = model->codes[m]->forward(code_ids);
+        auto query_vecs = model->queries[m]->forward(query_ids);
+        auto scale = model->logit_scales[m].exp().clamp_max(100.0f);
+        auto logits = (torch::mm(query_vecs, code_vecs.t()) * scale).masked_fill(duplicate, -1e4);
+        auto member_loss = (torch::nn::functional::cross_entropy(logits, targets) +
+                            torch::nn::functional::cross_entropy(logits.t(), targets)) / 2;
+        loss = m == 0 ? member_loss : loss + member_loss;
+      }
+      loss = loss / static_cast<double>(model->codes.size());
       sparse_opt.zero_grad();
       dense_opt.zero_grad();
       loss.backward();
@@ -260,18 +315,44 @@ Result<TrainReport> trainModel(const TrainOptions& options) {
     if (mrr > best_mrr) {
       best_mrr = mrr;
       best_epoch = epoch;
+      best_is_average = false;
       fs::copy_file(checkpoint, options.checkpoint_dir + "/best.bin", fs::copy_options::overwrite_existing);
     }
     model->to(device);
     if (!saved.ok()) return saved.error();
-    std::ofstream(state_path) << nlohmann::json{{"epoch", epoch}, {"best_mrr", best_mrr}, {"best_epoch", best_epoch}}.dump();
+    if (average && epoch >= options.average_from_epoch) {
+      accumulateAverage(average, model, ++averaged_epochs);
+      double average_mrr = validationMrr(average, *tokenizer, *valid_pairs, device);
+      log("epoch " + std::to_string(epoch) + ": mean of epochs " + std::to_string(epoch - averaged_epochs + 1) + "-" +
+          std::to_string(epoch) + ", valid MRR " + std::to_string(average_mrr));
+      average->to(torch::kCPU);
+      auto average_saved = saveModelFile(average_path, average, *tokenizer,
+                                         {{"epoch", epoch}, {"averaged_epochs", averaged_epochs}, {"valid_mrr", average_mrr}});
+      if (average_saved.ok() && average_mrr > best_mrr) {
+        best_mrr = average_mrr;
+        best_epoch = epoch;
+        best_is_average = true;
+        fs::copy_file(average_path, options.checkpoint_dir + "/best.bin", fs::copy_options::overwrite_existing);
+      }
+      average->to(device);
+      if (!average_saved.ok()) return average_saved.error();
+    }
+    std::ofstream(state_path) << nlohmann::json{{"epoch", epoch},
+                                                {"best_mrr", best_mrr},
+                                                {"best_epoch", best_epoch},
+                                                {"best_is_average", best_is_average},
+                                                {"averaged_epochs", averaged_epochs}}
+                                     .dump();
   }
 
-  // Ship the best epoch's weights.
+  // Ship the best epoch's weights (or the weight average, when it validated best).
   auto best = loadModelFile(options.checkpoint_dir + "/best.bin");
   if (!best.ok()) return best.error();
   nlohmann::json metadata = {{"best_epoch", best_epoch},
                              {"valid_mrr", best_mrr},
+                             {"weights", best_is_average ? "mean of epochs " + std::to_string(options.average_from_epoch) +
+                                                               "-" + std::to_string(best_epoch)
+                                                         : "epoch " + std::to_string(best_epoch)},
                              {"train_pairs", encoded.size()},
                              {"name_pairs", name_pairs},
                              {"epochs", options.epochs},
@@ -285,6 +366,7 @@ Result<TrainReport> trainModel(const TrainOptions& options) {
   report.epochs_run = epochs_run;
   report.best_valid_mrr = best_mrr;
   report.best_epoch = best_epoch;
+  report.best_is_average = best_is_average;
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   report.pairs_per_second = train_seconds > 0 ? static_cast<double>(pairs_seen) / train_seconds : 0;
   report.train_pairs = encoded.size();

@@ -33,6 +33,10 @@ struct TrainOptions {
   // Batches drawn from one language at a time: the in-batch negatives are then
   // as hard as the evaluation's distractors (same language), not told apart by syntax.
   bool language_batches = false;
+  // Weight averaging (SWA-style): from this epoch on, the running mean of the
+  // weights at the end of each epoch is validated too and shipped when it beats
+  // every single epoch. 0 = off.
+  int average_from_epoch = 0;
   int threads = 2;
   std::string device = "auto";
   uint64_t seed = 13;
@@ -46,6 +50,7 @@ struct TrainReport {
   int epochs_run = 0;
   double best_valid_mrr = 0;
   int best_epoch = 0;
+  bool best_is_average = false;  // the shipped weights are the mean of epochs average_from_epoch..best_epoch
   double seconds = 0;
   double pairs_per_second = 0;
   size_t train_pairs = 0;   // documented pairs + name pairs
@@ -55,8 +60,10 @@ struct TrainReport {
 
 Result<TrainReport> trainModel(const TrainOptions& options);
 
-// Validation MRR of `model` on `pairs`: groups of up to 1000 pairs of one
-// language, each description ranking its own code among the group's codes.
+// Validation MRR of `model` on `pairs`: each language's pairs are shuffled
+// (fixed seed, as the CodeSearchNet protocol of `codesearch eval` does) and cut
+// into groups of up to 1000; each description ranks its own code among the
+// group's codes. Averaged over languages.
 double validationMrr(NbowModel& model, const class Tokenizer& tokenizer, const std::vector<TrainingPair>& pairs,
                      torch::Device device);
 

@@ -31,9 +31,13 @@ void registerTrainCommand(CLI::App& app, int& exit_code) {
   command->add_option("--code-dropout", o->code_token_dropout, "Probability of dropping each code token in training");
   command->add_flag("--language-batches", o->language_batches,
                     "Draw each batch from one language (same-language in-batch negatives)");
+  command->add_option("--average-from-epoch", o->average_from_epoch,
+                      "Also validate the running mean of the weights from this epoch on; ship it when best (0 = off)");
   command->add_option("--vocab", o->vocab_size, "Tokenizer vocabulary size");
   command->add_option("--dim", o->model.embedding_dim, "Embedding width");
   command->add_option("--bigram-buckets", o->model.bigram_buckets, "Hashed token-bigram table rows (0 = unigrams only)");
+  command->add_option("--members", o->model.members,
+                      "Independently initialised tower pairs trained side by side; their vectors are concatenated (an ensemble)");
   command->add_flag("--tied", o->model.tied, "Share one embedding table between the code and query towers");
   command->callback([o, &exit_code] {
     keepLargeAllocationsInHeap();  // batch job: large tensors every step (allocator_tuning.h)
@@ -46,7 +50,7 @@ void registerTrainCommand(CLI::App& app, int& exit_code) {
       return;
     }
     std::cout << "model " << report->model_id << " written to " << o->output_path << ": best valid MRR "
-              << report->best_valid_mrr << " (epoch " << report->best_epoch << "), " << report->train_pairs
+              << report->best_valid_mrr << " (" << (report->best_is_average ? "mean of epochs up to " : "epoch ") << report->best_epoch << "), " << report->train_pairs
               << " pairs, " << static_cast<int>(report->pairs_per_second) << " pairs/s, " << report->seconds
               << " s total\n";
   });

@@ -88,5 +88,48 @@ TEST(Trainer, TinyRunLearnsFarAboveChanceAndResumes) {
   std::filesystem::remove_all(dir);
 }
 
+// Weight averaging: the shipped candidate from epoch 2 on is the running mean
+// of the end-of-epoch weights, and it survives an interrupted run. Two
+// ensemble members, so the multi-member loss and file layout train end to end.
+TEST(Trainer, WeightAverageIsTheMeanOfEpochsAndResumes) {
+  std::mt19937 rng(9);
+  const std::string dir = std::filesystem::temp_directory_path() / "codesearch-train-average-test";
+  std::filesystem::remove_all(dir);
+  writeCorpus(dir + "/corpus", 3000, 300, rng);
+  TrainOptions options;
+  options.corpus_dir = dir + "/corpus";
+  options.output_path = dir + "/model.bin";
+  options.checkpoint_dir = dir + "/ckpt";
+  options.epochs = 2;
+  options.batch_size = 200;
+  options.vocab_size = 200;
+  options.model.embedding_dim = 16;
+  options.model.output_dim = 16;
+  options.average_from_epoch = 2;
+  options.model.members = 2;  // the members' losses train side by side; the average covers every member
+  ASSERT_TRUE(trainModel(options).ok());
+  auto epoch2 = loadModelFile(options.checkpoint_dir + "/checkpoint.bin");
+  ASSERT_TRUE(epoch2.ok());
+
+  options.epochs = 3;
+  options.resume = true;
+  auto report = trainModel(options);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->epochs_run, 1);
+  EXPECT_GT(report->best_valid_mrr, 0.2);
+  auto epoch3 = loadModelFile(options.checkpoint_dir + "/checkpoint.bin");
+  auto average = loadModelFile(options.checkpoint_dir + "/average.bin");
+  ASSERT_TRUE(epoch3.ok());
+  ASSERT_TRUE(average.ok());
+  EXPECT_EQ(average->metadata.value("averaged_epochs", 0), 2);
+  auto mean = (epoch2->model->code->projection->weight + epoch3->model->code->projection->weight) / 2;
+  EXPECT_TRUE(torch::allclose(average->model->code->projection->weight, mean, 1e-2, 1e-3));
+  EXPECT_FALSE(torch::allclose(epoch3->model->code->projection->weight, mean, 1e-3, 1e-4));
+  auto table_mean = (epoch2->model->codes[1]->embedding->weight + epoch3->model->codes[1]->embedding->weight) / 2;
+  EXPECT_TRUE(torch::allclose(average->model->codes[1]->embedding->weight, table_mean, 1e-2, 1e-3));
+  EXPECT_EQ(average->model->config.vectorDim(), 32);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace cs
