@@ -17,7 +17,7 @@ class BagOfWordsEncoder final : public CodeEncoder {
   }
 
   const std::string& modelId() const override { return loaded_.model_id; }
-  int dim() const override { return loaded_.model->config.output_dim; }
+  int dim() const override { return loaded_.model->config.vectorDim(); }
   std::string device() const override { return device_.is_cuda() ? "cuda" : "cpu"; }
 
   std::vector<float> encodeCode(const std::vector<std::string>& texts) const override {

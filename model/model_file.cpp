@@ -1,7 +1,9 @@
 #include "model/model_file.h"
 
 #include <cstring>
+#include <stdexcept>
 #include <fstream>
+#include <set>
 
 #include "support/hash.h"
 
@@ -30,7 +32,8 @@ bool readString(std::istream& in, std::string& s, uint32_t limit = 64u << 20) {
 nlohmann::json configToJson(const NbowConfig& c) {
   return {{"architecture", "nbow-attention"}, {"vocab_size", c.vocab_size},       {"embedding_dim", c.embedding_dim},
           {"output_dim", c.output_dim},       {"tied", c.tied},                   {"max_code_tokens", c.max_code_tokens},
-          {"max_query_tokens", c.max_query_tokens}, {"bigram_buckets", c.bigram_buckets}};
+          {"max_query_tokens", c.max_query_tokens}, {"bigram_buckets", c.bigram_buckets},
+          {"members", c.members}};
 }
 
 NbowConfig configFromJson(const nlohmann::json& j) {
@@ -42,6 +45,8 @@ NbowConfig configFromJson(const nlohmann::json& j) {
   c.max_code_tokens = j.at("max_code_tokens");
   c.max_query_tokens = j.at("max_query_tokens");
   c.bigram_buckets = j.value("bigram_buckets", 0);  // absent in models written before bigrams
+  c.members = j.value("members", 1);                // absent in single-model files written before ensembles
+  if (c.members < 1 || c.members > 16) throw std::runtime_error("bad member count " + std::to_string(c.members));
   return c;
 }
 
@@ -126,6 +131,7 @@ Result<LoadedModel> loadModelFile(const std::string& path) {
     uint32_t count = 0;
     if (!readPod(in, count)) return makeError(path + ": truncated weights");
     torch::NoGradGuard no_grad;
+    std::set<std::string> loaded_names;
     for (uint32_t t = 0; t < count; ++t) {
       std::string name;
       uint32_t dims = 0;
@@ -142,8 +148,15 @@ Result<LoadedModel> loadModelFile(const std::string& path) {
       if (!in.read(static_cast<char*>(half.data_ptr()), numel * 2)) return makeError(path + ": truncated tensor " + name);
       auto* param = params.find(name);
       if (!param) return makeError(path + ": unexpected tensor " + name);
+      if (!loaded_names.insert(name).second) return makeError(path + ": tensor " + name + " appears twice");
       if (param->sizes() != half.sizes()) return makeError(path + ": tensor " + name + " has the wrong shape");
       param->copy_(half.to(torch::kFloat32));
+    }
+    // Every parameter must come from the file: a missing one would stay randomly initialised.
+    if (loaded_names.size() != params.size()) {
+      for (const auto& item : params) {
+        if (!loaded_names.count(item.key())) return makeError(path + ": missing tensor " + item.key());
+      }
     }
     loaded.model->eval();
     return loaded;

@@ -1,5 +1,8 @@
 #include "model/nbow_model.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "model/tokenizer.h"
 
 namespace cs {
@@ -29,10 +32,32 @@ torch::Tensor NbowTowerImpl::forward(const torch::Tensor& ids) {
 }
 
 NbowModelImpl::NbowModelImpl(const NbowConfig& cfg) : config(cfg) {
-  code = register_module("code", NbowTower(cfg, nullptr));
-  query = register_module("query", NbowTower(cfg, cfg.tied ? code->embedding : nullptr));
-  logit_scale = register_parameter("logit_scale", torch::full({1}, std::log(20.0f)));
+  config.members = std::max(1, config.members);
+  for (int m = 0; m < config.members; ++m) {
+    const std::string suffix = m == 0 ? "" : std::to_string(m);
+    auto code_tower = register_module("code" + suffix, NbowTower(config, nullptr));
+    codes.push_back(code_tower);
+    queries.push_back(register_module("query" + suffix, NbowTower(config, config.tied ? code_tower->embedding : nullptr)));
+    logit_scales.push_back(register_parameter("logit_scale" + suffix, torch::full({1}, std::log(20.0f))));
+  }
+  code = codes[0];
+  query = queries[0];
+  logit_scale = logit_scales[0];
 }
+
+namespace {
+
+torch::Tensor concatenateMembers(std::vector<NbowTower>& towers, const torch::Tensor& ids) {
+  if (towers.size() == 1) return towers[0]->forward(ids);
+  std::vector<torch::Tensor> parts;
+  for (auto& tower : towers) parts.push_back(tower->forward(ids));
+  return torch::cat(parts, 1) / std::sqrt(static_cast<double>(towers.size()));
+}
+
+}  // namespace
+
+torch::Tensor NbowModelImpl::encodeCode(const torch::Tensor& ids) { return concatenateMembers(codes, ids); }
+torch::Tensor NbowModelImpl::encodeQuery(const torch::Tensor& ids) { return concatenateMembers(queries, ids); }
 
 std::vector<int> modelInput(std::vector<int> ids, const NbowConfig& config) {
   if (config.bigram_buckets <= 0 || ids.size() < 2) return ids;

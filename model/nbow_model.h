@@ -4,6 +4,10 @@
 // the token embeddings (one EmbeddingBag call), then a projection and L2 norm.
 // Built around EmbeddingBag because Debian's libtorch runs gathers and
 // elementwise ops over [batch, length, dim] tensors ~50x slower (MODEL_CARD.md).
+// With `members` > 1 the model is an ensemble in one file: that many
+// independently initialised pairs of towers, trained side by side on the same
+// batches, whose unit vectors are concatenated and scaled by 1/sqrt(members),
+// so a dot product is the members' mean cosine similarity.
 //
 // Thread-safety: forward() under NoGradGuard is safe from several threads at
 // once; training (parameter updates) is single-threaded.
@@ -27,7 +31,9 @@ struct NbowConfig {
   // enters the bag as one of this many extra table rows after the vocabulary,
   // a cheap token-order signal. 0 = unigrams only.
   int bigram_buckets = 0;
+  int members = 1;             // towers per side, each with its own table (an ensemble); see above
   int tableRows() const { return vocab_size + bigram_buckets; }
+  int vectorDim() const { return output_dim * members; }  // the length of the vectors the model emits
 };
 
 struct NbowTowerImpl : torch::nn::Module {
@@ -43,13 +49,18 @@ TORCH_MODULE(NbowTower);
 
 struct NbowModelImpl : torch::nn::Module {
   explicit NbowModelImpl(const NbowConfig& config);
-  torch::Tensor encodeCode(const torch::Tensor& ids) { return code->forward(ids); }
-  torch::Tensor encodeQuery(const torch::Tensor& ids) { return query->forward(ids); }
+  // [batch, vectorDim()], L2-normalised: the members' vectors side by side.
+  torch::Tensor encodeCode(const torch::Tensor& ids);
+  torch::Tensor encodeQuery(const torch::Tensor& ids);
 
   NbowConfig config;
-  NbowTower code{nullptr};
-  NbowTower query{nullptr};
-  torch::Tensor logit_scale;   // learned inverse temperature (log space)
+  // One entry per member. Member 0's modules are named "code", "query" and
+  // "logit_scale" (as in single-member files); member m > 0 adds the suffix m.
+  std::vector<NbowTower> codes, queries;
+  std::vector<torch::Tensor> logit_scales;  // learned inverse temperatures (log space)
+  NbowTower code{nullptr};   // = codes[0]
+  NbowTower query{nullptr};  // = queries[0]
+  torch::Tensor logit_scale; // = logit_scales[0]
 };
 TORCH_MODULE(NbowModel);
 

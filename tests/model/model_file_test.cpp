@@ -84,6 +84,62 @@ TEST(ModelFile, BigramBucketsRoundTripAndMakeOrderMatter) {
   std::filesystem::remove(path);
 }
 
+TEST(ModelFile, EnsembleMembersConcatenateAndRoundTrip) {
+  NbowConfig config;
+  config.vocab_size = 5;
+  config.embedding_dim = 8;
+  config.output_dim = 8;
+  config.tied = true;
+  config.members = 2;
+  NbowModel model(config);
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : model->parameters()) p.copy_((p * 64).round() / 64);
+  }
+  ASSERT_EQ(model->codes.size(), 2u);
+  EXPECT_NE(model->codes[0]->embedding.ptr(), model->codes[1]->embedding.ptr());  // each member has its own table
+  EXPECT_EQ(model->queries[1]->embedding.ptr(), model->codes[1]->embedding.ptr());  // tied within a member
+  Tokenizer tokenizer = tinyTokenizer();
+  const std::string path = tempPath("codesearch-model-members.bin");
+  ASSERT_TRUE(saveModelFile(path, model, tokenizer, {}).ok());
+  auto encoder = CodeEncoder::load(path, EncoderOptions{"cpu", 1});
+  ASSERT_TRUE(encoder.ok()) << encoder.error().message;
+  EXPECT_EQ(encoder.value()->dim(), 16);
+  std::vector<float> v = encoder.value()->encodeCode({"parse url"});
+  ASSERT_EQ(v.size(), 16u);
+  torch::NoGradGuard no_grad;
+  model->eval();
+  auto ids = padIds({tokenizer.encode("parse url")});
+  auto first = model->codes[0]->forward(ids).view({-1});
+  auto second = model->codes[1]->forward(ids).view({-1});
+  float norm = 0;
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_NEAR(v[i], first[i].item<float>() / std::sqrt(2.0f), 1e-3);
+    EXPECT_NEAR(v[8 + i], second[i].item<float>() / std::sqrt(2.0f), 1e-3);
+  }
+  for (float x : v) norm += x * x;
+  EXPECT_NEAR(norm, 1.0f, 1e-4);  // still a unit vector: dot products are the members' mean cosine
+
+  // A file that claims more members than it holds tensors for is refused, not half-random.
+  std::string bytes;
+  {
+    NbowConfig single = config;
+    single.members = 1;
+    NbowModel one(single);
+    ASSERT_TRUE(saveModelFile(path, one, tokenizer, {}).ok());
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  size_t at = bytes.find("\"members\":1");
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 10] = '2';  // same length, so the header stays well-formed
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  auto lying = loadModelFile(path);
+  ASSERT_FALSE(lying.ok());
+  EXPECT_NE(lying.error().message.find("missing tensor"), std::string::npos) << lying.error().message;
+  std::filesystem::remove(path);
+}
+
 TEST(ModelFile, RejectsBadMagicVersionAndMissingFiles) {
   const std::string path = tempPath("codesearch-not-a-model.bin");
   std::ofstream(path) << "GGUF this is something else";
