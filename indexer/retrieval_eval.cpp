@@ -299,6 +299,7 @@ Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const C
           request.fusion = fusion;
           variants.emplace_back("hybrid[" + describeFusion(fusion) + "]", std::move(request));
         }
+        EvalReport::NlQueryRanks details{q.value("id", ""), text, {}};
         for (auto& [name, request] : variants) {
           request.query = text;
           request.limit = static_cast<int>(options.rank_cutoff);
@@ -308,7 +309,10 @@ Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const C
           std::vector<bool> flags;
           for (const auto& h : hits.value()) flags.push_back(is_relevant(h.chunk));
           report.nl[name].addRanking(flags, relevant.size());
+          auto first = std::find(flags.begin(), flags.end(), true);
+          details.first_relevant[name] = first == flags.end() ? 0 : static_cast<size_t>(first - flags.begin()) + 1;
         }
+        report.nl_details.push_back(std::move(details));
         ++report.nl_queries;
       }
     }
@@ -333,6 +337,9 @@ nlohmann::json EvalReport::toJson() const {
   }
   for (const auto& [mode, s] : nl) j["natural_language"][mode] = scores(s);
   j["natural_language_queries"] = nl_queries;
+  for (const auto& d : nl_details) {
+    j["natural_language_details"].push_back({{"id", d.id}, {"query", d.query}, {"first_relevant_rank", d.first_relevant}});
+  }
   return j;
 }
 

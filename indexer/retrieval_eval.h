@@ -57,6 +57,13 @@ struct EvalReport {
   std::map<std::string, ModeScores> code2code;  // "dense", "hybrid"
   std::map<std::string, RetrievalScores> nl;    // "dense", "lexical", "hybrid"
   size_t nl_queries = 0;
+  // Per NL query, for error analysis: its id, text, and the 1-based rank of its
+  // first relevant hit in each mode (0 = not in the top rank_cutoff).
+  struct NlQueryRanks {
+    std::string id, query;
+    std::map<std::string, size_t> first_relevant;
+  };
+  std::vector<NlQueryRanks> nl_details;
   std::string distractors;                      // "random" or "same-package"
   nlohmann::json toJson() const;
   std::string toMarkdown() const;

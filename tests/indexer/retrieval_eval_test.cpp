@@ -1,10 +1,17 @@
 // How the CodeSearchNet groups are drawn: CodeSearchNet shuffles a language's
 // pairs before cutting them into groups of 1000; the harder variant keeps
-// corpus order, so a group is mostly one package.
+// corpus order, so a group is mostly one package. And the natural-language
+// evaluation over a real (temporary) tree, with its per-query details.
 #include "indexer/retrieval_eval.h"
 
 #include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <set>
+
+#include "model/identifier_split.h"
+#include "support/hash.h"
 
 #include <gtest/gtest.h>
 
@@ -79,6 +86,61 @@ TEST(EvaluationGroups, CapsGroupsAndSkipsSmallLanguages) {
   auto groups = evaluationGroups(pairs, options);
   EXPECT_EQ(groups.count("ruby"), 0u);
   EXPECT_EQ(groups["go"].size(), 2u);
+}
+
+// A stand-in encoder: each identifier-split word adds one to a hashed
+// dimension, so texts that share words point the same way.
+class HashedWordsEncoder final : public CodeEncoder {
+ public:
+  const std::string& modelId() const override { return id_; }
+  int dim() const override { return 16; }
+  std::string device() const override { return "cpu"; }
+  std::vector<float> encodeCode(const std::vector<std::string>& texts) const override { return encode(texts); }
+  std::vector<float> encodeQuery(const std::vector<std::string>& texts) const override { return encode(texts); }
+
+ private:
+  std::vector<float> encode(const std::vector<std::string>& texts) const {
+    std::vector<float> out;
+    for (const auto& text : texts) {
+      std::vector<float> v(16, 0.0f);
+      v[0] = 0.01f;  // never the zero vector
+      for (const auto& word : splitIdentifierWords(text)) v[fnv1a(word) % 16] += 1.0f;
+      float norm = 0;
+      for (float x : v) norm += x * x;
+      for (float& x : v) out.push_back(x / std::sqrt(norm));
+    }
+    return out;
+  }
+  std::string id_ = "test-hashed-words";
+};
+
+TEST(NaturalLanguageEval, ScoresQueriesAndReportsEachOnesFirstRelevantRank) {
+  const auto root = std::filesystem::temp_directory_path() / "codesearch-nl-eval-test";
+  std::filesystem::remove_all(root);
+  std::filesystem::create_directories(root / "net");
+  std::ofstream(root / "net" / "urls.py") << "def parse_url(text):\n    scheme, rest = text.split(':', 1)\n    return scheme, rest\n\n"
+                                             "def send_mail(to, body):\n    smtp = connect()\n    smtp.send(to, body)\n";
+  const auto queries = root / "queries.jsonl";
+  std::ofstream(queries) << nlohmann::json{{"id", "q-url"}, {"query", "parse a url"}, {"root", root.string()},
+                                           {"relevant", {{{"path", "net/urls.py"}, {"name", "parse_url"}}}}}.dump() << "\n"
+                         << nlohmann::json{{"id", "q-none"}, {"query", "compress an archive"}, {"root", root.string()},
+                                           {"relevant", {{{"path", "net/urls.py"}, {"name", "no_such_function"}}}}}.dump() << "\n";
+  EvalOptions options;
+  options.nl_queries = queries.string();
+  HashedWordsEncoder encoder;
+  auto report = evaluate({}, encoder, options);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->nl_queries, 2u);
+  ASSERT_EQ(report->nl_details.size(), 2u);
+  EXPECT_EQ(report->nl_details[0].id, "q-url");
+  for (const char* mode : {"dense", "lexical", "hybrid"}) {
+    EXPECT_EQ(report->nl_details[0].first_relevant.at(mode), 1u) << mode;
+    EXPECT_EQ(report->nl_details[1].first_relevant.at(mode), 0u) << mode;  // nothing relevant exists
+  }
+  EXPECT_NEAR(report->nl.at("lexical").mrr, 0.5, 1e-9);  // one query found at rank 1, one never
+  auto json = report->toJson();
+  EXPECT_EQ(json["natural_language_details"][0]["first_relevant_rank"]["hybrid"], 1);
+  std::filesystem::remove_all(root);
 }
 
 }  // namespace
