@@ -253,6 +253,13 @@ IndexStats Index::stats() const {
   return stats;
 }
 
+// Each retriever returns this many candidates (or `limit`, if larger) before
+// fusion. A fixed pool keeps the min-max normalisation, and so the ranking, the
+// same whatever the caller's limit: the evaluation (limit 100) then measures
+// what an editor (limit 20) gets. Dev NL NDCG@10: pool 100 0.571, 300 0.578,
+// 500 0.577, 1000 0.574 (cs-nbow-6d877dc0fbf8).
+constexpr size_t kCandidatePool = 300;
+
 Result<std::vector<SearchHit>> Index::search(const SearchRequest& request) const {
   std::shared_lock lock(impl_->mutex);
   const bool want_dense = request.mode != SearchMode::kLexical;
@@ -266,7 +273,7 @@ Result<std::vector<SearchHit>> Index::search(const SearchRequest& request) const
     return makeError("semantic search needs a query vector (no model loaded)");
   }
   const size_t limit = static_cast<size_t>(std::max(request.limit, 1));
-  const size_t pool = std::max<size_t>(limit * 5, 100);
+  const size_t pool = std::max<size_t>(limit, kCandidatePool);
   std::unordered_set<ChunkId> excluded(request.exclude_ids.begin(), request.exclude_ids.end());
   const SearchFilters& filters = request.filters;
   const bool filtering = !filters.languages.empty() || !filters.kinds.empty() || !filters.path_globs.empty() ||
