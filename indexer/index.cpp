@@ -25,6 +25,7 @@ struct Index::Impl {
     std::string relative_path;
     bool is_test = false;
     bool live = false;
+    RerankFeatures rerank;  // stems computed once, here, instead of in every search
   };
   std::vector<Entry> entries;              // by slot
   std::vector<uint32_t> free_slots;
@@ -39,6 +40,7 @@ struct Index::Impl {
   size_t live_chunks = 0;
 
   LexicalIndex lexical;
+  WordStemmer writer_stemmer;  // used under the exclusive lock only (addFileLocked)
   std::unique_ptr<VectorIndex> vectors;        // exact: the reference
   std::unique_ptr<VectorIndex> approximate;    // HNSW, once the index is large
 
@@ -71,6 +73,9 @@ struct Index::Impl {
   void addFileLocked(const std::string& path, const FileStamp& stamp, std::vector<IndexedChunk> chunks) {
     FileRecord record;
     record.stamp = stamp;
+    const std::string relative_path = relativePath(path);
+    const bool test_path = isTestPath(relative_path);
+    auto path_stems = pathStems(relative_path, writer_stemmer);
     for (IndexedChunk& ic : chunks) {
       uint32_t slot;
       if (!free_slots.empty()) {
@@ -82,9 +87,10 @@ struct Index::Impl {
       }
       Entry& e = entries[slot];
       e.id = next_id++;
-      e.relative_path = relativePath(path);
-      e.is_test = isTestPath(e.relative_path);
+      e.relative_path = relative_path;
+      e.is_test = test_path;
       e.live = true;
+      e.rerank = rerankFeatures(ic.chunk, path_stems, test_path, writer_stemmer);
       lexical.add(slot, ic.chunk);
       if (vectors && static_cast<int>(ic.vector.size()) == options.dim) {
         vectors->set(slot, ic.vector.data());
@@ -309,7 +315,7 @@ Result<std::vector<SearchHit>> Index::search(const SearchRequest& request) const
   // score 1 : 0.5 0.860, score 1 : 1 0.853, RRF 1 : 1 0.830, dense only 0.833).
   static constexpr FusionOptions kCodeQueryFusion{FusionMethod::kScore, 60, 1.0, 0.5};
   const FusionOptions fusion = request.fusion.value_or(request.code_query ? kCodeQueryFusion : impl_->options.fusion);
-  WordStemmer stemmer;  // one per search: its memo serves the query and every candidate
+  WordStemmer stemmer;  // the query's words only: candidates' stems were computed when they were added
   const RerankContext context = makeRerankContext(request.query, request.code_query, stemmer);
   std::vector<RankedCandidate> ranked;
   ranked.reserve(candidates.size());
@@ -337,7 +343,7 @@ Result<std::vector<SearchHit>> Index::search(const SearchRequest& request) const
       c.fused = lexical_score[slot];
     }
     const Impl::Entry& e = impl_->entries[slot];
-    double multiplier = rerankMultiplier(context, e.indexed.chunk, e.relative_path, stemmer);
+    double multiplier = rerankMultiplier(context, e.rerank);
     c.fused = c.fused >= 0 ? c.fused * multiplier : c.fused / multiplier;
     ranked.push_back(c);
   }

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <unordered_set>
 
 #include "indexer/path_filter.h"
 #include "model/identifier_split.h"
@@ -74,31 +73,56 @@ RerankContext makeRerankContext(const std::string& query, bool code_query, WordS
   return context;
 }
 
-double rerankMultiplier(const RerankContext& context, const Chunk& chunk, const std::string& relative_path,
-                        WordStemmer& stemmer) {
+std::shared_ptr<const std::vector<std::string>> pathStems(const std::string& relative_path, WordStemmer& stemmer) {
+  std::vector<std::string> stems;
+  for (const auto& w : splitIdentifierWords(relative_path)) stems.push_back(stemmer.stem(w));
+  std::sort(stems.begin(), stems.end());
+  stems.erase(std::unique(stems.begin(), stems.end()), stems.end());
+  return std::make_shared<const std::vector<std::string>>(std::move(stems));
+}
+
+RerankFeatures rerankFeatures(const Chunk& chunk, std::shared_ptr<const std::vector<std::string>> path_stems,
+                              bool test_path, WordStemmer& stemmer) {
+  RerankFeatures features;
+  features.module = chunk.kind == "module";
+  features.test_path = test_path;
+  for (const auto& w : splitIdentifierWords(chunk.name)) {
+    features.name_identifier += w;
+    features.name_stems.push_back(stemmer.stem(w));
+  }
+  features.path_stems = std::move(path_stems);
+  return features;
+}
+
+double rerankMultiplier(const RerankContext& context, const RerankFeatures& candidate) {
   double multiplier = 1.0;
-  if (chunk.kind == "module") multiplier *= 0.8;  // top-level remainders rarely answer "where is X done"
+  if (candidate.module) multiplier *= 0.8;  // top-level remainders rarely answer "where is X done"
   if (context.code_query) return multiplier;
-  if (!context.query_mentions_tests && isTestPath(relative_path)) multiplier *= 0.6;
+  if (!context.query_mentions_tests && candidate.test_path) multiplier *= 0.6;
   if (context.query_words.empty()) return multiplier;
 
-  std::vector<std::string> name_words = splitIdentifierWords(chunk.name);
-  std::string name_identifier;
-  for (const auto& w : name_words) name_identifier += w;
-  if (!name_identifier.empty() && name_identifier == context.query_identifier) {
+  if (!candidate.name_identifier.empty() && candidate.name_identifier == context.query_identifier) {
     multiplier *= 2.0;  // the query names this symbol exactly
-  } else if (!name_words.empty()) {
-    std::unordered_set<std::string> query(context.query_stems.begin(), context.query_stems.end());
+  } else if (!candidate.name_stems.empty()) {
     size_t overlap = 0;
-    for (const auto& w : name_words) overlap += query.count(stemmer.stem(w));
-    multiplier *= 1.0 + 0.3 * static_cast<double>(overlap) / static_cast<double>(name_words.size());
+    for (const auto& stem : candidate.name_stems) {
+      overlap += std::find(context.query_stems.begin(), context.query_stems.end(), stem) != context.query_stems.end();
+    }
+    multiplier *= 1.0 + 0.3 * static_cast<double>(overlap) / static_cast<double>(candidate.name_stems.size());
   }
-  std::unordered_set<std::string> path_set;
-  for (const auto& w : splitIdentifierWords(relative_path)) path_set.insert(stemmer.stem(w));
   size_t path_overlap = 0;
-  for (const auto& w : context.query_stems) path_overlap += path_set.count(w);
+  if (candidate.path_stems) {
+    for (const auto& stem : context.query_stems) {
+      path_overlap += std::binary_search(candidate.path_stems->begin(), candidate.path_stems->end(), stem);
+    }
+  }
   if (path_overlap > 0) multiplier *= 1.0 + 0.1 * std::min<size_t>(path_overlap, 3);
   return multiplier;
+}
+
+double rerankMultiplier(const RerankContext& context, const Chunk& chunk, const std::string& relative_path,
+                        WordStemmer& stemmer) {
+  return rerankMultiplier(context, rerankFeatures(chunk, pathStems(relative_path, stemmer), isTestPath(relative_path), stemmer));
 }
 
 }  // namespace cs

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,9 +71,25 @@ struct RerankContext {
 
 RerankContext makeRerankContext(const std::string& query, bool code_query, WordStemmer& stemmer);
 
+// What the rerank reads of a candidate. The Index computes it once, when the
+// chunk is added, so a search stems nothing but its query.
+struct RerankFeatures {
+  bool module = false;                  // the file's top-level remainder
+  bool test_path = false;
+  std::string name_identifier;          // the name's words joined, e.g. "parseurl"
+  std::vector<std::string> name_stems;  // one per name word, in order
+  std::shared_ptr<const std::vector<std::string>> path_stems;  // distinct, sorted; shared by a file's chunks
+};
+
+std::shared_ptr<const std::vector<std::string>> pathStems(const std::string& relative_path, WordStemmer& stemmer);
+RerankFeatures rerankFeatures(const Chunk& chunk, std::shared_ptr<const std::vector<std::string>> path_stems,
+                              bool test_path, WordStemmer& stemmer);
+
 // Multiplier (>= 0) applied to a candidate's fused score. The name and path
 // overlaps compare stems ("parsing dates" overlaps parse_date); the exact-name
 // match compares the words themselves.
+double rerankMultiplier(const RerankContext& context, const RerankFeatures& candidate);
+// The same, computing the candidate's features on the spot.
 double rerankMultiplier(const RerankContext& context, const Chunk& chunk, const std::string& relative_path,
                         WordStemmer& stemmer);
 
