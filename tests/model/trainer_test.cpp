@@ -42,6 +42,22 @@ void writeCorpus(const std::string& dir, int train, int valid, std::mt19937& rng
   }
 }
 
+// Options for a tiny run in `dir` (corpus under dir/corpus): a 200-piece
+// vocabulary, batches of 200, `dim`-wide towers.
+TrainOptions tinyRunOptions(const std::string& dir, int epochs, int dim) {
+  TrainOptions options;
+  options.corpus_dir = dir + "/corpus";
+  options.output_path = dir + "/model.bin";
+  options.checkpoint_dir = dir + "/ckpt";
+  options.epochs = epochs;
+  options.batch_size = 200;
+  options.vocab_size = 200;
+  options.model.embedding_dim = dim;
+  options.model.output_dim = dim;
+  options.threads = 2;
+  return options;
+}
+
 TEST(Trainer, TinyRunLearnsFarAboveChanceAndResumes) {
   std::mt19937 rng(5);
   const std::string dir = std::filesystem::temp_directory_path() / "codesearch-train-test";
@@ -58,16 +74,7 @@ TEST(Trainer, TinyRunLearnsFarAboveChanceAndResumes) {
             << "\n";
     }
   }
-  TrainOptions options;
-  options.corpus_dir = dir + "/corpus";
-  options.output_path = dir + "/model.bin";
-  options.checkpoint_dir = dir + "/ckpt";
-  options.epochs = 3;
-  options.batch_size = 200;
-  options.vocab_size = 200;
-  options.model.embedding_dim = 32;
-  options.model.output_dim = 32;
-  options.threads = 2;
+  TrainOptions options = tinyRunOptions(dir, 3, 32);
   auto report = trainModel(options);
   ASSERT_TRUE(report.ok()) << report.error().message;
   // 400 validation pairs in one group: random ranking gives MRR ~ H(400)/400 ~ 0.016.
@@ -96,15 +103,7 @@ TEST(Trainer, WeightAverageIsTheMeanOfEpochsAndResumes) {
   const std::string dir = std::filesystem::temp_directory_path() / "codesearch-train-average-test";
   std::filesystem::remove_all(dir);
   writeCorpus(dir + "/corpus", 3000, 300, rng);
-  TrainOptions options;
-  options.corpus_dir = dir + "/corpus";
-  options.output_path = dir + "/model.bin";
-  options.checkpoint_dir = dir + "/ckpt";
-  options.epochs = 2;
-  options.batch_size = 200;
-  options.vocab_size = 200;
-  options.model.embedding_dim = 16;
-  options.model.output_dim = 16;
+  TrainOptions options = tinyRunOptions(dir, 2, 16);
   options.average_from_epoch = 2;
   options.model.members = 2;  // the members' losses train side by side; the average covers every member
   ASSERT_TRUE(trainModel(options).ok());
