@@ -309,33 +309,31 @@ Result<TrainReport> trainModel(const TrainOptions& options) {
     log("epoch " + std::to_string(epoch) + ": loss " + std::to_string(loss_sum / std::max<size_t>(steps, 1)) +
         ", valid MRR " + std::to_string(mrr) + ", " + std::to_string(static_cast<int>(encoded.size() / epoch_seconds)) +
         " pairs/s, temperature " + std::to_string(1.0 / model->logit_scale.exp().item<double>()));
-    nlohmann::json metadata = {{"epoch", epoch}, {"valid_mrr", mrr}};
-    model->to(torch::kCPU);
-    auto saved = saveModelFile(checkpoint, model, *tokenizer, metadata);
-    if (mrr > best_mrr) {
-      best_mrr = mrr;
-      best_epoch = epoch;
-      best_is_average = false;
-      fs::copy_file(checkpoint, options.checkpoint_dir + "/best.bin", fs::copy_options::overwrite_existing);
-    }
-    model->to(device);
-    if (!saved.ok()) return saved.error();
+    // Saves `candidate` to `path`; it becomes best.bin when it beats every earlier candidate.
+    auto saveCandidate = [&](NbowModel& candidate, const std::string& path, double candidate_mrr, bool is_average,
+                             const nlohmann::json& metadata) -> Status {
+      candidate->to(torch::kCPU);
+      auto saved = saveModelFile(path, candidate, *tokenizer, metadata);
+      candidate->to(device);
+      if (!saved.ok()) return saved.error();
+      if (candidate_mrr > best_mrr) {
+        best_mrr = candidate_mrr;
+        best_epoch = epoch;
+        best_is_average = is_average;
+        fs::copy_file(path, options.checkpoint_dir + "/best.bin", fs::copy_options::overwrite_existing);
+      }
+      return {};
+    };
+    if (Status saved = saveCandidate(model, checkpoint, mrr, false, {{"epoch", epoch}, {"valid_mrr", mrr}}); !saved.ok())
+      return saved.error();
     if (average && epoch >= options.average_from_epoch) {
       accumulateAverage(average, model, ++averaged_epochs);
       double average_mrr = validationMrr(average, *tokenizer, *valid_pairs, device);
       log("epoch " + std::to_string(epoch) + ": mean of epochs " + std::to_string(epoch - averaged_epochs + 1) + "-" +
           std::to_string(epoch) + ", valid MRR " + std::to_string(average_mrr));
-      average->to(torch::kCPU);
-      auto average_saved = saveModelFile(average_path, average, *tokenizer,
-                                         {{"epoch", epoch}, {"averaged_epochs", averaged_epochs}, {"valid_mrr", average_mrr}});
-      if (average_saved.ok() && average_mrr > best_mrr) {
-        best_mrr = average_mrr;
-        best_epoch = epoch;
-        best_is_average = true;
-        fs::copy_file(average_path, options.checkpoint_dir + "/best.bin", fs::copy_options::overwrite_existing);
-      }
-      average->to(device);
-      if (!average_saved.ok()) return average_saved.error();
+      Status saved = saveCandidate(average, average_path, average_mrr, true,
+                                   {{"epoch", epoch}, {"averaged_epochs", averaged_epochs}, {"valid_mrr", average_mrr}});
+      if (!saved.ok()) return saved.error();
     }
     std::ofstream(state_path) << nlohmann::json{{"epoch", epoch},
                                                 {"best_mrr", best_mrr},
