@@ -40,9 +40,6 @@ NbowModelImpl::NbowModelImpl(const NbowConfig& cfg) : config(cfg) {
     queries.push_back(register_module("query" + suffix, NbowTower(config, config.tied ? code_tower->embedding : nullptr)));
     logit_scales.push_back(register_parameter("logit_scale" + suffix, torch::full({1}, std::log(20.0f))));
   }
-  code = codes[0];
-  query = queries[0];
-  logit_scale = logit_scales[0];
 }
 
 namespace {

@@ -58,9 +58,6 @@ struct NbowModelImpl : torch::nn::Module {
   // "logit_scale" (as in single-member files); member m > 0 adds the suffix m.
   std::vector<NbowTower> codes, queries;
   std::vector<torch::Tensor> logit_scales;  // learned inverse temperatures (log space)
-  NbowTower code{nullptr};   // = codes[0]
-  NbowTower query{nullptr};  // = queries[0]
-  torch::Tensor logit_scale; // = logit_scales[0]
 };
 TORCH_MODULE(NbowModel);
 

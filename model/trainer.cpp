@@ -62,24 +62,13 @@ torch::Device chooseDevice(const std::string& device) {
   return torch::kCPU;
 }
 
-// Each distinct parameter tensor once (a tied table appears under both towers).
-std::vector<torch::Tensor> distinctParameters(NbowModel& model) {
-  std::vector<torch::Tensor> out;
-  std::vector<const void*> seen;
-  for (auto& p : model->parameters(true)) {
-    const void* key = p.unsafeGetTensorImpl();
-    if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
-    seen.push_back(key);
-    out.push_back(p);
-  }
-  return out;
-}
-
 // average <- average + (model - average) / count, parameter by parameter.
+// parameters() lists each tensor once: a tied table is registered by the code
+// tower only (model_file_test pins the count).
 void accumulateAverage(NbowModel& average, NbowModel& model, int count) {
   torch::NoGradGuard no_grad;
-  auto dst = distinctParameters(average);
-  auto src = distinctParameters(model);
+  auto dst = average->parameters();
+  auto src = model->parameters();
   for (size_t i = 0; i < dst.size(); ++i) {
     auto value = src[i].to(dst[i].device());
     if (count == 1) {
@@ -308,7 +297,7 @@ Result<TrainReport> trainModel(const TrainOptions& options) {
     double mrr = validationMrr(model, *tokenizer, *valid_pairs, device);
     log("epoch " + std::to_string(epoch) + ": loss " + std::to_string(loss_sum / std::max<size_t>(steps, 1)) +
         ", valid MRR " + std::to_string(mrr) + ", " + std::to_string(static_cast<int>(encoded.size() / epoch_seconds)) +
-        " pairs/s, temperature " + std::to_string(1.0 / model->logit_scale.exp().item<double>()));
+        " pairs/s, temperature " + std::to_string(1.0 / model->logit_scales[0].exp().item<double>()));
     // Saves `candidate` to `path`; it becomes best.bin when it beats every earlier candidate.
     auto saveCandidate = [&](NbowModel& candidate, const std::string& path, double candidate_mrr, bool is_average,
                              const nlohmann::json& metadata) -> Status {

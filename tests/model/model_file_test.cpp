@@ -97,6 +97,10 @@ TEST(ModelFile, EnsembleMembersConcatenateAndRoundTrip) {
     for (auto& p : model->parameters()) p.copy_((p * 64).round() / 64);
   }
   ASSERT_EQ(model->codes.size(), 2u);
+  // Each tensor listed once (the weight average in trainer.cpp relies on it): per member
+  // the code tower's table, attention and projection (weight, bias), the query tower's
+  // attention and projection, and the temperature; the tied table is not listed twice.
+  EXPECT_EQ(model->parameters().size(), 16u);
   EXPECT_NE(model->codes[0]->embedding.ptr(), model->codes[1]->embedding.ptr());  // each member has its own table
   EXPECT_EQ(model->queries[1]->embedding.ptr(), model->codes[1]->embedding.ptr());  // tied within a member
   Tokenizer tokenizer = tinyTokenizer();

@@ -121,9 +121,9 @@ TEST(Trainer, WeightAverageIsTheMeanOfEpochsAndResumes) {
   ASSERT_TRUE(epoch3.ok());
   ASSERT_TRUE(average.ok());
   EXPECT_EQ(average->metadata.value("averaged_epochs", 0), 2);
-  auto mean = (epoch2->model->code->projection->weight + epoch3->model->code->projection->weight) / 2;
-  EXPECT_TRUE(torch::allclose(average->model->code->projection->weight, mean, 1e-2, 1e-3));
-  EXPECT_FALSE(torch::allclose(epoch3->model->code->projection->weight, mean, 1e-3, 1e-4));
+  auto mean = (epoch2->model->codes[0]->projection->weight + epoch3->model->codes[0]->projection->weight) / 2;
+  EXPECT_TRUE(torch::allclose(average->model->codes[0]->projection->weight, mean, 1e-2, 1e-3));
+  EXPECT_FALSE(torch::allclose(epoch3->model->codes[0]->projection->weight, mean, 1e-3, 1e-4));
   auto table_mean = (epoch2->model->codes[1]->embedding->weight + epoch3->model->codes[1]->embedding->weight) / 2;
   EXPECT_TRUE(torch::allclose(average->model->codes[1]->embedding->weight, table_mean, 1e-2, 1e-3));
   EXPECT_EQ(average->model->config.vectorDim(), 32);
