@@ -120,9 +120,4 @@ double rerankMultiplier(const RerankContext& context, const RerankFeatures& cand
   return multiplier;
 }
 
-double rerankMultiplier(const RerankContext& context, const Chunk& chunk, const std::string& relative_path,
-                        WordStemmer& stemmer) {
-  return rerankMultiplier(context, rerankFeatures(chunk, pathStems(relative_path, stemmer), isTestPath(relative_path), stemmer));
-}
-
 }  // namespace cs

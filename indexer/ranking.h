@@ -89,8 +89,5 @@ RerankFeatures rerankFeatures(const Chunk& chunk, std::shared_ptr<const std::vec
 // overlaps compare stems ("parsing dates" overlaps parse_date); the exact-name
 // match compares the words themselves.
 double rerankMultiplier(const RerankContext& context, const RerankFeatures& candidate);
-// The same, computing the candidate's features on the spot.
-double rerankMultiplier(const RerankContext& context, const Chunk& chunk, const std::string& relative_path,
-                        WordStemmer& stemmer);
 
 }  // namespace cs

@@ -28,6 +28,12 @@ TEST(IsTestPath, CommonConventions) {
     EXPECT_FALSE(isTestPath(p)) << p;
 }
 
+// The candidate's features as the Index computes them when it adds the chunk.
+double multiplierFor(const RerankContext& context, const Chunk& chunk, const std::string& relative_path,
+                     WordStemmer& stemmer) {
+  return rerankMultiplier(context, rerankFeatures(chunk, pathStems(relative_path, stemmer), isTestPath(relative_path), stemmer));
+}
+
 TEST(Ranking, ReciprocalRankFusionAndRerankSignals) {
   EXPECT_NEAR(reciprocalRank(0, 60), 1.0 / 61, 1e-12);
   EXPECT_EQ(reciprocalRank(-1, 60), 0.0);
@@ -37,15 +43,15 @@ TEST(Ranking, ReciprocalRankFusionAndRerankSignals) {
   test.name = "parseUrl";
   WordStemmer stemmer;
   auto context = makeRerankContext("parse url", false, stemmer);
-  double m_exact = rerankMultiplier(context, exact, "src/url.py", stemmer);
-  double m_partial = rerankMultiplier(context, partial, "src/http.py", stemmer);
-  double m_test = rerankMultiplier(context, test, "tests/test_url.py", stemmer);
+  double m_exact = multiplierFor(context, exact, "src/url.py", stemmer);
+  double m_partial = multiplierFor(context, partial, "src/http.py", stemmer);
+  double m_test = multiplierFor(context, test, "tests/test_url.py", stemmer);
   EXPECT_GT(m_exact, m_partial);
   EXPECT_GT(m_exact, m_test);  // test code is demoted
   auto about_tests = makeRerankContext("test parse url", false, stemmer);
-  EXPECT_GT(rerankMultiplier(about_tests, test, "tests/test_url.py", stemmer), m_test);
+  EXPECT_GT(multiplierFor(about_tests, test, "tests/test_url.py", stemmer), m_test);
   auto code = makeRerankContext("def parse_url(u): ...", true, stemmer);
-  EXPECT_EQ(rerankMultiplier(code, exact, "src/url.py", stemmer), rerankMultiplier(code, partial, "src/http.py", stemmer));
+  EXPECT_EQ(multiplierFor(code, exact, "src/url.py", stemmer), multiplierFor(code, partial, "src/http.py", stemmer));
 }
 
 }  // namespace
