@@ -1,5 +1,6 @@
 // Encoder speed on real code: chunks embedded per second (the indexing path,
-// batched) and the latency of embedding one query (the search path).
+// batched: the code tower, plus the query tower over doc summaries as
+// chunk_embedding.h does) and the latency of embedding one query (the search path).
 // Usage: encoder_bench [--model PATH] [--tree DIR] [--threads N]   (run from the repository root)
 #include <algorithm>
 #include <chrono>
@@ -9,7 +10,7 @@
 #include <sstream>
 #include <string>
 
-#include "indexer/embedding_text.h"
+#include "indexer/chunk_embedding.h"
 #include "indexer/extractor.h"
 #include "model/code_encoder.h"
 
@@ -32,28 +33,40 @@ int main(int argc, char** argv) {
   }
   // Real chunks, exactly as the indexer embeds them.
   cs::Extractor extractor;
-  std::vector<std::string> texts;
+  std::vector<cs::Chunk> chunks;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(tree)) {
-    if (texts.size() >= 20000) break;
+    if (chunks.size() >= 20000) break;
     if (!entry.is_regular_file()) continue;
     auto language = cs::languageForPath(entry.path().string());
     if (!language) continue;
     std::ifstream in(entry.path());
     std::stringstream ss;
     ss << in.rdbuf();
-    auto chunks = extractor.extract(entry.path().string(), ss.str(), *language);
-    if (!chunks.ok()) continue;
-    for (const auto& c : *chunks) texts.push_back(cs::embeddingText(c));
+    auto extracted = extractor.extract(entry.path().string(), ss.str(), *language);
+    if (!extracted.ok()) continue;
+    for (auto& c : *extracted) chunks.push_back(std::move(c));
   }
-  std::printf("# encoder benchmark: model %s, %d threads, %zu real chunks from %s\n",
-              encoder.value()->modelId().c_str(), threads, texts.size(), tree.c_str());
-  encoder.value()->encodeCode({texts.begin(), texts.begin() + std::min<size_t>(256, texts.size())});  // warm-up
-  auto t0 = Clock::now();
-  for (size_t i = 0; i < texts.size(); i += 256) {
-    encoder.value()->encodeCode({texts.begin() + i, texts.begin() + std::min(texts.size(), i + 256)});
+  std::vector<const cs::Chunk*> pointers;
+  size_t documented = 0;
+  for (const auto& c : chunks) {
+    pointers.push_back(&c);
+    documented += !c.doc.empty();
   }
-  double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::printf("code chunks embedded: %.0f chunks/s (batches of 256)\n", texts.size() / seconds);
+  std::printf("# encoder benchmark: model %s, %d threads, %zu real chunks (%zu with a doc) from %s\n",
+              encoder.value()->modelId().c_str(), threads, chunks.size(), documented, tree.c_str());
+  auto batch = [&](size_t i) {
+    return std::vector<const cs::Chunk*>(pointers.begin() + i, pointers.begin() + std::min(pointers.size(), i + 256));
+  };
+  for (float doc_weight : {0.0f, cs::ChunkEmbeddingOptions{}.doc_weight}) {
+    cs::ChunkEmbeddingOptions options;
+    options.doc_weight = doc_weight;
+    cs::embedChunks(*encoder.value(), batch(0), options);  // warm-up
+    auto t0 = Clock::now();
+    for (size_t i = 0; i < pointers.size(); i += 256) cs::embedChunks(*encoder.value(), batch(i), options);
+    double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::printf("code chunks embedded: %.0f chunks/s (batches of 256, doc weight %g%s)\n", chunks.size() / seconds,
+                doc_weight, doc_weight == cs::ChunkEmbeddingOptions{}.doc_weight ? ", the daemon's default" : "");
+  }
 
   const char* queries[] = {"retry an http request with backoff", "where are tokens validated", "parse a url",
                            "delete a directory recursively", "compute the median of a list"};

@@ -101,7 +101,7 @@ std::vector<FileOutcome> FileIndexer::indexBatch(const std::vector<FileInput>& i
     file.chunks.reserve(chunks->size());
     for (Chunk& chunk : chunks.value()) {
       IndexedChunk indexed;
-      indexed.content_hash = embeddingHash(chunk, options_.embedding_text);
+      indexed.content_hash = embeddingHash(chunk, options_.embedding.text);
       indexed.chunk = std::move(chunk);
       file.chunks.push_back(std::move(indexed));
     }
@@ -126,13 +126,11 @@ std::vector<FileOutcome> FileIndexer::indexBatch(const std::vector<FileInput>& i
     const int dim = encoder_->dim();
     for (size_t begin = 0; begin < missing.size(); begin += options_.embed_batch) {
       size_t end = std::min(missing.size(), begin + options_.embed_batch);
-      std::vector<std::string> texts;
-      texts.reserve(end - begin);
-      for (size_t i = begin; i < end; ++i) {
-        texts.push_back(embeddingText(pending[missing[i].first].chunks[missing[i].second].chunk, options_.embedding_text));
-      }
-      std::vector<float> vectors = encoder_->encodeCode(texts);
-      if (vectors.size() != texts.size() * static_cast<size_t>(dim)) continue;  // encoder failure: lexical only
+      std::vector<const Chunk*> chunks;
+      chunks.reserve(end - begin);
+      for (size_t i = begin; i < end; ++i) chunks.push_back(&pending[missing[i].first].chunks[missing[i].second].chunk);
+      std::vector<float> vectors = embedChunks(*encoder_, chunks, options_.embedding);
+      if (vectors.empty()) continue;  // encoder failure: lexical only
       for (size_t i = begin; i < end; ++i) {
         auto& ic = pending[missing[i].first].chunks[missing[i].second];
         const float* row = vectors.data() + (i - begin) * dim;

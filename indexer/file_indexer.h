@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "indexer/embedding_text.h"
+#include "indexer/chunk_embedding.h"
 #include "indexer/extractor.h"
 #include "indexer/index.h"
 #include "model/code_encoder.h"
@@ -23,7 +23,7 @@ namespace cs {
 struct FileIndexerOptions {
   size_t max_file_bytes = 1 << 20;  // larger files are skipped (and leave the index)
   size_t embed_batch = 256;         // chunks per encoder call
-  EmbeddingTextOptions embedding_text;
+  ChunkEmbeddingOptions embedding;  // the index must be opened with vectorSpaceId(model, embedding)
 };
 
 struct FileInput {

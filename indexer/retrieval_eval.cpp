@@ -255,7 +255,7 @@ Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const C
       }
       IndexOptions index_options;
       index_options.dim = dim;
-      index_options.model_id = encoder.modelId();
+      index_options.model_id = vectorSpaceId(encoder.modelId(), options.nl_embedding);
       index_options.workspace_root = root;
       auto index = Index::open(index_options);
       if (!index.ok()) return index.error();
@@ -263,7 +263,7 @@ Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const C
       walk.roots = {root};
       WorkspaceWalker walker(walk);
       FileIndexerOptions file_options;
-      file_options.embedding_text = options.nl_embedding_text;
+      file_options.embedding = options.nl_embedding;
       FileIndexer indexer(*index.value(), &encoder, file_options);
       std::vector<FileInput> inputs;
       for (const auto& file : walker.walk().files) {

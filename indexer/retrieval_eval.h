@@ -19,7 +19,7 @@
 
 #include "model/code_encoder.h"
 #include "model/pair_dataset.h"
-#include "indexer/embedding_text.h"
+#include "indexer/chunk_embedding.h"
 #include "indexer/ranking.h"
 #include "model/retrieval_metrics.h"
 #include "support/result.h"
@@ -39,7 +39,7 @@ struct EvalOptions {
   size_t max_groups_per_language = 10;
   size_t rank_cutoff = 100;          // ranks beyond this count as not found (MRR@100)
   std::string nl_queries;            // eval/nl_queries.jsonl; empty = skip
-  EmbeddingTextOptions nl_embedding_text;  // how the NL codebases are embedded (the daemon's default)
+  ChunkEmbeddingOptions nl_embedding;  // how the NL codebases are embedded (the daemon's default)
   // Extra hybrid variants to report ("hybrid[dense=a,lexical=b]"), for tuning on the validation split.
   std::vector<FusionOptions> fusion_sweep;
   // Likewise for code queries (the code-to-code task; "find similar" in the daemon).

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 
+#include "indexer/chunk_embedding.h"
 #include "indexer/embedding_text.h"
 #include "indexer/extractor.h"
 #include "indexer/workspace_walker.h"
@@ -78,7 +79,7 @@ Result<std::unique_ptr<SearchService>> SearchService::create(const SearchService
   IndexOptions index_options;
   index_options.store_path = storePathFor(service->options_);
   if (service->encoder_) {
-    index_options.model_id = service->encoder_->modelId();
+    index_options.model_id = vectorSpaceId(service->encoder_->modelId(), service->options_.embedding);
     index_options.dim = service->encoder_->dim();
   }
   if (!service->options_.roots.empty()) index_options.workspace_root = service->options_.roots.front();
@@ -89,6 +90,7 @@ Result<std::unique_ptr<SearchService>> SearchService::create(const SearchService
   IndexSchedulerOptions scheduler_options;
   scheduler_options.threads = service->options_.index_threads;
   scheduler_options.file_options.max_file_bytes = service->options_.max_file_bytes;
+  scheduler_options.file_options.embedding = service->options_.embedding;
   service->scheduler_ = std::make_unique<IndexScheduler>(*service->index_, service->encoder_.get(), scheduler_options);
   return service;
 }
@@ -211,7 +213,7 @@ Result<QueryAnswer> SearchService::similarAt(const std::string& path, uint32_t l
   if (!indexed.vector.empty()) {
     request.query_vector = indexed.vector;
   } else if (encoder_) {
-    request.query_vector = encoder_->encodeCode({embeddingText(indexed.chunk)});
+    request.query_vector = embedChunks(*encoder_, {&indexed.chunk}, options_.embedding);  // as the index embeds it
   }
   return searchWithVector(std::move(request));
 }
@@ -239,7 +241,7 @@ Result<QueryAnswer> SearchService::similarToText(const std::string& path, const 
     Chunk selection;
     selection.path = path;
     selection.text = text;
-    request.query_vector = encoder_->encodeCode({embeddingText(selection)});
+    request.query_vector = embedChunks(*encoder_, {&selection}, options_.embedding);
   }
   return searchWithVector(std::move(request));
 }

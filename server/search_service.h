@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "indexer/chunk_embedding.h"
 #include "indexer/index.h"
 #include "model/code_encoder.h"
 #include "server/index_scheduler.h"
@@ -30,6 +31,7 @@ struct SearchServiceOptions {
   std::string cache_dir;             // persistent index lives under here; empty = memory only
   int index_threads = 1;             // indexing workers; 0 = synchronous (work runs in waitUntilIdle)
   size_t max_file_bytes = 1 << 20;   // larger files are skipped
+  ChunkEmbeddingOptions embedding;   // how chunks become vectors (indexer/chunk_embedding.h)
 };
 
 struct ModelDescription {

@@ -23,6 +23,7 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
     std::vector<std::string> code_sweep;  // likewise, for code queries
     int threads = 2;
     bool nl_code_only = false;
+    float doc_weight = ChunkEmbeddingOptions{}.doc_weight;
     std::string distractors = "random";
   };
   auto o = std::make_shared<Options>();
@@ -32,10 +33,14 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
   command->add_option("--nl-queries", o->nl_queries, "Natural-language query set ('' to skip)");
   command->add_option("--groups", o->groups, "Max 1000-candidate groups per language");
   command->add_option("--split", o->split, "Corpus split to evaluate (tune on valid, report on test)");
-  command->add_option("--fusion-sweep", o->sweep, "Extra hybrid fusions to report: rrf:DENSE:LEXICAL:K or score:DENSE:LEXICAL");
+  command->add_option("--fusion-sweep", o->sweep, "Extra hybrid fusions to report: rrf:DENSE:LEXICAL:K, score:DENSE:LEXICAL or z:DENSE:LEXICAL");
   command->add_option("--code-fusion-sweep", o->code_sweep, "Extra fusions for code queries (code to code), same syntax");
   command->add_flag("--nl-code-only", o->nl_code_only,
                     "Embed the NL codebases without their doc summaries (the daemon embeds them)");
+  command->add_option("--doc-weight", o->doc_weight,
+                      "Weight of the doc summary's query-tower vector in an NL codebase chunk's vector (0 = code tower only)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 10.0));
   command->add_option("--distractors", o->distractors,
                       "random: CodeSearchNet's shuffled groups; package: neighbours in corpus order (mostly the same package, harder)")
       ->check(CLI::IsMember({"random", "package"}));
@@ -61,12 +66,13 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
     options.max_groups_per_language = o->groups;
     options.distractors = o->distractors == "random" ? Distractors::kRandom : Distractors::kSamePackage;
     options.nl_queries = o->nl_queries;
-    options.nl_embedding_text.include_doc = !o->nl_code_only;
+    options.nl_embedding.text.include_doc = !o->nl_code_only;
+    options.nl_embedding.doc_weight = o->doc_weight;
     for (auto [specs, out] : {std::pair{&o->sweep, &options.fusion_sweep}, std::pair{&o->code_sweep, &options.code_fusion_sweep}}) {
       for (const auto& text : *specs) {
         auto fusion = parseFusion(text);
         if (!fusion) {
-          std::cerr << "codesearch: a fusion sweep expects rrf:DENSE:LEXICAL:K or score:DENSE:LEXICAL, got " << text << "\n";
+          std::cerr << "codesearch: a fusion sweep expects rrf:DENSE:LEXICAL:K, score:DENSE:LEXICAL or z:DENSE:LEXICAL, got " << text << "\n";
           exit_code = 2;
           return;
         }

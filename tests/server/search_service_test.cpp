@@ -1,0 +1,68 @@
+// SearchService with the shipped model: the chunk vectors it stores follow
+// ChunkEmbeddingOptions, and a persisted index made with another recipe is
+// re-embedded on start-up rather than mixed with new vectors.
+#include "server/search_service.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+namespace cs {
+namespace {
+
+const std::string kModel = std::string(CS_SOURCE_DIR) + "/model/weights/codesearch-model.bin";
+
+class SearchServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    base_ = std::filesystem::temp_directory_path() / ("codesearch-service-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(base_);
+    std::filesystem::create_directories(base_ / "ws");
+    std::ofstream(base_ / "ws" / "urls.py")
+        << "def parse_url(text):\n    \"\"\"Split a web address into its scheme, host and path.\"\"\"\n"
+           "    scheme, rest = text.split(':', 1)\n    return scheme, rest\n";
+  }
+  void TearDown() override { std::filesystem::remove_all(base_); }
+
+  // The dense score of parse_url for `query` after a start-up scan with `doc_weight`.
+  double denseScore(float doc_weight, const std::string& query) {
+    SearchServiceOptions options;
+    options.roots = {(base_ / "ws").string()};
+    options.model_path = kModel;
+    options.cache_dir = (base_ / "cache").string();
+    options.index_threads = 0;
+    options.embedding.doc_weight = doc_weight;
+    auto service = SearchService::create(options);
+    EXPECT_TRUE(service.ok());
+    if (!service.ok()) return -2;
+    service.value()->startWorkspaceScan();
+    service.value()->waitUntilIdle();
+    auto answer = service.value()->query(QueryOptions{.text = query, .limit = 5, .mode = SearchMode::kSemantic});
+    EXPECT_TRUE(answer.ok());
+    if (!answer.ok()) return -2;
+    for (const auto& hit : answer->hits) {
+      if (hit.chunk.name == "parse_url" && hit.dense) return *hit.dense;
+    }
+    ADD_FAILURE() << "parse_url not found";
+    return -2;
+  }
+
+  std::filesystem::path base_;
+};
+
+TEST_F(SearchServiceTest, TheDocRecipeIsPartOfTheStoredVectorsIdentity) {
+  ASSERT_TRUE(std::filesystem::exists(kModel)) << "the shipped model is missing: " << kModel;
+  const std::string query = "split a web address into its scheme host and path";
+  const double code_only = denseScore(0.0f, query);
+  const double blended = denseScore(1.0f, query);  // same cache: must re-embed, not reuse
+  const double code_only_again = denseScore(0.0f, query);
+  // The query repeats the docstring, so adding the summary's query vector brings the chunk closer.
+  EXPECT_GT(blended, code_only + 0.05);
+  EXPECT_NEAR(code_only_again, code_only, 1e-5);
+}
+
+}  // namespace
+}  // namespace cs
