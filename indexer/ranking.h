@@ -30,16 +30,17 @@ enum class FusionMethod {
                     // stands far above the rest (a confident list) counts for more
 };
 
-// Defaults for text queries, chosen on the validation split and the pandas
-// development query set (MODEL_CARD.md): score fusion beat reciprocal rank on
-// both; with stemmed lexical terms, lexical 1.5 : dense 1 scored validation
-// MRR 0.594 / dev NDCG@10 0.507, against 0.599 / 0.469 for 1 : 1 and
-// 0.587 / 0.498 for 1 : 2. Code queries use score 1 : 0.5 (Index::search).
+// Defaults for text queries, chosen on the validation split and the development
+// query set (MODEL_CARD.md): score fusion beats reciprocal rank on both. With
+// the doc summary blended into chunk vectors (chunk_embedding.h) dense 1 :
+// lexical 0.75 scored validation MRR 0.605 / dev NDCG@10 0.634, against
+// 0.603 / 0.629 for 1 : 1 and 0.597 / 0.626 for the earlier 1 : 1.5.
+// Code queries use score 1 : 0.5 (Index::search).
 struct FusionOptions {
   FusionMethod method = FusionMethod::kScore;
   double k = 60;             // RRF constant: larger = flatter rank weighting
   double dense_weight = 1.0;
-  double lexical_weight = 1.5;
+  double lexical_weight = 0.75;
 };
 
 // "rrf:DENSE:LEXICAL:K", "score:DENSE:LEXICAL", "z:DENSE:LEXICAL" or the older "DENSE:LEXICAL:K" (RRF).
