@@ -311,12 +311,22 @@ Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const C
           report.nl[name].addRanking(flags, relevant.size());
           auto first = std::find(flags.begin(), flags.end(), true);
           details.first_relevant[name] = first == flags.end() ? 0 : static_cast<size_t>(first - flags.begin()) + 1;
+          details.ndcg10[name] = ndcgAt(flags, relevant.size(), 10);
         }
         report.nl_details.push_back(std::move(details));
         ++report.nl_queries;
       }
     }
     for (auto& [mode, scores] : report.nl) scores = scores.mean();
+    std::vector<double> ndcg, rr;
+    for (const auto& d : report.nl_details) {
+      ndcg.push_back(d.ndcg10.at("hybrid") - d.ndcg10.at("lexical"));
+      rr.push_back(reciprocalRankOf(d.first_relevant.at("hybrid")) - reciprocalRankOf(d.first_relevant.at("lexical")));
+    }
+    if (!ndcg.empty()) {
+      report.nl_hybrid_minus_lexical["ndcg@10"] = pairedBootstrap(ndcg);
+      report.nl_hybrid_minus_lexical["mrr"] = pairedBootstrap(rr);
+    }
   }
   return report;
 }
@@ -338,7 +348,12 @@ nlohmann::json EvalReport::toJson() const {
   for (const auto& [mode, s] : nl) j["natural_language"][mode] = scores(s);
   j["natural_language_queries"] = nl_queries;
   for (const auto& d : nl_details) {
-    j["natural_language_details"].push_back({{"id", d.id}, {"query", d.query}, {"first_relevant_rank", d.first_relevant}});
+    j["natural_language_details"].push_back(
+        {{"id", d.id}, {"query", d.query}, {"first_relevant_rank", d.first_relevant}, {"ndcg@10", d.ndcg10}});
+  }
+  for (const auto& [measure, d] : nl_hybrid_minus_lexical) {
+    j["natural_language_hybrid_minus_lexical"][measure] = {
+        {"mean", d.mean}, {"low95", d.low}, {"high95", d.high}, {"queries", d.queries}};
   }
   return j;
 }
@@ -365,6 +380,11 @@ std::string EvalReport::toMarkdown() const {
     for (const auto& [mode, s] : nl)
       out << "| " << mode << " | " << s.ndcg10 << " | " << s.mrr << " | " << s.recall1 << " | " << s.recall10 << " |\n";
     out << "\n";
+    for (const auto& [measure, d] : nl_hybrid_minus_lexical) {
+      out << "Hybrid minus lexical, " << measure << ": " << std::showpos << d.mean << " (95% paired bootstrap ["
+          << d.low << ", " << d.high << "])" << std::noshowpos << "\n";
+    }
+    if (!nl_hybrid_minus_lexical.empty()) out << "\n";
   }
   return out.str();
 }

@@ -62,8 +62,12 @@ struct EvalReport {
   struct NlQueryRanks {
     std::string id, query;
     std::map<std::string, size_t> first_relevant;
+    std::map<std::string, double> ndcg10;  // this query's NDCG@10 per mode
   };
   std::vector<NlQueryRanks> nl_details;
+  // Hybrid minus lexical over the NL queries, paired per query ("ndcg@10", "mrr"):
+  // the "hybrid clearly beats lexical" as a mean with a bootstrap interval.
+  std::map<std::string, PairedDifference> nl_hybrid_minus_lexical;
   std::string distractors;                      // "random" or "same-package"
   nlohmann::json toJson() const;
   std::string toMarkdown() const;

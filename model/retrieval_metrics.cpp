@@ -1,6 +1,8 @@
 #include "model/retrieval_metrics.h"
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 
 namespace cs {
 
@@ -54,6 +56,32 @@ RetrievalScores RetrievalScores::mean() const {
   m.recall10 /= n;
   m.ndcg10 /= n;
   return m;
+}
+
+PairedDifference pairedBootstrap(const std::vector<double>& differences, size_t resamples, uint64_t seed) {
+  PairedDifference result;
+  result.queries = differences.size();
+  if (differences.empty()) return result;
+  const double n = static_cast<double>(differences.size());
+  for (double d : differences) result.mean += d;
+  result.mean /= n;
+  if (resamples == 0) {
+    result.low = result.high = result.mean;
+    return result;
+  }
+  std::mt19937_64 random(seed);
+  std::uniform_int_distribution<size_t> pick(0, differences.size() - 1);
+  std::vector<double> means(resamples);
+  for (double& mean : means) {
+    double sum = 0;
+    for (size_t i = 0; i < differences.size(); ++i) sum += differences[pick(random)];
+    mean = sum / n;
+  }
+  std::sort(means.begin(), means.end());
+  auto quantile = [&](double q) { return means[std::min(means.size() - 1, static_cast<size_t>(q * (means.size() - 1) + 0.5))]; };
+  result.low = quantile(0.025);
+  result.high = quantile(0.975);
+  return result;
 }
 
 }  // namespace cs

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace cs {
@@ -24,5 +25,15 @@ struct RetrievalScores {
   void addRanking(const std::vector<bool>& relevant, size_t total_relevant);
   RetrievalScores mean() const;
 };
+
+// Two systems compared over the same queries: the mean of the per-query
+// differences (a - b) and its 95% percentile-bootstrap interval (queries
+// resampled with replacement, `resamples` times, seeded: reproducible).
+// An interval that excludes 0 is a margin the query set can resolve.
+struct PairedDifference {
+  double mean = 0, low = 0, high = 0;
+  size_t queries = 0;
+};
+PairedDifference pairedBootstrap(const std::vector<double>& differences, size_t resamples = 10000, uint64_t seed = 0);
 
 }  // namespace cs

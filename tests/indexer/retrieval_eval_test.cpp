@@ -138,8 +138,19 @@ TEST(NaturalLanguageEval, ScoresQueriesAndReportsEachOnesFirstRelevantRank) {
     EXPECT_EQ(report->nl_details[1].first_relevant.at(mode), 0u) << mode;  // nothing relevant exists
   }
   EXPECT_NEAR(report->nl.at("lexical").mrr, 0.5, 1e-9);  // one query found at rank 1, one never
+  EXPECT_DOUBLE_EQ(report->nl_details[0].ndcg10.at("hybrid"), 1.0);
+  EXPECT_DOUBLE_EQ(report->nl_details[1].ndcg10.at("hybrid"), 0.0);
+  // Both modes rank alike on both queries: no difference, and no interval around one.
+  const PairedDifference& ndcg = report->nl_hybrid_minus_lexical.at("ndcg@10");
+  EXPECT_EQ(ndcg.queries, 2u);
+  EXPECT_DOUBLE_EQ(ndcg.mean, 0.0);
+  EXPECT_DOUBLE_EQ(ndcg.low, 0.0);
+  EXPECT_DOUBLE_EQ(ndcg.high, 0.0);
   auto json = report->toJson();
   EXPECT_EQ(json["natural_language_details"][0]["first_relevant_rank"]["hybrid"], 1);
+  EXPECT_EQ(json["natural_language_details"][0]["ndcg@10"]["lexical"], 1.0);
+  EXPECT_EQ(json["natural_language_hybrid_minus_lexical"]["mrr"]["queries"], 2);
+  EXPECT_NE(report->toMarkdown().find("Hybrid minus lexical, ndcg@10: +0.000"), std::string::npos);
   std::filesystem::remove_all(root);
 }
 
