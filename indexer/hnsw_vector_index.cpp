@@ -56,8 +56,11 @@ class HnswVectorIndex final : public VectorIndex {
     size_t fetch = allowed ? k * 8 : k;
     for (int attempt = 0; attempt < 3; ++attempt) {
       fetch = std::min(fetch, size_);
-      graph_->setEf(std::max<size_t>(options_.ef_search, fetch * 2));
-      auto queue = graph_->searchKnn(query, fetch);
+      // hnswlib 0.6 searches with ef = max(ef_, k). Asking for ef results
+      // instead of calling setEf keeps search read-only on the shared graph
+      // (concurrent searches hold only a shared lock); the best `fetch` of
+      // them are the same answer setEf(ef) + searchKnn(fetch) would give.
+      auto queue = graph_->searchKnn(query, std::max<size_t>(options_.ef_search, fetch * 2));
       hits.clear();
       while (!queue.empty()) {
         auto [distance, label] = queue.top();

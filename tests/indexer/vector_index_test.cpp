@@ -1,8 +1,10 @@
 #include "indexer/vector_index.h"
 
+#include <atomic>
 #include <cmath>
 #include <random>
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -55,6 +57,45 @@ TEST(VectorIndex, HnswRecallAgainstExactReference) {
   // Tight synthetic clusters make near-ties common: 0.9 is a meaningful floor here
   // (real embeddings are far less degenerate).
   EXPECT_GE(static_cast<double>(found) / 1000.0, 0.9);
+}
+
+// Searches share the graph under a shared lock: one search's list size must
+// not leak into another's (it did while search called setEf on the graph).
+TEST(VectorIndex, ConcurrentHnswSearchesAnswerAsSequentialOnes) {
+  const int dim = 32;
+  const size_t n = 5000;
+  std::mt19937 rng(5);
+  auto data = clusteredVectors(n, dim, rng);
+  HnswVectorIndexOptions options;
+  options.dim = dim;
+  options.ef_search = 16;  // small, so a larger ef from another search would change answers
+  auto hnsw = makeHnswVectorIndex(options);
+  for (uint32_t i = 0; i < n; ++i) hnsw->set(i, data.data() + i * dim);
+  auto queries = clusteredVectors(50, dim, rng);
+  const size_t ks[] = {1, 400};
+  std::vector<std::vector<uint32_t>> expected[2];
+  for (int t = 0; t < 2; ++t) {
+    for (size_t q = 0; q < 50; ++q) {
+      std::vector<uint32_t> slots;
+      for (const auto& h : hnsw->search(queries.data() + q * dim, ks[t], {})) slots.push_back(h.slot);
+      expected[t].push_back(slots);
+    }
+  }
+  std::atomic<size_t> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 20; ++round) {
+        for (size_t q = 0; q < 50; ++q) {
+          std::vector<uint32_t> slots;
+          for (const auto& h : hnsw->search(queries.data() + q * dim, ks[t % 2], {})) slots.push_back(h.slot);
+          mismatches += slots != expected[t % 2][q];
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(mismatches.load(), 0u);
 }
 
 TEST(VectorIndex, FiltersApplyBeforeTheTopKCut) {
