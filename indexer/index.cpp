@@ -223,6 +223,15 @@ std::vector<std::string> Index::files() const {
   return out;
 }
 
+std::vector<Chunk> Index::chunksOf(const std::string& path) const {
+  std::shared_lock lock(impl_->mutex);
+  std::vector<Chunk> out;
+  auto it = impl_->files.find(path);
+  if (it == impl_->files.end()) return out;
+  for (uint32_t slot : it->second.slots) out.push_back(impl_->entries[slot].indexed.chunk);
+  return out;
+}
+
 std::optional<std::pair<ChunkId, IndexedChunk>> Index::chunkAt(const std::string& path, uint32_t line) const {
   std::shared_lock lock(impl_->mutex);
   auto it = impl_->files.find(path);

@@ -95,6 +95,8 @@ class Index {
   std::optional<std::vector<float>> cachedVector(uint64_t content_hash) const;
   std::optional<FileStamp> fileStamp(const std::string& path) const;
   std::vector<std::string> files() const;
+  // Every chunk of `path`, in the order the file gave them (empty for an unknown path).
+  std::vector<Chunk> chunksOf(const std::string& path) const;
 
   // The innermost chunk of `path` containing 0-based `line` (non-module chunks preferred).
   std::optional<std::pair<ChunkId, IndexedChunk>> chunkAt(const std::string& path, uint32_t line) const;

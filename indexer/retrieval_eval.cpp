@@ -278,6 +278,14 @@ Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const C
       for (const auto& q : queries) {
         std::vector<std::pair<std::string, std::string>> relevant;
         for (const auto& r : q.at("relevant")) relevant.emplace_back(root + "/" + r.at("path").get<std::string>(), r.at("name").get<std::string>());
+        for (const auto& [path, name] : relevant) {
+          const auto chunks = index.value()->chunksOf(path);
+          if (std::none_of(chunks.begin(), chunks.end(),
+                           [&](const Chunk& c) { return c.qualified_name == name || c.name == name; })) {
+            report.nl_missing_relevant.push_back(q.value("id", "") + ": " + path + " " + name);
+            log("relevant entry names no indexed chunk: " + report.nl_missing_relevant.back());
+          }
+        }
         auto is_relevant = [&](const Chunk& c) {
           for (const auto& [path, name] : relevant) {
             if (c.path == path && (c.qualified_name == name || c.name == name)) return true;
@@ -351,6 +359,7 @@ nlohmann::json EvalReport::toJson() const {
     j["natural_language_details"].push_back(
         {{"id", d.id}, {"query", d.query}, {"first_relevant_rank", d.first_relevant}, {"ndcg@10", d.ndcg10}});
   }
+  if (!nl.empty()) j["natural_language_missing_relevant"] = nl_missing_relevant;
   for (const auto& [measure, d] : nl_hybrid_minus_lexical) {
     j["natural_language_hybrid_minus_lexical"][measure] = {
         {"mean", d.mean}, {"low95", d.low}, {"high95", d.high}, {"queries", d.queries}};
@@ -385,6 +394,11 @@ std::string EvalReport::toMarkdown() const {
           << d.low << ", " << d.high << "])" << std::noshowpos << "\n";
     }
     if (!nl_hybrid_minus_lexical.empty()) out << "\n";
+    if (!nl_missing_relevant.empty()) {
+      out << "Relevant entries that name no indexed chunk (" << nl_missing_relevant.size() << "):\n";
+      for (const auto& entry : nl_missing_relevant) out << "- " << entry << "\n";
+      out << "\n";
+    }
   }
   return out.str();
 }

@@ -68,6 +68,9 @@ struct EvalReport {
   // Hybrid minus lexical over the NL queries, paired per query ("ndcg@10", "mrr"):
   // the "hybrid clearly beats lexical" as a mean with a bootstrap interval.
   std::map<std::string, PairedDifference> nl_hybrid_minus_lexical;
+  // Relevant entries of the NL set that name no indexed chunk ("id: path name"):
+  // a stale or mistyped entry would otherwise just look like a miss.
+  std::vector<std::string> nl_missing_relevant;
   std::string distractors;                      // "random" or "same-package"
   nlohmann::json toJson() const;
   std::string toMarkdown() const;

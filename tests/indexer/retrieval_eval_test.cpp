@@ -151,6 +151,11 @@ TEST(NaturalLanguageEval, ScoresQueriesAndReportsEachOnesFirstRelevantRank) {
   EXPECT_EQ(json["natural_language_details"][0]["ndcg@10"]["lexical"], 1.0);
   EXPECT_EQ(json["natural_language_hybrid_minus_lexical"]["mrr"]["queries"], 2);
   EXPECT_NE(report->toMarkdown().find("Hybrid minus lexical, ndcg@10: +0.000"), std::string::npos);
+  // q-none's relevant function does not exist: reported, not silently a miss.
+  ASSERT_EQ(report->nl_missing_relevant.size(), 1u);
+  EXPECT_NE(report->nl_missing_relevant[0].find("q-none: "), std::string::npos);
+  EXPECT_NE(report->nl_missing_relevant[0].find("net/urls.py no_such_function"), std::string::npos);
+  EXPECT_EQ(json["natural_language_missing_relevant"].size(), 1u);
   std::filesystem::remove_all(root);
 }
 
