@@ -16,6 +16,7 @@ constexpr size_t kMaxContainerText = 4 * 1024;    // classes: their methods are 
 constexpr size_t kMaxModuleText = 20 * 1024;
 constexpr size_t kMaxSignature = 300;
 constexpr uint64_t kParseTimeoutMicros = 5'000'000;
+constexpr int kMaxMacroDepth = 3;  // macro bodies inside macro bodies: cfg_net! { cfg_rt! { ... } }
 
 // Nodes that wrap a definition without adding meaning: doc comments sit before them.
 bool isWrapper(std::string_view type) {
@@ -229,6 +230,38 @@ const std::vector<std::string>& supportedLanguages() {
   return names;
 }
 
+namespace {
+
+// The `{ ... }` interiors of item-position macro calls of type `macro_node`
+// under `root`, in source order. Function bodies are not item positions
+// (a `select! { ... }` there is an expression), so blocks are not searched.
+std::vector<TSRange> itemMacroBodies(TSNode root, const std::string& macro_node) {
+  std::vector<TSRange> ranges;
+  std::vector<TSNode> stack{root};
+  while (!stack.empty()) {
+    TSNode node = stack.back();
+    stack.pop_back();
+    const char* type = ts_node_type(node);
+    if (macro_node == type) {
+      for (uint32_t i = 0; i < ts_node_child_count(node); ++i) {
+        TSNode tokens = ts_node_child(node, i);
+        if (std::strcmp(ts_node_type(tokens), "token_tree") != 0 || ts_node_child_count(tokens) < 2) continue;
+        TSNode open = ts_node_child(tokens, 0), close = ts_node_child(tokens, ts_node_child_count(tokens) - 1);
+        if (std::strcmp(ts_node_type(open), "{") != 0 || std::strcmp(ts_node_type(close), "}") != 0) continue;
+        TSRange range{ts_node_end_point(open), ts_node_start_point(close), ts_node_end_byte(open),
+                      ts_node_start_byte(close)};
+        if (range.start_byte < range.end_byte) ranges.push_back(range);
+      }
+      continue;
+    }
+    if (std::strcmp(type, "block") == 0 || std::strcmp(type, "token_tree") == 0) continue;
+    for (uint32_t i = ts_node_child_count(node); i-- > 0;) stack.push_back(ts_node_child(node, i));
+  }
+  return ranges;
+}
+
+}  // namespace
+
 struct Extractor::Impl {
   ExtractOptions options;
   TSParser* parser = ts_parser_new();
@@ -256,13 +289,37 @@ Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string
   }
   std::vector<Chunk> chunks;
   const LineTable lines(source);
-  TSTree* tree = ts_parser_parse_string(impl_->parser, nullptr, source.data(), static_cast<uint32_t>(source.size()));
-  ts_parser_reset(impl_->parser);  // a timed-out parse must not be resumed by the next file
+  // Every tree stays alive until the chunks are built: definitions point into them.
+  std::vector<TSTree*> trees;
+  auto parse = [&](const std::vector<TSRange>& ranges) -> TSTree* {
+    if (!ranges.empty() &&
+        !ts_parser_set_included_ranges(impl_->parser, ranges.data(), static_cast<uint32_t>(ranges.size()))) {
+      return nullptr;
+    }
+    TSTree* tree = ts_parser_parse_string(impl_->parser, nullptr, source.data(), static_cast<uint32_t>(source.size()));
+    ts_parser_reset(impl_->parser);  // a timed-out parse must not be resumed by the next file
+    ts_parser_set_included_ranges(impl_->parser, nullptr, 0);
+    if (tree) trees.push_back(tree);
+    return tree;
+  };
+  TSTree* tree = parse({});
 
   std::vector<Definition> defs;
-  if (tree) {
+  // Items inside macro bodies (Rust's cfg_*! { ... } wrappers) are token trees
+  // to the grammar: parse those bodies again, as code in place, a few levels deep.
+  std::vector<TSTree*> pending;
+  if (tree) pending.push_back(tree);
+  for (int depth = 0; !pending.empty(); ++depth) {
+    TSTree* current = pending.back();
+    pending.pop_back();
+    if (!spec->item_macro_node.empty() && depth < kMaxMacroDepth) {
+      std::vector<TSRange> bodies = itemMacroBodies(ts_tree_root_node(current), spec->item_macro_node);
+      if (!bodies.empty()) {
+        if (TSTree* inner = parse(bodies)) pending.push_back(inner);
+      }
+    }
     const TSQuery* query = spec->query;
-    ts_query_cursor_exec(impl_->cursor, query, ts_tree_root_node(tree));
+    ts_query_cursor_exec(impl_->cursor, query, ts_tree_root_node(current));
     TSQueryMatch match;
     while (ts_query_cursor_next_match(impl_->cursor, &match)) {
       Definition d;
@@ -389,7 +446,7 @@ Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string
       top_level_ranges.emplace_back(doc_start, d.end);
     }
   }
-  if (tree) ts_tree_delete(tree);
+  for (TSTree* t : trees) ts_tree_delete(t);
 
   if (impl_->options.module_chunks && !source.empty()) {
     // Every line not inside an outermost chunk belongs to the file's "module" chunk.

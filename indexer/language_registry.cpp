@@ -48,6 +48,7 @@ std::vector<LanguageSpec> buildTable() {
     spec.name = e.name;
     spec.extensions = e.extensions;
     spec.grammar = e.grammar();
+    if (spec.name == "rust") spec.item_macro_node = "macro_invocation";
     std::string_view source = embeddedQuery(spec.name);
     uint32_t error_offset = 0;
     TSQueryError error = TSQueryErrorNone;

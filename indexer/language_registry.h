@@ -20,6 +20,10 @@ struct LanguageSpec {
   const TSLanguage* grammar = nullptr;
   const TSQuery* query = nullptr;       // compiled indexer/queries/<name>.scm
   std::string query_error;              // why the query did not compile (a build problem)
+  // Node type of an item-position macro call whose `{ ... }` body holds items
+  // (Rust's `cfg_rt! { pub fn spawn ... }`); the extractor parses such bodies
+  // again as code. Empty for languages without them.
+  std::string item_macro_node;
 };
 
 // nullptr for an unsupported language name.

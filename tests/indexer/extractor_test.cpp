@@ -208,6 +208,48 @@ TEST(Extractor, ModuleChunkCoversTopLevelCodeOnly) {
   EXPECT_EQ(module->end.line + 1, 23u);
 }
 
+TEST(Extractor, RustItemsInsideMacroBodiesAreChunksWithTheirDocsAndScopes) {
+  const std::string source =
+      "cfg_rt! {\n"
+      "    /// Spawns a new asynchronous task.\n"
+      "    pub fn spawn<T>(future: T) -> JoinHandle<T> {\n"
+      "        spawn_inner(future)\n"
+      "    }\n"
+      "}\n"
+      "impl Handle {\n"
+      "    cfg_net! {\n"
+      "        cfg_rt! {\n"
+      "            /// Opens a connection.\n"
+      "            pub fn connect(&self) -> Conn { Conn::new() }\n"
+      "        }\n"
+      "    }\n"
+      "}\n"
+      "fn body_macros() {\n"
+      "    select! { fn not_an_item() {} }\n"
+      "}\n"
+      "lazy_static! { static ref TABLE: u8 = 1; }\n";
+  Extractor extractor;
+  auto chunks = extractor.extract("/w/lib.rs", source, "rust");
+  ASSERT_TRUE(chunks.ok());
+  const Chunk* spawn = find(*chunks, "spawn");
+  ASSERT_NE(spawn, nullptr);
+  EXPECT_EQ(spawn->kind, "function");
+  EXPECT_EQ(spawn->doc, "Spawns a new asynchronous task.");
+  EXPECT_EQ(spawn->start.line, 2u);
+  EXPECT_EQ(spawn->end.line, 4u);
+  EXPECT_EQ(source.substr(spawn->start_byte, spawn->end_byte - spawn->start_byte), spawn->text);
+  EXPECT_EQ(spawn->text.rfind("pub fn spawn", 0), 0u);
+  // Two macro levels inside an impl: still a method of Handle.
+  const Chunk* connect = find(*chunks, "Handle.connect");
+  ASSERT_NE(connect, nullptr);
+  EXPECT_EQ(connect->kind, "method");
+  EXPECT_EQ(connect->doc, "Opens a connection.");
+  EXPECT_EQ(connect->start.line, 10u);
+  EXPECT_EQ(connect->start.byte_column, 12u);
+  ASSERT_NE(find(*chunks, "body_macros"), nullptr);
+  EXPECT_EQ(find(*chunks, "not_an_item"), nullptr);  // a macro in a function body is an expression
+}
+
 TEST(Extractor, UnknownLanguageIsAnError) {
   Extractor extractor;
   EXPECT_FALSE(extractor.extract("/w/x.zig", "fn main() void {}", "zig").ok());
