@@ -85,8 +85,18 @@ struct WorkspaceWalker::Impl {
       if (root.repo) {
         const char* workdir = git_repository_workdir(root.repo);
         root.workdir = workdir ? workdir : root_path + "/";
-        addCodesearchIgnore(root);
+        if (ignored(root, root_path, /*is_dir=*/true)) {
+          // The enclosing repository ignores the root itself (a checkout under
+          // a parent's build/ or .cache/, a home directory repository that
+          // ignores '*'). The user opened it on purpose: its own ignore files
+          // apply, the parent's rules do not.
+          git_repository_free(root.repo);
+          root.repo = nullptr;
+          openPrivateRepository(root);
+          if (root.repo) root.workdir = root_path + "/";
+        }
       }
+      if (root.repo) addCodesearchIgnore(root);
       roots.push_back(std::move(root));
     }
   }

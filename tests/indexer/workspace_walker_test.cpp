@@ -72,6 +72,24 @@ TEST_F(WalkerTest, HonoursGitInfoExcludeAndCodesearchIgnoreInARepository) {
   EXPECT_FALSE(walker.isIgnored(root_ + "/main.go"));
 }
 
+TEST_F(WalkerTest, ARootThatItsEnclosingRepositoryIgnoresIsStillWalked) {
+  ASSERT_EQ(std::system(("git init -q " + root_).c_str()), 0);
+  write(".gitignore", "build/\n");
+  write("build/ws/a.py", "x = 1\n");
+  write("build/ws/.gitignore", "skip.py\n");  // the root's own rules still apply
+  write("build/ws/skip.py", "x = 1\n");
+  WalkOptions options;
+  options.roots = {root_ + "/build/ws"};
+  WorkspaceWalker walker(options);
+  WalkResult result = walker.walk();
+  ASSERT_EQ(result.files.size(), 1u);
+  EXPECT_EQ(result.files[0].path, root_ + "/build/ws/a.py");
+  EXPECT_TRUE(walker.isIgnored(root_ + "/build/ws/skip.py"));
+  EXPECT_FALSE(fs::exists(root_ + "/build/ws/.git"));
+  // Opened from the repository's top, the same files stay ignored.
+  EXPECT_EQ(walkedRelative(), (std::vector<std::string>{}));
+}
+
 TEST_F(WalkerTest, SkipsBinaryOversizedGeneratedAndMinifiedFiles) {
   write("ok.js", "function f() { return 1; }\n");
   write("binary.py", std::string("abc\0def", 7));
