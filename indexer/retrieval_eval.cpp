@@ -317,6 +317,7 @@ Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const C
           std::vector<bool> flags;
           for (const auto& h : hits.value()) flags.push_back(is_relevant(h.chunk));
           report.nl[name].addRanking(flags, relevant.size());
+          report.nl_by_codebase[q.value("codebase", root)][name].addRanking(flags, relevant.size());
           auto first = std::find(flags.begin(), flags.end(), true);
           details.first_relevant[name] = first == flags.end() ? 0 : static_cast<size_t>(first - flags.begin()) + 1;
           details.ndcg10[name] = ndcgAt(flags, relevant.size(), 10);
@@ -326,6 +327,9 @@ Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const C
       }
     }
     for (auto& [mode, scores] : report.nl) scores = scores.mean();
+    for (auto& [codebase, modes] : report.nl_by_codebase) {
+      for (auto& [mode, scores] : modes) scores = scores.mean();
+    }
     std::vector<double> ndcg, rr;
     for (const auto& d : report.nl_details) {
       ndcg.push_back(d.ndcg10.at("hybrid") - d.ndcg10.at("lexical"));
@@ -354,6 +358,9 @@ nlohmann::json EvalReport::toJson() const {
     }
   }
   for (const auto& [mode, s] : nl) j["natural_language"][mode] = scores(s);
+  for (const auto& [codebase, modes] : nl_by_codebase) {
+    for (const auto& [mode, s] : modes) j["natural_language_by_codebase"][codebase][mode] = scores(s);
+  }
   j["natural_language_queries"] = nl_queries;
   for (const auto& d : nl_details) {
     j["natural_language_details"].push_back(
@@ -389,6 +396,16 @@ std::string EvalReport::toMarkdown() const {
     for (const auto& [mode, s] : nl)
       out << "| " << mode << " | " << s.ndcg10 << " | " << s.mrr << " | " << s.recall1 << " | " << s.recall10 << " |\n";
     out << "\n";
+    if (nl_by_codebase.size() > 1) {
+      out << "| codebase | queries | dense NDCG@10 | lexical NDCG@10 | hybrid NDCG@10 |\n|---|---|---|---|---|\n";
+      for (const auto& [codebase, modes] : nl_by_codebase) {
+        auto ndcg = [&](const char* mode) { return modes.count(mode) ? modes.at(mode).ndcg10 : 0.0; };
+        const size_t queries = modes.count("hybrid") ? modes.at("hybrid").queries : 0;
+        out << "| " << codebase << " | " << queries << " | " << ndcg("dense") << " | " << ndcg("lexical") << " | "
+            << ndcg("hybrid") << " |\n";
+      }
+      out << "\n";
+    }
     for (const auto& [measure, d] : nl_hybrid_minus_lexical) {
       out << "Hybrid minus lexical, " << measure << ": " << std::showpos << d.mean << " (95% paired bootstrap ["
           << d.low << ", " << d.high << "])" << std::noshowpos << "\n";

@@ -56,6 +56,7 @@ struct EvalReport {
   std::map<std::string, ModeScores> csn;        // "dense", "lexical", "hybrid"
   std::map<std::string, ModeScores> code2code;  // "dense", "hybrid"
   std::map<std::string, RetrievalScores> nl;    // "dense", "lexical", "hybrid"
+  std::map<std::string, std::map<std::string, RetrievalScores>> nl_by_codebase;  // codebase -> mode -> scores
   size_t nl_queries = 0;
   // Per NL query, for error analysis: its id, text, and the 1-based rank of its
   // first relevant hit in each mode (0 = not in the top rank_cutoff).

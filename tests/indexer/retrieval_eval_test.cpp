@@ -156,6 +156,12 @@ TEST(NaturalLanguageEval, ScoresQueriesAndReportsEachOnesFirstRelevantRank) {
   EXPECT_NE(report->nl_missing_relevant[0].find("q-none: "), std::string::npos);
   EXPECT_NE(report->nl_missing_relevant[0].find("net/urls.py no_such_function"), std::string::npos);
   EXPECT_EQ(json["natural_language_missing_relevant"].size(), 1u);
+  // Per codebase: a query without a "codebase" field is counted under its root.
+  ASSERT_EQ(report->nl_by_codebase.size(), 1u);
+  EXPECT_EQ(report->nl_by_codebase.begin()->first, root.string());
+  EXPECT_EQ(report->nl_by_codebase.begin()->second.at("hybrid").queries, 2u);
+  EXPECT_NEAR(report->nl_by_codebase.begin()->second.at("lexical").mrr, 0.5, 1e-9);
+  EXPECT_TRUE(json["natural_language_by_codebase"].contains(root.string()));
   std::filesystem::remove_all(root);
 }
 
