@@ -23,9 +23,8 @@ struct Index::Impl {
     ChunkId id = 0;
     IndexedChunk indexed;  // vector kept in the vector index, not here
     std::string relative_path;
-    bool is_test = false;
     bool live = false;
-    RerankFeatures rerank;  // stems computed once, here, instead of in every search
+    RerankFeatures rerank;  // stems computed once, here, instead of in every search; also the test-path flag the filter reads
   };
   std::vector<Entry> entries;              // by slot
   std::vector<uint32_t> free_slots;
@@ -88,7 +87,6 @@ struct Index::Impl {
       Entry& e = entries[slot];
       e.id = next_id++;
       e.relative_path = relative_path;
-      e.is_test = test_path;
       e.live = true;
       e.rerank = rerankFeatures(ic.chunk, path_stems, test_path, writer_stemmer);
       lexical.add(slot, ic.chunk);
@@ -133,7 +131,7 @@ struct Index::Impl {
     }
     if (!filters.kinds.empty() && std::find(filters.kinds.begin(), filters.kinds.end(), c.kind) == filters.kinds.end())
       return false;
-    if (filters.exclude_tests && (e.is_test || c.name.rfind("test", 0) == 0 || c.name.rfind("Test", 0) == 0))
+    if (filters.exclude_tests && (e.rerank.test_path || c.name.rfind("test", 0) == 0 || c.name.rfind("Test", 0) == 0))
       return false;
     if (!filters.path_globs.empty()) {
       bool any = false;
