@@ -302,21 +302,17 @@ Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string
     if (tree) trees.push_back(tree);
     return tree;
   };
-  TSTree* tree = parse({});
 
   std::vector<Definition> defs;
   // Items inside macro bodies (Rust's cfg_*! { ... } wrappers) are token trees
-  // to the grammar: parse those bodies again, as code in place, a few levels deep.
-  std::vector<TSTree*> pending;
-  if (tree) pending.push_back(tree);
-  for (int depth = 0; !pending.empty(); ++depth) {
-    TSTree* current = pending.back();
-    pending.pop_back();
+  // to the grammar: each tree's macro bodies are parsed again, as code in place,
+  // into the next tree, a few levels deep.
+  int depth = 0;
+  for (TSTree *current = parse({}), *next = nullptr; current; current = next, ++depth) {
+    next = nullptr;
     if (!spec->item_macro_node.empty() && depth < kMaxMacroDepth) {
       std::vector<TSRange> bodies = itemMacroBodies(ts_tree_root_node(current), spec->item_macro_node);
-      if (!bodies.empty()) {
-        if (TSTree* inner = parse(bodies)) pending.push_back(inner);
-      }
+      if (!bodies.empty()) next = parse(bodies);
     }
     const TSQuery* query = spec->query;
     ts_query_cursor_exec(impl_->cursor, query, ts_tree_root_node(current));

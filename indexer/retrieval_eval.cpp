@@ -278,17 +278,17 @@ Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const C
       for (const auto& q : queries) {
         std::vector<std::pair<std::string, std::string>> relevant;
         for (const auto& r : q.at("relevant")) relevant.emplace_back(root + "/" + r.at("path").get<std::string>(), r.at("name").get<std::string>());
+        auto named = [](const Chunk& c, const std::string& name) { return c.qualified_name == name || c.name == name; };
         for (const auto& [path, name] : relevant) {
           const auto chunks = index.value()->chunksOf(path);
-          if (std::none_of(chunks.begin(), chunks.end(),
-                           [&](const Chunk& c) { return c.qualified_name == name || c.name == name; })) {
+          if (std::none_of(chunks.begin(), chunks.end(), [&](const Chunk& c) { return named(c, name); })) {
             report.nl_missing_relevant.push_back(q.value("id", "") + ": " + path + " " + name);
             log("relevant entry names no indexed chunk: " + report.nl_missing_relevant.back());
           }
         }
         auto is_relevant = [&](const Chunk& c) {
           for (const auto& [path, name] : relevant) {
-            if (c.path == path && (c.qualified_name == name || c.name == name)) return true;
+            if (c.path == path && named(c, name)) return true;
           }
           return false;
         };
@@ -307,7 +307,7 @@ Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const C
           request.fusion = fusion;
           variants.emplace_back("hybrid[" + describeFusion(fusion) + "]", std::move(request));
         }
-        EvalReport::NlQueryRanks details{q.value("id", ""), text, {}};
+        EvalReport::NlQueryRanks details{q.value("id", ""), text, {}, {}};
         for (auto& [name, request] : variants) {
           request.query = text;
           request.limit = static_cast<int>(options.rank_cutoff);
