@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <optional>
 #include <shared_mutex>
 #include <unordered_map>
 #include <unordered_set>
@@ -13,6 +15,9 @@
 #include "indexer/vector_index.h"
 
 namespace cs {
+
+// At most this many definitions of one name join a symbol query's candidates.
+constexpr size_t kMaxDefinitionCandidates = 200;
 
 struct Index::Impl {
   IndexOptions options;
@@ -32,9 +37,14 @@ struct Index::Impl {
   struct FileRecord {
     FileStamp stamp;
     std::vector<uint32_t> slots;
+    std::string stem_key;  // identifierKey of the file name's stem (files_by_stem_key)
   };
   std::unordered_map<std::string, FileRecord> files;
   std::unordered_map<uint64_t, uint32_t> slot_by_hash;  // a live slot with a vector, per content hash
+  // Definitions by identifierKey of their name, and files by that of their stem:
+  // a symbol query looks its answers up here instead of hoping a retriever found them.
+  std::unordered_map<std::string, std::vector<uint32_t>> definitions_by_key;
+  std::unordered_map<std::string, std::vector<std::string>> files_by_stem_key;
   ChunkId next_id = 1;
   size_t live_chunks = 0;
 
@@ -56,6 +66,7 @@ struct Index::Impl {
     for (uint32_t slot : it->second.slots) {
       Entry& e = entries[slot];
       if (!e.live) continue;
+      eraseFrom(definitions_by_key, e.rerank.name_identifier, slot);
       lexical.remove(slot);
       if (vectors) vectors->remove(slot);
       if (approximate) approximate->remove(slot);
@@ -66,7 +77,21 @@ struct Index::Impl {
       free_slots.push_back(slot);
       --live_chunks;
     }
+    if (auto stem = files_by_stem_key.find(it->second.stem_key); stem != files_by_stem_key.end()) {
+      auto& paths = stem->second;
+      paths.erase(std::remove(paths.begin(), paths.end(), path), paths.end());
+      if (paths.empty()) files_by_stem_key.erase(stem);
+    }
     files.erase(it);
+  }
+
+  template <typename Key, typename Value>
+  static void eraseFrom(std::unordered_map<Key, std::vector<Value>>& map, const Key& key, const Value& value) {
+    auto it = map.find(key);
+    if (it == map.end()) return;
+    auto& values = it->second;
+    values.erase(std::remove(values.begin(), values.end(), value), values.end());
+    if (values.empty()) map.erase(it);
   }
 
   void addFileLocked(const std::string& path, const FileStamp& stamp, std::vector<IndexedChunk> chunks) {
@@ -75,6 +100,9 @@ struct Index::Impl {
     const std::string relative_path = relativePath(path);
     const bool test_path = isTestPath(relative_path);
     auto path_stems = pathStems(relative_path, writer_stemmer);
+    const FileFeatures file = fileFeatures(relative_path, writer_stemmer);
+    record.stem_key = file.file_stem_key;
+    if (!record.stem_key.empty()) files_by_stem_key[record.stem_key].push_back(path);
     for (IndexedChunk& ic : chunks) {
       uint32_t slot;
       if (!free_slots.empty()) {
@@ -89,6 +117,8 @@ struct Index::Impl {
       e.relative_path = relative_path;
       e.live = true;
       e.rerank = rerankFeatures(ic.chunk, path_stems, test_path, writer_stemmer);
+      applyFileFeatures(file, e.rerank);
+      if (!e.rerank.module && !e.rerank.name_identifier.empty()) definitions_by_key[e.rerank.name_identifier].push_back(slot);
       lexical.add(slot, ic.chunk);
       if (vectors && static_cast<int>(ic.vector.size()) == options.dim) {
         vectors->set(slot, ic.vector.data());
@@ -114,6 +144,38 @@ struct Index::Impl {
     approximate = makeHnswVectorIndex(hnsw);
     for (uint32_t slot = 0; slot < entries.size(); ++slot) {
       if (const float* v = vectors->vectorAt(slot)) approximate->set(slot, v);
+    }
+  }
+
+  // A symbol query's definitions (and the chunks of files named after it) join
+  // the candidates even when neither retriever found them; they enter with no
+  // retriever score and rise by the definition stage alone.
+  template <typename Fused>
+  void addDefinitionCandidates(const RerankContext& context, const std::function<bool(uint32_t)>& allowed,
+                               std::vector<Fused>& fused, std::unordered_map<uint32_t, size_t>& position) const {
+    const QueryShape& shape = context.shape;
+    std::vector<std::string> keys;
+    if (shape.symbol) keys.push_back(shape.symbol_key);
+    for (const auto& s : shape.embedded_symbols) keys.push_back(identifierKey(s));
+    auto add = [&](uint32_t slot) {
+      if (position.count(slot) || !allowed(slot)) return;
+      position[slot] = fused.size();
+      Fused f;
+      f.slot = slot;
+      fused.push_back(f);
+    };
+    for (const auto& key : keys) {
+      if (auto it = definitions_by_key.find(key); it != definitions_by_key.end()) {
+        for (size_t i = 0; i < it->second.size() && i < kMaxDefinitionCandidates; ++i) add(it->second[i]);
+      }
+    }
+    if (!shape.symbol) return;
+    if (auto it = files_by_stem_key.find(shape.symbol_key); it != files_by_stem_key.end()) {
+      for (const auto& path : it->second) {
+        if (auto file = files.find(path); file != files.end()) {
+          for (uint32_t slot : file->second.slots) add(slot);
+        }
+      }
     }
   }
 
@@ -273,6 +335,80 @@ IndexStats Index::stats() const {
 // 500 0.577, 1000 0.574 (cs-nbow-6d877dc0fbf8).
 constexpr size_t kCandidatePool = 300;
 
+namespace {
+
+// Code queries ("find similar"): normalised scores, dense 1 : lexical 0.5.
+// The dense signal is the stronger one there (validation code-to-code MRR:
+// score 1 : 0.5 0.860, score 1 : 1 0.853, RRF 1 : 1 0.830, dense only 0.833).
+constexpr FusionOptions kCodeQueryFusion{FusionMethod::kScore, 60, 1.0, 0.5};
+
+struct RetrievedLists {
+  std::vector<VectorHit> dense;
+  std::vector<LexicalHit> lexical;
+};
+
+// Each candidate's fused score: the normalised retriever scores weighed as `fusion` says.
+struct FusedCandidate {
+  uint32_t slot = 0;
+  double score = 0;
+  std::optional<double> dense, lexical;
+};
+
+std::vector<FusedCandidate> fuse(const RetrievedLists& lists, SearchMode mode, const FusionOptions& fusion) {
+  std::unordered_map<uint32_t, FusedCandidate> by_slot;
+  for (const auto& h : lists.dense) {
+    auto& c = by_slot[h.slot];
+    c.slot = h.slot;
+    c.dense = h.score;
+  }
+  for (const auto& h : lists.lexical) {
+    auto& c = by_slot[h.slot];
+    c.slot = h.slot;
+    c.lexical = h.score;
+  }
+  const bool by_score = fusion.method == FusionMethod::kScore || fusion.method == FusionMethod::kZScore;
+  ListNormaliser dense_norm, lexical_norm;
+  std::unordered_map<uint32_t, int> dense_rank, lexical_rank;
+  if (by_score) {
+    std::vector<double> scores;
+    for (const auto& h : lists.dense) scores.push_back(h.score);
+    dense_norm = ListNormaliser::of(scores, fusion.method);
+    scores.clear();
+    for (const auto& h : lists.lexical) scores.push_back(h.score);
+    lexical_norm = ListNormaliser::of(scores, fusion.method);
+  } else {
+    for (size_t i = 0; i < lists.dense.size(); ++i) dense_rank[lists.dense[i].slot] = static_cast<int>(i);
+    for (size_t i = 0; i < lists.lexical.size(); ++i) lexical_rank[lists.lexical[i].slot] = static_cast<int>(i);
+  }
+  std::vector<FusedCandidate> out;
+  out.reserve(by_slot.size());
+  for (auto& [slot, c] : by_slot) {
+    if (mode == SearchMode::kHybrid && by_score) {
+      c.score = fusion.dense_weight * (c.dense ? dense_norm.normalise(*c.dense) : dense_norm.absent()) +
+                fusion.lexical_weight * (c.lexical ? lexical_norm.normalise(*c.lexical) : lexical_norm.absent());
+    } else if (mode == SearchMode::kHybrid) {
+      auto rank = [](const std::unordered_map<uint32_t, int>& ranks, uint32_t s) {
+        auto it = ranks.find(s);
+        return it == ranks.end() ? -1 : it->second;
+      };
+      c.score = fusion.dense_weight * reciprocalRank(rank(dense_rank, slot), fusion.k) +
+                fusion.lexical_weight * reciprocalRank(rank(lexical_rank, slot), fusion.k);
+    } else if (mode == SearchMode::kSemantic) {
+      c.score = c.dense.value_or(0);
+    } else {
+      c.score = c.lexical.value_or(0);
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+// Stages: check the request, retrieve (dense and lexical, filters inside),
+// fuse, multiply by the rerank signals, add the definitions a symbol query
+// names, shape (definitions, file names, file coherence, path priors), then
+// a file-diverse top-k without duplicate code.
 Result<std::vector<SearchHit>> Index::search(const SearchRequest& request) const {
   std::shared_lock lock(impl_->mutex);
   const bool want_dense = request.mode != SearchMode::kLexical;
@@ -291,85 +427,67 @@ Result<std::vector<SearchHit>> Index::search(const SearchRequest& request) const
   const SearchFilters& filters = request.filters;
   const bool filtering = !filters.languages.empty() || !filters.kinds.empty() || !filters.path_globs.empty() ||
                          filters.exclude_tests || !excluded.empty();
-  std::function<bool(uint32_t)> allowed;
-  if (filtering) allowed = [&](uint32_t slot) { return impl_->passesFilters(slot, filters, excluded); };
-  std::function<bool(uint32_t)> live = [&](uint32_t slot) { return impl_->entries[slot].live; };
+  std::function<bool(uint32_t)> allowed = [&](uint32_t slot) {
+    return filtering ? impl_->passesFilters(slot, filters, excluded) : impl_->entries[slot].live;
+  };
 
-  std::vector<VectorHit> dense;
+  RetrievedLists lists;
   if (want_dense && !request.query_vector.empty()) {
     const VectorIndex* index = impl_->approximate && !filtering ? impl_->approximate.get() : impl_->vectors.get();
-    dense = index->search(request.query_vector.data(), pool, allowed ? allowed : live);
+    lists.dense = index->search(request.query_vector.data(), pool, allowed);
   }
-  std::vector<LexicalHit> lexical;
-  if (want_lexical && !request.query.empty()) lexical = impl_->lexical.search(request.query, pool, allowed ? allowed : live);
+  if (want_lexical && !request.query.empty()) lists.lexical = impl_->lexical.search(request.query, pool, allowed);
 
-  std::unordered_map<uint32_t, RankedCandidate> candidates;
-  std::unordered_map<uint32_t, float> dense_score, lexical_score;
-  for (size_t i = 0; i < dense.size(); ++i) {
-    auto& c = candidates[dense[i].slot];
-    c.slot = dense[i].slot;
-    c.dense_rank = static_cast<int>(i);
-    dense_score[dense[i].slot] = dense[i].score;
-  }
-  for (size_t i = 0; i < lexical.size(); ++i) {
-    auto& c = candidates[lexical[i].slot];
-    c.slot = lexical[i].slot;
-    c.lexical_rank = static_cast<int>(i);
-    lexical_score[lexical[i].slot] = lexical[i].score;
-  }
-  // Code queries ("find similar"): normalised scores, dense 1 : lexical 0.5.
-  // The dense signal is the stronger one there (validation code-to-code MRR:
-  // score 1 : 0.5 0.860, score 1 : 1 0.853, RRF 1 : 1 0.830, dense only 0.833).
-  static constexpr FusionOptions kCodeQueryFusion{FusionMethod::kScore, 60, 1.0, 0.5};
-  const FusionOptions fusion = request.fusion.value_or(request.code_query ? kCodeQueryFusion : impl_->options.fusion);
   WordStemmer stemmer;  // the query's words only: candidates' stems were computed when they were added
   const RerankContext context = makeRerankContext(request.query, request.code_query, stemmer);
-  std::vector<RankedCandidate> ranked;
-  ranked.reserve(candidates.size());
-  const bool by_score = fusion.method == FusionMethod::kScore || fusion.method == FusionMethod::kZScore;
-  ListNormaliser dense_norm, lexical_norm;
-  if (by_score) {
-    std::vector<double> scores;
-    for (const auto& h : dense) scores.push_back(h.score);
-    dense_norm = ListNormaliser::of(scores, fusion.method);
-    scores.clear();
-    for (const auto& h : lexical) scores.push_back(h.score);
-    lexical_norm = ListNormaliser::of(scores, fusion.method);
+  FusionOptions fusion = request.code_query ? kCodeQueryFusion : impl_->options.fusion;
+  if (context.shape.symbol && impl_->options.shaping.symbol_fusion) fusion = *impl_->options.shaping.symbol_fusion;
+  if (request.fusion) fusion = *request.fusion;
+  std::vector<FusedCandidate> fused = fuse(lists, request.mode, fusion);
+  std::unordered_map<uint32_t, size_t> position;
+  for (size_t i = 0; i < fused.size(); ++i) position[fused[i].slot] = i;
+  impl_->addDefinitionCandidates(context, allowed, fused, position);
+
+  std::vector<ShapedCandidate> shaped;
+  shaped.reserve(fused.size());
+  for (const FusedCandidate& f : fused) {
+    const Impl::Entry& e = impl_->entries[f.slot];
+    const double multiplier = rerankMultiplier(context, e.rerank);
+    shaped.push_back({f.slot, f.score >= 0 ? f.score * multiplier : f.score / multiplier, &e.indexed.chunk, &e.rerank});
   }
-  for (auto& [slot, c] : candidates) {
-    if (request.mode == SearchMode::kHybrid && by_score) {
-      c.fused = fusion.dense_weight * (c.dense_rank >= 0 ? dense_norm.normalise(dense_score[slot]) : dense_norm.absent()) +
-                fusion.lexical_weight *
-                    (c.lexical_rank >= 0 ? lexical_norm.normalise(lexical_score[slot]) : lexical_norm.absent());
-    } else if (request.mode == SearchMode::kHybrid) {
-      c.fused = fusion.dense_weight * reciprocalRank(c.dense_rank, fusion.k) +
-                fusion.lexical_weight * reciprocalRank(c.lexical_rank, fusion.k);
-    } else if (request.mode == SearchMode::kSemantic) {
-      c.fused = dense_score[slot];
-    } else {
-      c.fused = lexical_score[slot];
-    }
-    const Impl::Entry& e = impl_->entries[slot];
-    double multiplier = rerankMultiplier(context, e.rerank);
-    c.fused = c.fused >= 0 ? c.fused * multiplier : c.fused / multiplier;
-    ranked.push_back(c);
+  if (!request.code_query) {
+    const ShapingOptions& shaping = impl_->options.shaping;
+    boostDefinitions(shaped, context, shaping);
+    boostFileNames(shaped, context, shaping);
+    boostFileCoherence(shaped, shaping);
+    applyPathPriors(shaped, context, shaping);
   }
-  std::sort(ranked.begin(), ranked.end(), [](const RankedCandidate& a, const RankedCandidate& b) {
-    return a.fused != b.fused ? a.fused > b.fused : a.slot < b.slot;
+  // Duplicate code collapses to its best-ranked copy before the top-k.
+  std::sort(shaped.begin(), shaped.end(), [](const ShapedCandidate& a, const ShapedCandidate& b) {
+    return a.score != b.score ? a.score > b.score : a.slot < b.slot;
   });
+  std::unordered_set<uint64_t> seen_hashes;
+  shaped.erase(std::remove_if(shaped.begin(), shaped.end(),
+                              [&](const ShapedCandidate& c) {
+                                return !seen_hashes.insert(impl_->entries[c.slot].indexed.content_hash).second;
+                              }),
+               shaped.end());
+  if (!request.code_query) {
+    shaped = diverseTopK(std::move(shaped), limit, impl_->options.shaping);
+  } else if (shaped.size() > limit) {
+    shaped.resize(limit);
+  }
 
   std::vector<SearchHit> hits;
-  std::unordered_set<uint64_t> seen_hashes;  // duplicate code collapses to its best-ranked copy
-  for (const RankedCandidate& c : ranked) {
-    if (hits.size() >= limit) break;
+  for (const ShapedCandidate& c : shaped) {
     const Impl::Entry& e = impl_->entries[c.slot];
-    if (!seen_hashes.insert(e.indexed.content_hash).second) continue;
+    const FusedCandidate& f = fused[position.at(c.slot)];
     SearchHit hit;
     hit.id = e.id;
     hit.chunk = e.indexed.chunk;
-    hit.score = c.fused;
-    if (auto it = dense_score.find(c.slot); it != dense_score.end()) hit.dense = it->second;
-    if (auto it = lexical_score.find(c.slot); it != lexical_score.end()) hit.lexical = it->second;
+    hit.score = c.score;
+    hit.dense = f.dense;
+    hit.lexical = f.lexical;
     hits.push_back(std::move(hit));
   }
   return hits;

@@ -77,6 +77,7 @@ struct IndexOptions {
   std::string workspace_root;  // for workspace-relative path globs and path signals
   size_t hnsw_threshold = 50000;  // above this many vectors, unfiltered dense search uses HNSW
   FusionOptions fusion;           // how hybrid mode weighs the dense and lexical rankings
+  ShapingOptions shaping;         // definitions, file evidence, path priors, file diversity (ranking.h)
 };
 
 class Index {

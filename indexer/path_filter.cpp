@@ -103,7 +103,12 @@ bool isTestPath(std::string_view path) {
   size_t dot = name.find('.');
   std::string_view stem = name.substr(0, dot);
   if (stem.size() > 5 && stem.substr(stem.size() - 5) == "_test") return true;
-  if (stem.size() > 5 && stem.substr(0, 5) == "test_") return true;
+  // test_foo.* is pytest's, and C's, C++'s and Lua's unit-test convention; elsewhere
+  // (bats' test_functions.bash) it names library code.
+  const std::string_view extension = dot == std::string_view::npos ? std::string_view{} : name.substr(name.rfind('.'));
+  const bool test_prefix_language = extension == ".py" || extension == ".c" || extension == ".cc" ||
+                                    extension == ".cpp" || extension == ".lua" || extension == ".dart";
+  if (test_prefix_language && stem.size() > 5 && stem.substr(0, 5) == "test_") return true;
   if (stem.size() > 4 && (stem.substr(stem.size() - 4) == "Test" || stem.substr(stem.size() - 5) == "Tests")) return true;
   if (name.find(".test.") != std::string_view::npos || name.find(".spec.") != std::string_view::npos) return true;
   if (stem.size() > 5 && stem.substr(stem.size() - 5) == "_spec") return true;

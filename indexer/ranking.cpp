@@ -3,9 +3,15 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
+#include <functional>
+#include <limits>
+#include <unordered_map>
+
 #include "indexer/path_filter.h"
+#include "indexer/path_prior.h"
 #include "model/identifier_split.h"
 
 namespace cs {
@@ -49,6 +55,39 @@ std::optional<FusionOptions> parseFusion(const std::string& text) {
   return fusion;
 }
 
+std::optional<ShapingOptions> parseShaping(const std::string& text) {
+  ShapingOptions options;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t comma = text.find(',', pos);
+    if (comma == std::string::npos) comma = text.size();
+    const std::string item = text.substr(pos, comma - pos);
+    pos = comma + 1;
+    const size_t eq = item.find('=');
+    if (eq == std::string::npos) return std::nullopt;
+    const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
+    if (key == "symbol_fusion") {
+      auto fusion = parseFusion(value);
+      if (!fusion) return std::nullopt;
+      options.symbol_fusion = fusion;
+      continue;
+    }
+    char* end = nullptr;
+    const double number = std::strtod(value.c_str(), &end);
+    if (end == value.c_str() || *end != '\0') return std::nullopt;
+    if (key == "definition_boost") options.definition_boost = number;
+    else if (key == "embedded_definition_scale") options.embedded_definition_scale = number;
+    else if (key == "file_stem_boost") options.file_stem_boost = number;
+    else if (key == "file_name_boost") options.file_name_boost = number;
+    else if (key == "coherence_boost") options.coherence_boost = number;
+    else if (key == "saturation_threshold") options.saturation_threshold = static_cast<size_t>(number);
+    else if (key == "saturation_decay") options.saturation_decay = number;
+    else if (key == "path_priors") options.path_priors = number != 0;
+    else return std::nullopt;
+  }
+  return options;
+}
+
 std::string describeFusion(const FusionOptions& fusion) {
   char buffer[96];
   if (fusion.method == FusionMethod::kScore || fusion.method == FusionMethod::kZScore) {
@@ -64,6 +103,8 @@ RerankContext makeRerankContext(const std::string& query, bool code_query, WordS
   RerankContext context;
   context.code_query = code_query;
   if (code_query) return context;
+  context.shape = analyseQuery(query);
+  for (const auto& k : context.shape.keywords) context.keyword_stems.push_back(stemmer.stem(k));
   context.query_words = splitIdentifierWords(query);
   for (const auto& w : context.query_words) context.query_stems.push_back(stemmer.stem(w));
   for (const auto& w : context.query_words) {
@@ -91,14 +132,46 @@ RerankFeatures rerankFeatures(const Chunk& chunk, std::shared_ptr<const std::vec
     features.name_stems.push_back(stemmer.stem(w));
   }
   features.path_stems = std::move(path_stems);
+  const std::string& kind = chunk.kind;
+  if (kind == "module") {
+    features.definition_rank = 0;
+  } else if (kind == "method" || kind == "constructor") {
+    features.definition_rank = 1;
+  } else if (kind == "function") {
+    features.definition_rank = 2;
+  } else {
+    features.definition_rank = 3;  // class, struct, interface, enum, trait, type alias, ...
+  }
   return features;
+}
+
+FileFeatures fileFeatures(const std::string& relative_path, WordStemmer& stemmer) {
+  FileFeatures file;
+  file.path_traits = pathTraits(relative_path);
+  file.file_id = std::hash<std::string>{}(relative_path);
+  const size_t slash = relative_path.rfind('/');
+  const std::string name = slash == std::string::npos ? relative_path : relative_path.substr(slash + 1);
+  file.file_stem_key = identifierKey(name.substr(0, name.find('.')));
+  std::vector<std::string> words = fileNameWords(relative_path);
+  const size_t plain = words.size();
+  for (size_t i = 0; i < plain; ++i) words.push_back(stemmer.stem(words[i]));
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  file.file_words = std::make_shared<const std::vector<std::string>>(std::move(words));
+  return file;
+}
+
+void applyFileFeatures(const FileFeatures& file, RerankFeatures& features) {
+  features.path_traits = file.path_traits;
+  features.file_id = file.file_id;
+  features.file_stem_key = file.file_stem_key;
+  features.file_words = file.file_words;
 }
 
 double rerankMultiplier(const RerankContext& context, const RerankFeatures& candidate) {
   double multiplier = 1.0;
   if (candidate.module) multiplier *= 0.8;  // top-level remainders rarely answer "where is X done"
   if (context.code_query) return multiplier;
-  if (!context.query_mentions_tests && candidate.test_path) multiplier *= 0.6;
   if (context.query_words.empty()) return multiplier;
 
   if (!candidate.name_identifier.empty() && candidate.name_identifier == context.query_identifier) {
@@ -118,6 +191,160 @@ double rerankMultiplier(const RerankContext& context, const RerankFeatures& cand
   }
   if (path_overlap > 0) multiplier *= 1.0 + 0.1 * std::min<size_t>(path_overlap, 3);
   return multiplier;
+}
+
+namespace {
+
+double bestScore(const std::vector<ShapedCandidate>& candidates) {
+  double best = 0;
+  for (const auto& c : candidates) best = std::max(best, c.score);
+  return best;
+}
+
+// "rails.engine" for Rails::Engine: the qualified name's segments as identifier keys.
+std::string qualifiedKey(const std::string& qualified_name) {
+  std::string key, segment;
+  for (char c : qualified_name + ".") {
+    if (c == '.' || c == ':' || c == '\\' || c == '/') {
+      if (!segment.empty()) {
+        if (!key.empty()) key += '.';
+        key += identifierKey(segment);
+        segment.clear();
+      }
+      continue;
+    }
+    segment.push_back(c);
+  }
+  return key;
+}
+
+bool endsWith(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// A keyword meets a file-name word when they are equal, share a stem, or one is a prefix (4+ letters) of the other.
+bool keywordInFileName(const std::string& keyword, const std::string& stem, const std::vector<std::string>& words) {
+  if (std::binary_search(words.begin(), words.end(), keyword) || std::binary_search(words.begin(), words.end(), stem))
+    return true;
+  for (const auto& w : words) {
+    const std::string& shorter = w.size() <= keyword.size() ? w : keyword;
+    const std::string& longer = w.size() <= keyword.size() ? keyword : w;
+    if (shorter.size() >= 4 && longer.compare(0, shorter.size(), shorter) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+double definitionMatch(const ShapedCandidate& candidate, const std::string& name, const std::string& name_key,
+                       const std::string& qualifier) {
+  const RerankFeatures& f = *candidate.features;
+  if (f.definition_rank == 0 || name_key.empty() || f.name_identifier != name_key) return 0;
+  double match = candidate.chunk->name == name ? 1.0 : 0.8;  // exact spelling before case-insensitive / split-word
+  match *= f.definition_rank == 3 ? 1.0 : f.definition_rank == 2 ? 0.9 : 0.8;  // types, functions, methods
+  if (!qualifier.empty() && !endsWith(qualifiedKey(candidate.chunk->qualified_name), qualifier + "." + name_key))
+    match *= 0.7;
+  if (f.file_stem_key == name_key) match *= 1.5;  // defined in the file named after it
+  return match;
+}
+
+void boostDefinitions(std::vector<ShapedCandidate>& candidates, const RerankContext& context,
+                      const ShapingOptions& options) {
+  const QueryShape& shape = context.shape;
+  if (!shape.symbol && shape.embedded_symbols.empty()) return;
+  const double best = bestScore(candidates);
+  const double unit = best * options.definition_boost;
+  if (unit <= 0) return;
+  std::vector<std::pair<std::string, std::string>> names;  // as written, key
+  double scale = 1.0;
+  if (shape.symbol) {
+    names.emplace_back(shape.symbol_name, shape.symbol_key);
+  } else {
+    scale = options.embedded_definition_scale;
+    for (const auto& s : shape.embedded_symbols) names.emplace_back(s, identifierKey(s));
+  }
+  std::unordered_map<uint64_t, size_t> best_of_stem_file;  // file named after the symbol -> its best chunk
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    ShapedCandidate& c = candidates[i];
+    double match = 0;
+    for (const auto& [name, key] : names) match = std::max(match, definitionMatch(c, name, key, shape.qualifier));
+    c.score += unit * scale * match;
+    if (shape.symbol && c.features->file_stem_key == shape.symbol_key && match == 0) {
+      auto [it, inserted] = best_of_stem_file.emplace(c.features->file_id, i);
+      if (!inserted && candidates[it->second].score < c.score) it->second = i;
+    }
+  }
+  // A file named after the symbol is a definition site even when no chunk of it is named so.
+  for (const auto& [file, i] : best_of_stem_file) candidates[i].score += best * options.file_stem_boost;
+}
+
+void boostFileNames(std::vector<ShapedCandidate>& candidates, const RerankContext& context,
+                    const ShapingOptions& options) {
+  const auto& keywords = context.shape.keywords;
+  if (context.shape.symbol || keywords.empty()) return;
+  const double unit = bestScore(candidates) * options.file_name_boost;
+  std::unordered_map<uint64_t, double> share_of_file;
+  for (ShapedCandidate& c : candidates) {
+    const RerankFeatures& f = *c.features;
+    if (!f.file_words) continue;
+    auto [it, inserted] = share_of_file.emplace(f.file_id, 0.0);
+    if (inserted) {
+      size_t matched = 0;
+      for (size_t k = 0; k < keywords.size(); ++k) matched += keywordInFileName(keywords[k], context.keyword_stems[k], *f.file_words);
+      it->second = static_cast<double>(matched) / static_cast<double>(keywords.size());
+    }
+    c.score += unit * it->second;
+  }
+}
+
+void boostFileCoherence(std::vector<ShapedCandidate>& candidates, const ShapingOptions& options) {
+  const double best = bestScore(candidates);
+  if (best <= 0) return;
+  std::unordered_map<uint64_t, std::pair<double, size_t>> files;  // file -> (score sum, best candidate)
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    auto [it, inserted] = files.emplace(candidates[i].features->file_id, std::make_pair(0.0, i));
+    it->second.first += std::max(0.0, candidates[i].score);
+    if (candidates[i].score > candidates[it->second.second].score) it->second.second = i;
+  }
+  double max_sum = 0;
+  for (const auto& [file, entry] : files) max_sum = std::max(max_sum, entry.first);
+  if (max_sum <= 0) return;
+  for (const auto& [file, entry] : files) candidates[entry.second].score += best * options.coherence_boost * entry.first / max_sum;
+}
+
+void applyPathPriors(std::vector<ShapedCandidate>& candidates, const RerankContext& context,
+                     const ShapingOptions& options) {
+  if (!options.path_priors) return;
+  for (ShapedCandidate& c : candidates) {
+    const double prior = pathPrior(c.features->path_traits, c.features->module, context.query_words);
+    c.score = c.score >= 0 ? c.score * prior : c.score / prior;
+  }
+}
+
+std::vector<ShapedCandidate> diverseTopK(std::vector<ShapedCandidate> candidates, size_t k,
+                                         const ShapingOptions& options) {
+  auto better = [](const ShapedCandidate& a, const ShapedCandidate& b) {
+    return a.score != b.score ? a.score > b.score : a.slot < b.slot;
+  };
+  std::sort(candidates.begin(), candidates.end(), better);
+  std::vector<ShapedCandidate> selected;
+  std::unordered_map<uint64_t, size_t> per_file;
+  double floor = -std::numeric_limits<double>::infinity();  // the k-th best effective score so far
+  for (ShapedCandidate c : candidates) {
+    if (selected.size() >= k && c.score <= floor) break;  // decay only lowers scores: nothing later can enter
+    size_t& seen = per_file[c.features->file_id];
+    if (seen >= options.saturation_threshold && c.score > 0)
+      c.score *= std::pow(options.saturation_decay, static_cast<double>(seen - options.saturation_threshold + 1));
+    ++seen;
+    selected.push_back(c);
+    if (selected.size() >= k) {
+      std::nth_element(selected.begin(), selected.begin() + (k - 1), selected.end(), better);
+      floor = selected[k - 1].score;
+    }
+  }
+  std::sort(selected.begin(), selected.end(), better);
+  if (selected.size() > k) selected.resize(k);
+  return selected;
 }
 
 }  // namespace cs

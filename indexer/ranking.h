@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "indexer/chunk.h"
+#include "indexer/query_shape.h"
 #include "indexer/word_stemmer.h"
 
 namespace cs {
@@ -63,6 +64,8 @@ struct ListNormaliser {
 double reciprocalRank(int rank, double k);
 
 struct RerankContext {
+  QueryShape shape;                      // symbol or sentence, embedded identifiers, keywords (query_shape.h)
+  std::vector<std::string> keyword_stems;  // shape.keywords stemmed, for file-name matching
   std::vector<std::string> query_words;  // identifier-split, lower-case
   std::vector<std::string> query_stems;  // the same words stemmed (word_stemmer.h)
   std::string query_identifier;          // the query words joined, e.g. "parseurl" for "parse url"/"parseUrl"
@@ -77,6 +80,11 @@ RerankContext makeRerankContext(const std::string& query, bool code_query, WordS
 struct RerankFeatures {
   bool module = false;                  // the file's top-level remainder
   bool test_path = false;
+  uint32_t path_traits = 0;             // path_prior.h, shared by a file's chunks
+  uint64_t file_id = 0;                 // the same for every chunk of one file
+  int definition_rank = 0;              // 3 type-like, 2 function, 1 method/constructor, 0 module
+  std::string file_stem_key;            // identifierKey of the file name's stem: "queuemanager"
+  std::shared_ptr<const std::vector<std::string>> file_words;  // fileNameWords and their stems, sorted
   std::string name_identifier;          // the name's words joined, e.g. "parseurl"
   std::vector<std::string> name_stems;  // one per name word, in order
   std::shared_ptr<const std::vector<std::string>> path_stems;  // distinct, sorted; shared by a file's chunks
@@ -85,10 +93,63 @@ struct RerankFeatures {
 std::shared_ptr<const std::vector<std::string>> pathStems(const std::string& relative_path, WordStemmer& stemmer);
 RerankFeatures rerankFeatures(const Chunk& chunk, std::shared_ptr<const std::vector<std::string>> path_stems,
                               bool test_path, WordStemmer& stemmer);
+// The per-file part of the features, computed once per file and copied into each chunk's.
+struct FileFeatures {
+  uint32_t path_traits = 0;
+  uint64_t file_id = 0;
+  std::string file_stem_key;
+  std::shared_ptr<const std::vector<std::string>> file_words;
+};
+FileFeatures fileFeatures(const std::string& relative_path, WordStemmer& stemmer);
+void applyFileFeatures(const FileFeatures& file, RerankFeatures& features);
 
 // Multiplier (>= 0) applied to a candidate's fused score. The name and path
 // overlaps compare stems ("parsing dates" overlaps parse_date); the exact-name
 // match compares the words themselves.
 double rerankMultiplier(const RerankContext& context, const RerankFeatures& candidate);
+
+// Result shaping: the stages after fusion and the multiplier, in this order
+// (Index::search): definitions of a queried symbol first, file-name evidence
+// for sentences, file coherence, path priors, then a top-k that spreads the
+// results over files. Each stage reads and writes `score`; boosts are
+// fractions of the pool's best score, so they work on any score scale.
+struct ShapedCandidate {
+  uint32_t slot = 0;
+  double score = 0;
+  const Chunk* chunk = nullptr;
+  const RerankFeatures* features = nullptr;
+};
+
+struct ShapingOptions {
+  double definition_boost = 3.0;         // a chunk that defines the queried symbol
+  double embedded_definition_scale = 0.5;  // ... an identifier inside a sentence
+  double file_stem_boost = 1.0;          // the best chunk of a file named after the symbol
+  double file_name_boost = 1.0;          // times the share of a sentence's keywords in the file name
+  double coherence_boost = 0.2;          // a file's best chunk, times the file's share of the pool's score
+  size_t saturation_threshold = 1;       // chunks of one file before each further one is decayed
+  double saturation_decay = 0.5;
+  bool path_priors = true;               // path_prior.h: tests, examples, benchmarks, ... demoted
+  std::optional<FusionOptions> symbol_fusion;  // fusion for a symbol query; unset = the text-query fusion
+};
+
+// "definition_boost=0,saturation_decay=1,...": ShapingOptions fields by name over
+// the defaults, for evaluation sweeps (codesearch eval --shaping); nullopt on a bad spec.
+std::optional<ShapingOptions> parseShaping(const std::string& text);
+
+// How strongly `candidate` defines `name_key` (identifierKey) written `name`
+// with `qualifier`: 0 when it does not define it, else a factor in (0, 1.5].
+double definitionMatch(const ShapedCandidate& candidate, const std::string& name, const std::string& name_key,
+                       const std::string& qualifier);
+void boostDefinitions(std::vector<ShapedCandidate>& candidates, const RerankContext& context,
+                      const ShapingOptions& options);
+void boostFileNames(std::vector<ShapedCandidate>& candidates, const RerankContext& context,
+                    const ShapingOptions& options);
+void boostFileCoherence(std::vector<ShapedCandidate>& candidates, const ShapingOptions& options);
+void applyPathPriors(std::vector<ShapedCandidate>& candidates, const RerankContext& context,
+                     const ShapingOptions& options);
+// The best `k` by score, where the n-th chunk of a file beyond the threshold
+// counts decay^n of its score; sorted best first.
+std::vector<ShapedCandidate> diverseTopK(std::vector<ShapedCandidate> candidates, size_t k,
+                                         const ShapingOptions& options);
 
 }  // namespace cs

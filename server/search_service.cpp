@@ -78,6 +78,7 @@ Result<std::unique_ptr<SearchService>> SearchService::create(const SearchService
   }
   IndexOptions index_options;
   index_options.store_path = storePathFor(service->options_);
+  index_options.shaping = service->options_.shaping;
   if (service->encoder_) {
     index_options.model_id = vectorSpaceId(service->encoder_->modelId(), service->options_.embedding);
     index_options.dim = service->encoder_->dim();

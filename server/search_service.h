@@ -32,6 +32,7 @@ struct SearchServiceOptions {
   int index_threads = 1;             // indexing workers; 0 = synchronous (work runs in waitUntilIdle)
   size_t max_file_bytes = 1 << 20;   // larger files are skipped
   ChunkEmbeddingOptions embedding;   // how chunks become vectors (indexer/chunk_embedding.h)
+  ShapingOptions shaping;            // result shaping after fusion (indexer/ranking.h)
 };
 
 struct ModelDescription {

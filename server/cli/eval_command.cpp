@@ -7,6 +7,8 @@
 #include "indexer/retrieval_eval.h"
 #include "model/allocator_tuning.h"
 #include "server/cli/commands.h"
+#include "server/cli/semble_eval.h"
+#include "server/result_items.h"
 #include "server/search_service.h"
 
 namespace cs {
@@ -25,6 +27,7 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
     bool nl_code_only = false;
     float doc_weight = ChunkEmbeddingOptions{}.doc_weight;
     std::string distractors = "random";
+    SembleEvalCliOptions semble;
   };
   auto o = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand("eval", "Evaluate retrieval on the held-out test split and the NL query set");
@@ -46,7 +49,22 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"random", "package"}));
   command->add_option("--json", o->json_out, "Also write the figures as JSON here");
   command->add_option("--threads", o->threads, "libtorch threads");
+  command->add_option("--semble", o->semble.data_dir,
+                      "Run the semble benchmark protocol over this data directory (../shared/semble-dev) instead");
+  command->add_option("--semble-repos", o->semble.repos, "Only these benchmark repositories");
+  command->add_option("--semble-work-dir", o->semble.work_dir, "Where repository trees are unpacked (default: <cache>/semble-trees)");
+  command->add_option("--semble-mode", o->semble.mode, "hybrid, semantic or lexical");
+  command->add_flag("--no-model", o->semble.no_model, "With --semble: lexical ranking only");
+  command->add_option("--shaping", o->semble.shaping,
+                      "With --semble: result-shaping options over the defaults, e.g. definition_boost=0,saturation_decay=1");
   command->callback([o, &exit_code] {
+    if (!o->semble.data_dir.empty()) {
+      o->semble.model_path = o->model;
+      o->semble.threads = o->threads;
+      o->semble.json_out = o->json_out;
+      exit_code = runSembleEval(o->semble);
+      return;
+    }
     keepLargeAllocationsInHeap();  // batch job: large tensors every group (allocator_tuning.h)
     EncoderOptions encoder_options;
     encoder_options.threads = o->threads;

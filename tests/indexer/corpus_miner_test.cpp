@@ -4,6 +4,8 @@
 #include <fstream>
 #include <set>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -44,7 +46,7 @@ TEST(CorpusMiner, MaskNameDropsTheNameLineAndWholeWordUses) {
 }
 
 TEST(CorpusMiner, SplitsByPackageDeduplicatesAndSkipsTests) {
-  const fs::path dir = fs::temp_directory_path() / "codesearch-mine-test";
+  const fs::path dir = fs::temp_directory_path() / ("codesearch-mine-test-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   const std::string body =
       "    value = compute(a)\n    other = transform(value, a)\n    return combine(value, other, a)\n";

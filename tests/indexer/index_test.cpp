@@ -268,5 +268,61 @@ TEST_F(IndexStoreTest, ForeignOrOldFormatIsRebuiltNotMisread) {
   EXPECT_EQ(recovered->stats().chunks, 0u);
 }
 
+TEST(Index, ASymbolQueryFindsItsDefinitionEvenWhenNoRetrieverDoes) {
+  IndexOptions options;
+  options.dim = 8;
+  options.workspace_root = "/w";
+  auto index = std::move(Index::open(options).value());
+  // 400 chunks whose text mentions Container many times, and the class itself, whose text does not.
+  for (int i = 0; i < 400; ++i) {
+    std::string path = "/w/src/use" + std::to_string(i) + ".php";
+    IndexedChunk user = make(path, "resolve" + std::to_string(i), "php", unit(8, 0));
+    user.chunk.text = "function resolve() { return Container::getInstance(); } // Container Container container";
+    user.content_hash = embeddingHash(user.chunk);
+    ASSERT_TRUE(index->replaceFile(path, {}, {user}).ok());
+  }
+  IndexedChunk definition = make("/w/src/Container/Container.php", "Container", "php", unit(8, 1));
+  definition.chunk.kind = "class";
+  definition.chunk.text = "class Container implements ArrayAccess { }";
+  definition.content_hash = embeddingHash(definition.chunk);
+  ASSERT_TRUE(index->replaceFile(definition.chunk.path, {}, {definition}).ok());
+  SearchRequest request;
+  request.query = "Container";
+  request.query_vector = unit(8, 0);  // the dense arm's pool of 300 holds only the users
+  request.mode = SearchMode::kSemantic;
+  request.limit = 10;
+  auto hits = index->search(request);
+  ASSERT_TRUE(hits.ok());
+  ASSERT_FALSE(hits.value().empty());
+  EXPECT_EQ(hits.value()[0].chunk.name, "Container");
+  EXPECT_EQ(hits.value()[0].chunk.kind, "class");
+  EXPECT_FALSE(hits.value()[0].lexical.has_value());  // found through the name index alone
+  EXPECT_FALSE(hits.value()[0].dense.has_value());
+  // Once the file is gone, so is the definition.
+  ASSERT_TRUE(index->removeFile(definition.chunk.path).ok());
+  hits = index->search(request);
+  ASSERT_TRUE(hits.ok());
+  for (const auto& hit : hits.value()) EXPECT_NE(hit.chunk.kind, "class");
+}
+
+TEST(Index, ResultsSpreadOverFilesAndDuplicatesCollapse) {
+  IndexOptions options;
+  options.workspace_root = "/w";
+  auto index = std::move(Index::open(options).value());
+  std::vector<IndexedChunk> many;
+  for (int i = 0; i < 5; ++i) many.push_back(make("/w/big.py", "retry_backoff_" + std::to_string(i), "python", {}, i * 10, i * 10 + 5));
+  ASSERT_TRUE(index->replaceFile("/w/big.py", {}, many).ok());
+  ASSERT_TRUE(index->replaceFile("/w/other.py", {}, {make("/w/other.py", "retry_backoff_x", "python")}).ok());
+  SearchRequest request;
+  request.query = "retry backoff";
+  request.mode = SearchMode::kLexical;
+  request.limit = 3;
+  auto hits = index->search(request);
+  ASSERT_TRUE(hits.ok());
+  ASSERT_EQ(hits.value().size(), 3u);
+  EXPECT_EQ(hits.value()[0].chunk.path, "/w/big.py");
+  EXPECT_EQ(hits.value()[1].chunk.path, "/w/other.py");  // a second file before big.py's second chunk
+}
+
 }  // namespace
 }  // namespace cs

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "indexer/ranking.h"
 
 namespace cs {
 namespace {
@@ -24,34 +23,10 @@ TEST(IsTestPath, CommonConventions) {
   for (const char* p : {"tests/test_api.py", "pkg/foo_test.go", "src/__tests__/x.js", "app/user.spec.ts",
                         "src/test/java/FooTest.java", "lib/a.test.js", "spec/models/user_spec.rb", "FooTests.cs"})
     EXPECT_TRUE(isTestPath(p)) << p;
-  for (const char* p : {"src/contest.py", "lib/attestation.go", "src/latest/x.js", "testing_utils_notes.md"})
+  EXPECT_TRUE(isTestPath("src/test_parser.cpp"));
+  for (const char* p : {"src/contest.py", "lib/attestation.go", "src/latest/x.js", "testing_utils_notes.md",
+                        "lib/bats-core/test_functions.bash"})
     EXPECT_FALSE(isTestPath(p)) << p;
-}
-
-// The candidate's features as the Index computes them when it adds the chunk.
-double multiplierFor(const RerankContext& context, const Chunk& chunk, const std::string& relative_path,
-                     WordStemmer& stemmer) {
-  return rerankMultiplier(context, rerankFeatures(chunk, pathStems(relative_path, stemmer), isTestPath(relative_path), stemmer));
-}
-
-TEST(Ranking, ReciprocalRankFusionAndRerankSignals) {
-  EXPECT_NEAR(reciprocalRank(0, 60), 1.0 / 61, 1e-12);
-  EXPECT_EQ(reciprocalRank(-1, 60), 0.0);
-  Chunk exact, partial, test;
-  exact.name = "parseUrl";
-  partial.name = "parseHeaders";
-  test.name = "parseUrl";
-  WordStemmer stemmer;
-  auto context = makeRerankContext("parse url", false, stemmer);
-  double m_exact = multiplierFor(context, exact, "src/url.py", stemmer);
-  double m_partial = multiplierFor(context, partial, "src/http.py", stemmer);
-  double m_test = multiplierFor(context, test, "tests/test_url.py", stemmer);
-  EXPECT_GT(m_exact, m_partial);
-  EXPECT_GT(m_exact, m_test);  // test code is demoted
-  auto about_tests = makeRerankContext("test parse url", false, stemmer);
-  EXPECT_GT(multiplierFor(about_tests, test, "tests/test_url.py", stemmer), m_test);
-  auto code = makeRerankContext("def parse_url(u): ...", true, stemmer);
-  EXPECT_EQ(multiplierFor(code, exact, "src/url.py", stemmer), multiplierFor(code, partial, "src/http.py", stemmer));
 }
 
 }  // namespace

@@ -13,6 +13,8 @@
 #include "model/identifier_split.h"
 #include "support/hash.h"
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 namespace cs {
@@ -115,7 +117,7 @@ class HashedWordsEncoder final : public CodeEncoder {
 };
 
 TEST(NaturalLanguageEval, ScoresQueriesAndReportsEachOnesFirstRelevantRank) {
-  const auto root = std::filesystem::temp_directory_path() / "codesearch-nl-eval-test";
+  const auto root = std::filesystem::temp_directory_path() / ("codesearch-nl-eval-test-" + std::to_string(::getpid()));
   std::filesystem::remove_all(root);
   std::filesystem::create_directories(root / "net");
   std::ofstream(root / "net" / "urls.py") << "def parse_url(text):\n    scheme, rest = text.split(':', 1)\n    return scheme, rest\n\n"

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "model/code_encoder.h"
@@ -16,7 +18,7 @@ Tokenizer tinyTokenizer() {
   return std::move(Tokenizer::fromPieces(pieces, {-100, -100, -1, -1, -1}).value());
 }
 
-std::string tempPath(const std::string& name) { return std::filesystem::temp_directory_path() / name; }
+std::string tempPath(const std::string& name) { return std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid())); }
 
 TEST(ModelFile, SaveLoadRoundTripGivesIdenticalVectors) {
   NbowConfig config;

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <random>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -60,7 +62,7 @@ TrainOptions tinyRunOptions(const std::string& dir, int epochs, int dim) {
 
 TEST(Trainer, TinyRunLearnsFarAboveChanceAndResumes) {
   std::mt19937 rng(5);
-  const std::string dir = std::filesystem::temp_directory_path() / "codesearch-train-test";
+  const std::string dir = std::filesystem::temp_directory_path() / ("codesearch-train-test-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   writeCorpus(dir + "/corpus", 6000, 400, rng);
   {  // Name pairs: undocumented functions with their name's words as the query.
@@ -100,7 +102,7 @@ TEST(Trainer, TinyRunLearnsFarAboveChanceAndResumes) {
 // ensemble members, so the multi-member loss and file layout train end to end.
 TEST(Trainer, WeightAverageIsTheMeanOfEpochsAndResumes) {
   std::mt19937 rng(9);
-  const std::string dir = std::filesystem::temp_directory_path() / "codesearch-train-average-test";
+  const std::string dir = std::filesystem::temp_directory_path() / ("codesearch-train-average-test-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   writeCorpus(dir + "/corpus", 3000, 300, rng);
   TrainOptions options = tinyRunOptions(dir, 2, 16);
