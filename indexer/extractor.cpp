@@ -415,6 +415,16 @@ Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string
         }
       }
       if (!has_node || d.name.empty()) continue;
+      if (!d.has_body && !spec->conventions.body_node.empty()) {
+        for (uint32_t i = ts_node_named_child_count(d.node); i-- > 0;) {
+          TSNode child = ts_node_named_child(d.node, i);
+          if (spec->conventions.body_node == ts_node_type(child)) {
+            d.body = child;
+            d.has_body = true;
+            break;
+          }
+        }
+      }
       d.start = ts_node_start_byte(d.node);
       d.end = ts_node_end_byte(d.node);
       // Layout-sensitive grammars (Scala, Haskell) can end a node after the newline.

@@ -98,6 +98,8 @@ LanguageConventions languageConventions(std::string_view language) {
     c.comment_node = "haddock";
     c.comment_may_end_previous_node = true;  // a Haddock after the imports is part of them
     c.merge_clauses = true;                  // signature + equations
+  } else if (language == "swift") {
+    c.body_node = "function_body";
   } else if (language == "elixir") {
     c.merge_clauses = true;  // def f(0) ...; def f(n) ...
     c.attribute_doc = elixirAttributeDoc;

@@ -27,6 +27,9 @@ struct LanguageConventions {
   // Consecutive sibling definitions with one name are one chunk (Haskell
   // signatures and equations, Elixir function clauses).
   bool merge_clauses = false;
+  // The node type of a definition's body when the query cannot afford to
+  // capture it (Swift's function_body: see swift.scm); found among the children.
+  std::string body_node;
   // A doc that is not a comment before the definition (Elixir's @doc and
   // @moduledoc strings): its raw text, or "" to look for comments.
   std::string (*attribute_doc)(std::string_view source, TSNode definition) = nullptr;

@@ -346,6 +346,21 @@ TEST(Extractor, RustItemsInsideMacroBodiesAreChunksWithTheirDocsAndScopes) {
   EXPECT_EQ(find(*chunks, "not_an_item"), nullptr);  // a macro in a function body is an expression
 }
 
+TEST(Extractor, SignaturesOfTheLanguagesAddedLaterStopAtTheBody) {
+  auto swift = extractFixture("sample.swift");
+  const Chunk* request = find(swift, "Session.request");
+  ASSERT_NE(request, nullptr);
+  EXPECT_EQ(request->signature, "@discardableResult public func request(_ url: URL) -> DataRequest");
+  auto haskell = extractFixture("sample.hs");
+  const Chunk* parse = find(haskell, "parseHeader");
+  ASSERT_NE(parse, nullptr);
+  EXPECT_EQ(parse->signature, "parseHeader :: T.Text -> Maybe Header");
+  auto elixir = extractFixture("sample.ex");
+  const Chunk* media = find(elixir, "Plug.Conn.Utils.media_type");
+  ASSERT_NE(media, nullptr);
+  EXPECT_EQ(media->signature, "def media_type(binary) when is_binary(binary)");
+}
+
 TEST(Extractor, UnknownLanguageIsAnError) {
   Extractor extractor;
   EXPECT_FALSE(extractor.extract("/w/x.nim", "proc main() = discard", "nim").ok());
