@@ -26,7 +26,7 @@ std::vector<float> embedChunks(const CodeEncoder& encoder, const std::vector<con
   std::vector<size_t> rows;
   for (size_t i = 0; i < chunks.size(); ++i) {
     if (chunks[i]->doc.empty()) continue;
-    std::string summary = docSummary(chunks[i]->doc);
+    std::string summary = docSummary(chunks[i]->doc, chunks[i]->language);
     if (summary.empty()) continue;
     summaries.push_back(std::move(summary));
     rows.push_back(i);

@@ -108,7 +108,8 @@ PackageResult minePackage(const CorpusPackage& package, const MineOptions& optio
       }
       std::string code = embeddingText(chunk, EmbeddingTextOptions{.include_doc = false});
       std::string reason;
-      std::string description = trainingDescription(chunk.doc, chunk.name, code, relative, options.max_code_bytes, reason);
+      std::string description = trainingDescription(chunk.doc, chunk.name, code, relative, options.max_code_bytes, reason,
+                                                    chunk.language);
       if (description.empty()) {
         ++result.dropped[reason];
         continue;
@@ -130,10 +131,11 @@ std::string splitForPackage(const std::string& package, const MineOptions& optio
 }
 
 std::string trainingDescription(const std::string& doc, const std::string& name, const std::string& code,
-                                const std::string& path, size_t max_code_bytes, std::string& reason) {
+                                const std::string& path, size_t max_code_bytes, std::string& reason,
+                                const std::string& language) {
   reason = codeRejection(name, code, max_code_bytes);
   if (!reason.empty()) return {};
-  std::string summary = docSummary(doc);
+  std::string summary = docSummary(doc, language);
   if (splitIdentifierWords(summary).size() < 3) {
     reason = "description under 3 words";
     return {};

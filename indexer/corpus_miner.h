@@ -46,8 +46,10 @@ struct MineStats {
 std::string splitForPackage(const std::string& package, const MineOptions& options);
 
 // Whether a chunk makes a training pair: returns the description, or "" with `reason` set.
+// `language` selects that language's doc conventions (docSummary).
 std::string trainingDescription(const std::string& doc, const std::string& name, const std::string& code,
-                                const std::string& path, size_t max_code_bytes, std::string& reason);
+                                const std::string& path, size_t max_code_bytes, std::string& reason,
+                                const std::string& language = "");
 
 // The code side of a name pair: the leading name line dropped and every whole-word
 // occurrence of `name` replaced by "_", so the name cannot simply be copied.

@@ -42,7 +42,7 @@ std::string embeddingText(const Chunk& chunk, const EmbeddingTextOptions& option
   out += name;
   out += '\n';
   if (options.include_doc && !chunk.doc.empty()) {
-    std::string summary = docSummary(chunk.doc);
+    std::string summary = docSummary(chunk.doc, chunk.language);
     if (!summary.empty()) {
       out += summary;
       out += '\n';

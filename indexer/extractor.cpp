@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "indexer/language_registry.h"
 #include "support/utf8.h"
@@ -31,6 +32,10 @@ bool isAttribute(std::string_view type) {
 }
 
 bool isComment(std::string_view type) { return type.find("comment") != std::string_view::npos; }
+
+bool isDocComment(std::string_view type, const LanguageConventions& conventions) {
+  return isComment(type) || (!conventions.comment_node.empty() && type == conventions.comment_node);
+}
 
 bool isContainerKind(std::string_view kind) {
   return kind == "class" || kind == "struct" || kind == "interface" || kind == "enum" || kind == "trait";
@@ -63,7 +68,7 @@ std::string collapseWhitespace(std::string_view text, size_t cap) {
 }
 
 // Strips comment markers and docstring quotes, keeping the words and line breaks.
-std::string cleanDoc(std::string_view raw) {
+std::string cleanDoc(std::string_view raw, const LanguageConventions& conventions) {
   std::string text(raw);
   for (std::string_view quote : {"\"\"\"", "'''"}) {
     size_t first = text.find(quote);
@@ -84,6 +89,17 @@ std::string cleanDoc(std::string_view raw) {
       while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
     };
     trim();
+    for (const std::string& marker : conventions.doc_prefixes) {  // Lua "---", Haskell "-- |", ...
+      if (line.substr(0, marker.size()) == marker) {
+        line.remove_prefix(marker.size());
+        break;
+      }
+    }
+    for (const std::string& marker : conventions.doc_suffixes) {
+      if (line.size() >= marker.size() && line.substr(line.size() - marker.size()) == marker) {
+        line.remove_suffix(marker.size());
+      }
+    }
     for (std::string_view marker : {"/**", "/*!", "/*", "///", "//!", "//", "#", "*/"}) {
       if (line.substr(0, marker.size()) == marker) {
         line.remove_prefix(marker.size());
@@ -108,6 +124,61 @@ std::string cleanDoc(std::string_view raw) {
   if (b == std::string::npos) return {};
   size_t e = out.find_last_not_of(" \n");
   return out.substr(b, e - b + 1);
+}
+
+// Whether the match's text predicates (#eq?, #not-eq?, #any-of?, #not-any-of?)
+// hold: tree-sitter leaves them to the caller. Patterns without any (the
+// original languages' queries have none) cost one lookup.
+bool predicatesHold(const TSQuery* query, const TSQueryMatch& match, std::string_view source) {
+  uint32_t count = 0;
+  const TSQueryPredicateStep* steps = ts_query_predicates_for_pattern(query, match.pattern_index, &count);
+  if (count == 0) return true;
+  auto stringValue = [&](uint32_t id) {
+    uint32_t len = 0;
+    const char* value = ts_query_string_value_for_id(query, id, &len);
+    return std::string_view(value, len);
+  };
+  auto capturedText = [&](uint32_t id) -> std::optional<std::string_view> {
+    for (uint16_t i = 0; i < match.capture_count; ++i) {
+      if (match.captures[i].index == id) return textOf(source, match.captures[i].node);
+    }
+    return std::nullopt;
+  };
+  for (uint32_t i = 0; i < count;) {
+    uint32_t end = i;
+    while (end < count && steps[end].type != TSQueryPredicateStepTypeDone) ++end;
+    if (end - i >= 3 && steps[i].type == TSQueryPredicateStepTypeString &&
+        steps[i + 1].type == TSQueryPredicateStepTypeCapture) {
+      std::string_view name = stringValue(steps[i].value_id);
+      std::optional<std::string_view> text = capturedText(steps[i + 1].value_id);
+      const bool negate = name.substr(0, 4) == "not-";
+      if (negate) name.remove_prefix(4);
+      if (text && (name == "eq?" || name == "any-of?")) {
+        bool holds = false;
+        for (uint32_t k = i + 2; k < end && !holds; ++k) {
+          std::optional<std::string_view> other = steps[k].type == TSQueryPredicateStepTypeCapture
+                                                      ? capturedText(steps[k].value_id)
+                                                      : std::optional<std::string_view>(stringValue(steps[k].value_id));
+          holds = other && *other == *text;
+        }
+        if (holds == negate) return false;
+      }
+    }
+    i = end + 1;
+  }
+  return true;
+}
+
+// The comment `node` ends with, when nothing but whitespace follows it there
+// (Kotlin and Haskell grammars put the doc of the first declaration after the
+// imports inside the imports); a null node otherwise.
+TSNode trailingComment(std::string_view source, TSNode node, const LanguageConventions& conventions) {
+  TSNode last = node;
+  while (ts_node_named_child_count(last) > 0) last = ts_node_named_child(last, ts_node_named_child_count(last) - 1);
+  std::string_view type = ts_node_type(last);
+  if (ts_node_eq(last, node) || !isDocComment(type, conventions)) return TSNode{};
+  std::string_view after = source.substr(ts_node_end_byte(last), ts_node_end_byte(node) - ts_node_end_byte(last));
+  return after.find_first_not_of(" \t\r\n") == std::string_view::npos ? last : TSNode{};
 }
 
 struct Definition {
@@ -318,6 +389,7 @@ Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string
     ts_query_cursor_exec(impl_->cursor, query, ts_tree_root_node(current));
     TSQueryMatch match;
     while (ts_query_cursor_next_match(impl_->cursor, &match)) {
+      if (!predicatesHold(query, match, source)) continue;
       Definition d;
       bool has_node = false;
       for (uint16_t i = 0; i < match.capture_count; ++i) {
@@ -343,8 +415,22 @@ Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string
         }
       }
       if (!has_node || d.name.empty()) continue;
+      if (!d.has_body && !spec->conventions.body_node.empty()) {
+        for (uint32_t i = ts_node_named_child_count(d.node); i-- > 0;) {
+          TSNode child = ts_node_named_child(d.node, i);
+          if (spec->conventions.body_node == ts_node_type(child)) {
+            d.body = child;
+            d.has_body = true;
+            break;
+          }
+        }
+      }
       d.start = ts_node_start_byte(d.node);
       d.end = ts_node_end_byte(d.node);
+      // Layout-sensitive grammars (Scala, Haskell) can end a node after the newline.
+      while (d.end > d.start && d.end <= source.size() &&
+             (source[d.end - 1] == '\n' || source[d.end - 1] == ' ' || source[d.end - 1] == '\r'))
+        --d.end;
       splitQualifiedName(d);
       defs.push_back(std::move(d));
     }
@@ -360,6 +446,27 @@ Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string
                            return a.start == b.start && a.end == b.end && a.kind == b.kind;
                          }),
              defs.end());
+  if (spec->conventions.merge_clauses) {
+    // One chunk per function, not per equation: a sibling right after a
+    // definition of the same name and kind extends it.
+    std::vector<Definition> merged;
+    for (Definition& d : defs) {
+      if (!merged.empty()) {
+        Definition& prev = merged.back();
+        if (!d.kind.empty() && prev.kind == d.kind && prev.name == d.name && prev.end <= d.start &&
+            ts_node_eq(ts_node_parent(prev.node), ts_node_parent(d.node))) {
+          prev.end = d.end;
+          if (!prev.has_body && d.has_body) {  // a signature or a bodiless head first: the body is the first clause's
+            prev.body = d.body;
+            prev.has_body = true;
+          }
+          continue;
+        }
+      }
+      merged.push_back(std::move(d));
+    }
+    defs = std::move(merged);
+  }
 
   std::vector<const Definition*> stack;
   std::vector<std::pair<uint32_t, uint32_t>> top_level_ranges;  // byte ranges covered by outermost chunks
@@ -389,16 +496,18 @@ Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string
     chunk.name = d.name;
     chunk.qualified_name = qualifier.empty() ? d.name : qualifier + "." + d.name;
 
-    std::string_view text = textOf(source, d.node);
+    std::string_view text = source.substr(d.start, d.end - d.start);
     chunk.signature = signatureOf(source, d);
 
     // Doc: a docstring as the body's first statement, else contiguous comments right before.
     uint32_t doc_start = d.start;  // where the chunk's lines begin for the module remainder
-    if (d.has_body && ts_node_named_child_count(d.body) > 0) {
+    const LanguageConventions& conventions = spec->conventions;
+    if (conventions.attribute_doc) chunk.doc = cleanDoc(conventions.attribute_doc(source, d.node), conventions);
+    if (chunk.doc.empty() && d.has_body && ts_node_named_child_count(d.body) > 0) {
       TSNode first = ts_node_named_child(d.body, 0);
       if (std::strcmp(ts_node_type(first), "expression_statement") == 0 && ts_node_named_child_count(first) > 0 &&
           std::strcmp(ts_node_type(ts_node_named_child(first, 0)), "string") == 0) {
-        chunk.doc = cleanDoc(textOf(source, first));
+        chunk.doc = cleanDoc(textOf(source, first), conventions);
       }
     }
     if (chunk.doc.empty()) {
@@ -409,14 +518,23 @@ Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string
       std::vector<std::string_view> comments;
       uint32_t next_row = ts_node_start_point(anchor).row;
       doc_start = std::min(doc_start, ts_node_start_byte(anchor));
-      for (TSNode prev = ts_node_prev_named_sibling(anchor); !ts_node_is_null(prev);
-           prev = ts_node_prev_named_sibling(prev)) {
+      TSNode before = ts_node_prev_named_sibling(anchor);
+      if (ts_node_is_null(before) && conventions.comment_may_end_previous_node && !ts_node_is_null(ts_node_parent(anchor)))
+        before = ts_node_prev_named_sibling(ts_node_parent(anchor));  // the first of a list (Haskell's declarations)
+      for (TSNode prev = before; !ts_node_is_null(prev); prev = ts_node_prev_named_sibling(prev)) {
         std::string_view type = ts_node_type(prev);
         if (isAttribute(type)) {
           next_row = ts_node_start_point(prev).row;
           continue;
         }
-        if (!isComment(type) || ts_node_end_point(prev).row + 1 < next_row) break;
+        if (conventions.comment_may_end_previous_node && comments.empty() && !isDocComment(type, conventions)) {
+          TSNode trailing = trailingComment(source, prev, conventions);
+          if (!ts_node_is_null(trailing)) {
+            prev = trailing;  // and go on with the comments before it, inside that node
+            type = ts_node_type(prev);
+          }
+        }
+        if (!isDocComment(type, conventions) || ts_node_end_point(prev).row + 1 < next_row) break;
         comments.push_back(textOf(source, prev));
         next_row = ts_node_start_point(prev).row;
         doc_start = std::min(doc_start, ts_node_start_byte(prev));
@@ -426,7 +544,7 @@ Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string
         joined.append(*it);
         joined.push_back('\n');
       }
-      chunk.doc = cleanDoc(joined);
+      chunk.doc = cleanDoc(joined, conventions);
     }
 
     const bool contains_chunks = isContainerKind(chunk.kind);

@@ -1,5 +1,7 @@
 #include "indexer/language_registry.h"
 
+#include "indexer/language_conventions.h"
+
 #include <tree_sitter/api.h>
 
 extern "C" {
@@ -16,6 +18,13 @@ const TSLanguage* tree_sitter_c_sharp();
 const TSLanguage* tree_sitter_ruby();
 const TSLanguage* tree_sitter_php();
 const TSLanguage* tree_sitter_bash();
+const TSLanguage* tree_sitter_kotlin();
+const TSLanguage* tree_sitter_scala();
+const TSLanguage* tree_sitter_swift();
+const TSLanguage* tree_sitter_lua();
+const TSLanguage* tree_sitter_elixir();
+const TSLanguage* tree_sitter_haskell();
+const TSLanguage* tree_sitter_zig();
 }
 
 namespace cs {
@@ -41,6 +50,13 @@ std::vector<LanguageSpec> buildTable() {
       {"ruby", {".rb", ".rake", ".gemspec"}, tree_sitter_ruby},
       {"php", {".php", ".phtml"}, tree_sitter_php},
       {"bash", {".sh", ".bash"}, tree_sitter_bash},
+      {"kotlin", {".kt", ".kts"}, tree_sitter_kotlin},
+      {"scala", {".scala", ".sc"}, tree_sitter_scala},
+      {"swift", {".swift"}, tree_sitter_swift},
+      {"lua", {".lua"}, tree_sitter_lua},
+      {"elixir", {".ex", ".exs"}, tree_sitter_elixir},
+      {"haskell", {".hs"}, tree_sitter_haskell},
+      {"zig", {".zig"}, tree_sitter_zig},
   };
   std::vector<LanguageSpec> table;
   for (const Entry& e : entries) {
@@ -49,6 +65,7 @@ std::vector<LanguageSpec> buildTable() {
     spec.extensions = e.extensions;
     spec.grammar = e.grammar();
     if (spec.name == "rust") spec.item_macro_node = "macro_invocation";
+    spec.conventions = languageConventions(spec.name);
     std::string_view source = embeddedQuery(spec.name);
     uint32_t error_offset = 0;
     TSQueryError error = TSQueryErrorNone;

@@ -9,10 +9,31 @@
 
 #include "support/result.h"
 
-struct TSLanguage;
-struct TSQuery;
+#include <tree_sitter/api.h>
 
 namespace cs {
+
+// Doc-comment and definition conventions that differ from the generic ones
+// (indexer/language_conventions.cpp). All off for the original languages.
+struct LanguageConventions {
+  // Comment markers stripped from doc lines before the generic ones ("---" and
+  // "--" in Lua, "-- |" in Haskell), and closing markers ("-}").
+  std::vector<std::string> doc_prefixes, doc_suffixes;
+  // A comment node type whose name lacks "comment" (Haskell's "haddock").
+  std::string comment_node;
+  // The grammar attaches a comment to the end of the node before it (Kotlin's
+  // and Haskell's comments after the imports): look there for the doc too.
+  bool comment_may_end_previous_node = false;
+  // Consecutive sibling definitions with one name are one chunk (Haskell
+  // signatures and equations, Elixir function clauses).
+  bool merge_clauses = false;
+  // The node type of a definition's body when the query cannot afford to
+  // capture it (Swift's function_body: see swift.scm); found among the children.
+  std::string body_node;
+  // A doc that is not a comment before the definition (Elixir's @doc and
+  // @moduledoc strings): its raw text, or "" to look for comments.
+  std::string (*attribute_doc)(std::string_view source, TSNode definition) = nullptr;
+};
 
 struct LanguageSpec {
   std::string name;                     // "python", "tsx", ...
@@ -24,6 +45,7 @@ struct LanguageSpec {
   // (Rust's `cfg_rt! { pub fn spawn ... }`); the extractor parses such bodies
   // again as code. Empty for languages without them.
   std::string item_macro_node;
+  LanguageConventions conventions;
 };
 
 // nullptr for an unsupported language name.

@@ -112,6 +112,23 @@ bool isTestPath(std::string_view path) {
   if (stem.size() > 4 && (stem.substr(stem.size() - 4) == "Test" || stem.substr(stem.size() - 5) == "Tests")) return true;
   if (name.find(".test.") != std::string_view::npos || name.find(".spec.") != std::string_view::npos) return true;
   if (stem.size() > 5 && stem.substr(stem.size() - 5) == "_spec") return true;
+  // Conventions of single languages, by extension (the others never get here with one of these).
+  std::string_view ext = dot == std::string_view::npos ? std::string_view{} : name.substr(name.rfind('.'));
+  if (ext == ".kt" || ext == ".kts" || ext == ".scala" || ext == ".swift" || ext == ".hs") {
+    auto endsWith = [](std::string_view s, std::string_view suffix) {
+      return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+    };
+    if (endsWith(stem, "Spec") || endsWith(stem, "Suite")) return true;  // ScalaTest, specs2, Kotest, hspec
+    if (ext == ".swift" && (path.substr(0, 6) == "Tests/" || path.find("/Tests/") != std::string_view::npos))
+      return true;  // SwiftPM test targets
+    if (ext == ".kt" || ext == ".kts") {
+      // Gradle/Kotlin Multiplatform test source sets: src/commonTest/, src/jvmTest/, src/androidTest/.
+      for (size_t start = 0, slash; (slash = path.find('/', start)) != std::string_view::npos; start = slash + 1) {
+        std::string_view dir = path.substr(start, slash - start);
+        if (dir.size() > 4 && endsWith(dir, "Test")) return true;
+      }
+    }
+  }
   return false;
 }
 

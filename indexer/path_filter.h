@@ -14,7 +14,9 @@ namespace cs {
 bool globMatches(std::string_view pattern, std::string_view path);
 
 // Test code by its path: tests/, test/, spec/, __tests__/ directories and
-// *_test.*, test_*.{py,c,cc,cpp,lua,dart}, *.test.*, *.spec.*, *Test.java, *Tests.cs files.
+// *_test.*, test_*.{py,c,cc,cpp,lua,dart}, *.test.*, *.spec.*, *Test.java, *Tests.cs files;
+// for Kotlin, Scala, Swift and Haskell also *Spec / *Suite files, Swift's Tests/
+// and Kotlin's *Test/ source sets (commonTest/, jvmTest/).
 bool isTestPath(std::string_view path);
 
 }  // namespace cs

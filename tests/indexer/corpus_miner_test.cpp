@@ -27,6 +27,24 @@ TEST(DocSummary, KeepsTheFirstParagraphAndDropsTags) {
   EXPECT_EQ(docSummary(":param x: first\n"), "");
 }
 
+TEST(DocSummary, ConventionsOfTheLanguagesAddedLater) {
+  EXPECT_EQ(docSummary("Performs a data request.\n- Parameter url: The URL.\n- Returns: The request.", "swift"),
+            "Performs a data request.");
+  EXPECT_EQ(docSummary("Parses a media type.\niex> media_type(\"a/b\")\n{:ok, \"a\", \"b\"}", "elixir"),
+            "Parses a media type.");
+  EXPECT_EQ(docSummary("Decodes the body.\n## Options\n  * `:length`", "elixir"), "Decodes the body.");
+  EXPECT_EQ(docSummary("Parses a header of the form @name: value@ into a 'Header' of \"Data.Text\".\n>>> parse x",
+                       "haskell"),
+            "Parses a header of the form name: value into a Header of Data.Text.");
+  EXPECT_EQ(docSummary("Sends a GET request to [path].\n@param path the path", "kotlin"), "Sends a GET request to path.");
+  EXPECT_EQ(docSummary("Decodes a [[Json]] value.\n{{{\nval j = parse(s)\n}}}", "scala"), "Decodes a Json value.");
+  EXPECT_EQ(docSummary("Returns the name of a buffer.\n@param bufnr integer\n@return string", "lua"),
+            "Returns the name of a buffer.");
+  // The original languages are untouched by these conventions.
+  EXPECT_EQ(docSummary("Sends a GET request to [path]."), "Sends a GET request to [path].");
+  EXPECT_EQ(docSummary("Returns the 'name' field.", "python"), "Returns the 'name' field.");
+}
+
 TEST(CorpusMiner, TrainingDescriptionFilters) {
   std::string reason;
   const std::string code = "f\ndef f(a, b):\n    total = a + b\n    scaled = total * 2\n    return scaled - a * b\n";
@@ -108,6 +126,44 @@ TEST(CorpusMiner, SplitsByPackageDeduplicatesAndSkipsTests) {
   }
   EXPECT_EQ(name_pairs, stats->pairs["train_names"]["python"]);
   EXPECT_GT(name_pairs, 10u);
+  fs::remove_all(dir);
+}
+
+TEST(CorpusMiner, MinesTheDocConventionsOfTheLanguagesAddedLater) {
+  const fs::path dir = fs::temp_directory_path() / "codesearch-mine-langs-test";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "pkg" / "lib");
+  std::ofstream(dir / "pkg" / "lib" / "conn.ex")
+      << "defmodule Plug.Conn do\n  @moduledoc \"The connection.\"\n\n"
+      << "  @doc \"\"\"\n  Puts a response header into the connection.\n\n  ## Examples\n\n"
+      << "      iex> put_resp_header(conn, \"a\", \"b\")\n  \"\"\"\n"
+      << "  @spec put_resp_header(t, binary, binary) :: t\n"
+      << "  def put_resp_header(%Conn{resp_headers: headers} = conn, key, value) do\n"
+      << "    headers = List.keystore(headers, key, 0, {key, value})\n    %{conn | resp_headers: headers}\n  end\nend\n";
+  std::ofstream(dir / "pkg" / "lib" / "Header.hs")
+      << "module Header where\n\n-- | Splits a header line into its 'name' and value parts.\n"
+      << "splitHeader :: Text -> (Text, Text)\nsplitHeader line =\n"
+      << "  let (name, rest) = breakOn colon line\n      value = strip (drop 1 rest)\n  in (strip name, value)\n";
+  std::ofstream(dir / "pkg" / "lib" / "buffers.lua")
+      << "local M = {}\n\n--- Returns the names of all listed buffers.\n---@return string[]\n"
+      << "function M.listed_names()\n  local names = {}\n  for _, buf in ipairs(vim.api.nvim_list_bufs()) do\n"
+      << "    if vim.bo[buf].buflisted then table.insert(names, vim.api.nvim_buf_get_name(buf)) end\n  end\n"
+      << "  return names\nend\n\nreturn M\n";
+  MineOptions options;
+  options.output_dir = (dir / "out").string();
+  options.threads = 1;
+  options.test_packages = {"pkg"};
+  auto stats = mineCorpus({CorpusPackage{"pkg", (dir / "pkg").string()}}, options);
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  std::map<std::string, std::string> docs;  // language -> description
+  std::ifstream in(dir / "out" / "test.jsonl");
+  for (std::string line; std::getline(in, line);) {
+    auto j = nlohmann::json::parse(line);
+    docs[j["language"]] = j["doc"];
+  }
+  EXPECT_EQ(docs["elixir"], "Puts a response header into the connection.");
+  EXPECT_EQ(docs["haskell"], "Splits a header line into its name and value parts.");
+  EXPECT_EQ(docs["lua"], "Returns the names of all listed buffers.");
   fs::remove_all(dir);
 }
 

@@ -35,11 +35,21 @@ const Chunk* find(const std::vector<Chunk>& chunks, const std::string& qualified
   return nullptr;
 }
 
+// The chunk of that name starting on that (1-based) line, else the first of that
+// name: Scala companions and Haskell instances share their type's name.
+const Chunk* findAt(const std::vector<Chunk>& chunks, const std::string& qualified_name, uint32_t line) {
+  for (const auto& c : chunks) {
+    if (c.qualified_name == qualified_name && c.start.line + 1 == line) return &c;
+  }
+  return find(chunks, qualified_name);
+}
+
 struct Expected {
   std::string qualified_name;
   std::string kind;
   uint32_t start_line;  // 1-based, as a person reads the fixture
   std::string doc_prefix;
+  uint32_t end_line = 0;  // checked when set
 };
 
 struct LanguageCase {
@@ -56,10 +66,11 @@ TEST_P(ExtractorLanguageTest, ExtractsDefinitionsWithKindsScopesLinesAndDocs) {
   ASSERT_FALSE(chunks.empty());
   for (const auto& chunk : chunks) EXPECT_EQ(chunk.language, c.language);
   for (const Expected& e : c.expected) {
-    const Chunk* chunk = find(chunks, e.qualified_name);
+    const Chunk* chunk = findAt(chunks, e.qualified_name, e.start_line);
     ASSERT_NE(chunk, nullptr) << c.fixture << ": missing " << e.qualified_name;
     EXPECT_EQ(chunk->kind, e.kind) << e.qualified_name;
     EXPECT_EQ(chunk->start.line + 1, e.start_line) << e.qualified_name;
+    if (e.end_line) EXPECT_EQ(chunk->end.line + 1, e.end_line) << e.qualified_name;
     EXPECT_EQ(chunk->doc.substr(0, e.doc_prefix.size()), e.doc_prefix) << e.qualified_name;
     EXPECT_FALSE(chunk->signature.empty()) << e.qualified_name;
     EXPECT_EQ(chunk->text.substr(0, 1), readFixture(c.fixture).substr(chunk->start_byte, 1));
@@ -139,7 +150,82 @@ INSTANTIATE_TEST_SUITE_P(
                       {"helper_fn", "function", 18, ""},
                       {"Middleware", "interface", 20, ""}}},
         LanguageCase{"sample.sh", "bash",
-                     {{"usage", "function", 5, "Prints usage."}, {"build_all", "function", 9, ""}}}),
+                     {{"usage", "function", 5, "Prints usage."}, {"build_all", "function", 9, ""}}},
+        LanguageCase{"sample.kt", "kotlin",
+                     {{"HttpClient", "class", 8, "A minimal HTTP client with retries.", 20},
+                      {"HttpClient.get", "method", 10, "Sends a GET request to [path].", 12},
+                      {"HttpClient.send", "method", 14, ""},
+                      {"HttpClient.local", "method", 18, "Creates a client for localhost."},
+                      {"Request", "class", 23, "A request method and URL."},
+                      {"Transport", "interface", 25, ""},
+                      {"Transport.execute", "method", 26, ""},
+                      {"Method", "enum", 29, ""},
+                      {"Defaults", "class", 31, ""},
+                      {"Defaults.timeout", "method", 33, "The default timeout, in milliseconds."},
+                      {"parseHeader", "function", 41, "Parses a header line into a name and a value.", 44},
+                      {"String.isBlankHeader", "function", 46, ""}}},
+        LanguageCase{"sample.scala", "scala",
+                     {{"Json", "trait", 6, "A JSON value.", 12},
+                      {"Json.noSpaces", "method", 9, "Renders the value without whitespace."},
+                      {"Json.isNull", "method", 11, ""},
+                      {"JsonNumber", "class", 19, "A JSON number.", 21},
+                      {"JsonNumber.isNull", "method", 20, ""},
+                      {"Json", "class", 23, "", 30},
+                      {"Json.fromString", "method", 26, "Creates a JSON string."},
+                      {"Json.escape", "method", 28, "", 29},
+                      {"Decoder", "class", 32, ""},
+                      {"Decoder.apply", "method", 33, ""},
+                      {"Color", "enum", 36, ""},
+                      {"String.quoted", "method", 41, ""},
+                      {"topLevel", "function", 44, ""}}},
+        LanguageCase{"sample.swift", "swift",
+                     {{"Session", "class", 4, "A session that performs network requests.", 19},
+                      {"Session.init", "constructor", 8, "Creates a session with a configuration."},
+                      {"Session.request", "method", 15, "Performs a data request.", 18},
+                      {"RequestAdapter", "interface", 22, "A type that adapts requests before they are sent."},
+                      {"RequestAdapter.adapt", "method", 23, ""},
+                      {"HTTPHeaders", "struct", 26, ""},
+                      {"HTTPHeaders.add", "method", 32, "Adds a header, replacing an existing value.", 34},
+                      {"HTTPMethod", "enum", 37, ""},
+                      {"makeSession", "function", 42, ""}}},
+        LanguageCase{"sample.lua", "lua",
+                     {{"M.buf_name", "function", 9, "Returns the name of a buffer.\n@param bufnr", 11},
+                      {"M.setup", "method", 14, "Sets up the plugin with user options."},
+                      {"trim", "function", 19, "Trims surrounding whitespace."},
+                      {"M.format", "function", 24, "Formats a value for display.", 26},
+                      {"global_helper", "function", 28, ""},
+                      {"M.util.join", "function", 32, ""}}},
+        LanguageCase{"sample.ex", "elixir",
+                     {{"Plug.Conn.Utils", "class", 1, "Utilities for working with connection data.", 44},
+                      {"Plug.Conn.Utils.media_type", "method", 18, "Parses a media type into its type and subtype.", 23},
+                      {"Plug.Conn.Utils.validate_utf8!", "method", 26, "Validates that a binary is UTF-8.", 29},
+                      {"Plug.Conn.Utils.strip_spaces", "method", 32, "Strips leading and trailing spaces."},
+                      {"Plug.Conn.Utils.__using__", "method", 34, "", 38},
+                      {"Plug.Conn.Utils.Params", "class", 40, ""},
+                      {"Plug.Conn.Utils.Params.decode", "method", 42, ""},
+                      {"Plug.Exception", "interface", 46, ""},
+                      {"Plug.Exception.status", "method", 48, "Returns the HTTP status for an exception."}}},
+        LanguageCase{"sample.hs", "haskell",
+                     {{"Header", "struct", 12, "A header: a case-insensitive name and a value.", 16},
+                      {"HeaderName", "struct", 19, "The name of a header."},
+                      {"Headers", "struct", 21, ""},
+                      {"parseHeader", "function", 26, "Parses a header line of the form @name: value@.", 31},
+                      {"renderHeader", "function", 33, "", 34},
+                      {"ToHeader", "trait", 37, "Types that can be rendered as a header value.", 42},
+                      {"ToHeader.toHeader", "method", 38, ""},
+                      {"ToHeader.toHeaderList", "method", 41, "Renders a list of values, comma-separated.", 42},
+                      {"ToHeader", "class", 44, "", 45},
+                      {"ToHeader.toHeader", "method", 45, ""},
+                      {"lookupAll", "function", 47, "", 51},
+                      {"helper", "function", 53, ""}}},
+        LanguageCase{"sample.zig", "zig",
+                     {{"Flag", "struct", 5, "A parsed command-line flag.", 13},
+                      {"Flag.matches", "method", 10, "Returns true when the flag matches an argument."},
+                      {"Kind", "enum", 15, ""},
+                      {"Value", "struct", 17, ""},
+                      {"parse", "function", 23, "Parses the arguments into flags.", 27},
+                      {"helper", "function", 29, ""},
+                      {"parse returns one flag per argument", "function", 31, "", 35}}}),
     [](const auto& info) {
       std::string name = info.param.language;
       return name;
@@ -156,7 +242,17 @@ TEST(Extractor, LanguageForPathByExtension) {
   EXPECT_FALSE(languageForPath("Makefile").has_value());
   EXPECT_FALSE(languageForPath("notes.txt").has_value());
   EXPECT_FALSE(languageForPath(".bashrc").has_value());
-  EXPECT_EQ(supportedLanguages().size(), 13u);
+  EXPECT_EQ(languageForPath("build.gradle.kts"), "kotlin");
+  EXPECT_EQ(languageForPath("src/Main.kt"), "kotlin");
+  EXPECT_EQ(languageForPath("Json.scala"), "scala");
+  EXPECT_EQ(languageForPath("build.sc"), "scala");
+  EXPECT_EQ(languageForPath("Session.swift"), "swift");
+  EXPECT_EQ(languageForPath("init.lua"), "lua");
+  EXPECT_EQ(languageForPath("conn.ex"), "elixir");
+  EXPECT_EQ(languageForPath("conn_test.exs"), "elixir");
+  EXPECT_EQ(languageForPath("Main.hs"), "haskell");
+  EXPECT_EQ(languageForPath("build.zig"), "zig");
+  EXPECT_EQ(supportedLanguages().size(), 20u);
 }
 
 TEST(Extractor, SyntaxErrorsStillYieldTheValidFunctions) {
@@ -250,9 +346,24 @@ TEST(Extractor, RustItemsInsideMacroBodiesAreChunksWithTheirDocsAndScopes) {
   EXPECT_EQ(find(*chunks, "not_an_item"), nullptr);  // a macro in a function body is an expression
 }
 
+TEST(Extractor, SignaturesOfTheLanguagesAddedLaterStopAtTheBody) {
+  auto swift = extractFixture("sample.swift");
+  const Chunk* request = find(swift, "Session.request");
+  ASSERT_NE(request, nullptr);
+  EXPECT_EQ(request->signature, "@discardableResult public func request(_ url: URL) -> DataRequest");
+  auto haskell = extractFixture("sample.hs");
+  const Chunk* parse = find(haskell, "parseHeader");
+  ASSERT_NE(parse, nullptr);
+  EXPECT_EQ(parse->signature, "parseHeader :: T.Text -> Maybe Header");
+  auto elixir = extractFixture("sample.ex");
+  const Chunk* media = find(elixir, "Plug.Conn.Utils.media_type");
+  ASSERT_NE(media, nullptr);
+  EXPECT_EQ(media->signature, "def media_type(binary) when is_binary(binary)");
+}
+
 TEST(Extractor, UnknownLanguageIsAnError) {
   Extractor extractor;
-  EXPECT_FALSE(extractor.extract("/w/x.zig", "fn main() void {}", "zig").ok());
+  EXPECT_FALSE(extractor.extract("/w/x.nim", "proc main() = discard", "nim").ok());
 }
 
 TEST(EmbeddingText, DropsTheDocstringButKeepsTheCode) {

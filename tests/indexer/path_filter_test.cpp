@@ -29,5 +29,20 @@ TEST(IsTestPath, CommonConventions) {
     EXPECT_FALSE(isTestPath(p)) << p;
 }
 
+TEST(IsTestPath, ConventionsOfTheLanguagesAddedLater) {
+  for (const char* p : {"ktor-client/common/test/io/ktor/ClientTest.kt", "kotlinx-coroutines-core/jvm/test/FlowTest.kt",
+                        "core/src/commonTest/kotlin/ChannelTest.kt", "src/jvmTest/kotlin/Util.kt",
+                        "modules/core/src/test/scala/cats/ShowSuite.scala", "circe/DecoderSpec.scala",
+                        "Tests/AlamofireTests/SessionTests.swift", "Tests/VaporTests/Helpers.swift",
+                        "test/plug/conn_test.exs", "tests/test_buffers.lua", "spec/picker_spec.lua",
+                        "tests/Data/Aeson/EncodeSpec.hs", "test/Spec.hs", "src/parser_test.zig", "test/cli.zig"})
+    EXPECT_TRUE(isTestPath(p)) << p;
+  for (const char* p : {"src/main/kotlin/io/ktor/Application.kt", "core/src/commonMain/kotlin/Channel.kt",
+                        "modules/core/src/main/scala/cats/Show.scala", "Source/Session.swift", "lib/plug/conn.ex",
+                        "lua/telescope/pickers.lua", "src/Text/Pandoc/App.hs", "src/main.zig",
+                        "src/Contest/Latest.cs", "src/jvmTest/notes.md"})
+    EXPECT_FALSE(isTestPath(p)) << p;
+}
+
 }  // namespace
 }  // namespace cs

@@ -26,6 +26,7 @@ import { createResultPicker, toItems, workspaceFolderInfo } from './picker';
 const LANGUAGES = [
   'python', 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'go', 'java', 'rust',
   'c', 'cpp', 'csharp', 'ruby', 'php', 'shellscript',
+  'kotlin', 'scala', 'swift', 'lua', 'elixir', 'haskell', 'zig',
 ];
 
 let client: LanguageClient | undefined;

@@ -44,6 +44,7 @@ local defaults = {
   filetypes = {
     'python', 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'go', 'java', 'rust',
     'c', 'cpp', 'cs', 'ruby', 'php', 'sh', 'bash',
+    'kotlin', 'scala', 'swift', 'lua', 'elixir', 'haskell', 'zig',
   },
   -- :CodeSearch fills the quickfix list and opens vim.ui.select; with '!' it opens the quickfix window instead.
   open_quickfix = false,

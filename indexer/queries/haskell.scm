@@ -1,0 +1,15 @@
+; Haskell (tree-sitter-haskell). A type signature and the equations after it
+; are one chunk (the language's merge_clauses convention).
+(declarations (signature name: (variable) @name) @definition.function)
+(declarations (function name: (variable) @name) @definition.function)
+(declarations (bind name: (variable) @name) @definition.function)
+(declarations (data_type name: (name) @name) @definition.struct)
+(declarations (newtype name: (name) @name) @definition.struct)
+(declarations (type_synomym name: (name) @name) @definition.struct)
+(declarations (class name: (name) @name declarations: (_)? @body) @definition.trait)
+(declarations (instance name: (name) @name declarations: (_)? @body) @definition.class)
+(class_declarations (signature name: (variable) @name) @definition.function)
+(class_declarations (function name: (variable) @name) @definition.function)
+(class_declarations (bind name: (variable) @name) @definition.function)
+(instance_declarations (function name: (variable) @name) @definition.function)
+(instance_declarations (bind name: (variable) @name) @definition.function)
