@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   cs::registerMineCommand(app, exit_code);
   cs::registerTrainCommand(app, exit_code);
   cs::registerEvalCommand(app, exit_code);
+  cs::registerExtractionReportCommand(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -17,5 +17,6 @@ void registerSimilarCommand(CLI::App& app, int& exit_code);  // codesearch simil
 void registerMineCommand(CLI::App& app, int& exit_code);     // codesearch mine (training corpus)
 void registerTrainCommand(CLI::App& app, int& exit_code);    // codesearch train
 void registerEvalCommand(CLI::App& app, int& exit_code);     // codesearch eval
+void registerExtractionReportCommand(CLI::App& app, int& exit_code);  // codesearch extraction-report DIR...
 
 }  // namespace cs
