@@ -90,7 +90,7 @@ Result<ExtractionReport> reportExtraction(const std::vector<std::string>& roots)
   for (const WalkedFile& file : walker.walk().files) {
     std::ifstream in(file.path, std::ios::binary);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto chunks = extractor.extract(file.path, text, file.language);
+    auto chunks = extractor.extract(file.path, text, languageForSource(file.path, text).value_or(file.language));
     if (!chunks.ok()) return chunks.error();
     const size_t lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + (text.empty() || text.back() == '\n' ? 0 : 1);
     addToExtractionReport(report, file.path, lines, chunks.value());

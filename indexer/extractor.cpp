@@ -3,10 +3,12 @@
 #include <tree_sitter/api.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <optional>
 
 #include "indexer/language_registry.h"
+#include "indexer/macro_mask.h"
 #include "support/utf8.h"
 
 namespace cs {
@@ -35,6 +37,15 @@ bool isComment(std::string_view type) { return type.find("comment") != std::stri
 
 bool isDocComment(std::string_view type, const LanguageConventions& conventions) {
   return isComment(type) || (!conventions.comment_node.empty() && type == conventions.comment_node);
+}
+
+// No language lets a definition be called this; a parse that says so is recovering from an error.
+bool isControlKeyword(std::string_view name) {
+  for (std::string_view keyword : {"if", "else", "switch", "while", "for", "do", "return", "sizeof", "case", "catch",
+                                   "try", "noexcept", "throw"}) {
+    if (name == keyword) return true;
+  }
+  return false;
 }
 
 bool isContainerKind(std::string_view kind) {
@@ -194,7 +205,32 @@ struct Definition {
 };
 
 // Splits "ns::Foo::bar" / "Foo.bar" into qualifier "ns.Foo" and name "bar".
+// "hash<std::vector<int>>" -> "hash", "basic_thing<T>::size" -> "basic_thing::size":
+// a specialisation or an out-of-line member is named like the template. An
+// operator's own angle brackets (operator<<) stay.
+std::string withoutTemplateArguments(const std::string& name) {
+  const size_t operator_at = name.find("operator");
+  const size_t end = operator_at == std::string::npos ? name.size() : operator_at;
+  std::string out;
+  int depth = 0;
+  for (size_t i = 0; i < end; ++i) {
+    if (name[i] == '<') {
+      ++depth;
+    } else if (name[i] == '>' && depth > 0) {
+      --depth;
+    } else if (depth == 0) {
+      out.push_back(name[i]);
+    }
+  }
+  if (depth != 0) return name;  // unbalanced: not template arguments after all
+  out.append(name, end, std::string::npos);
+  // Whitespace left where arguments were ("Foo<T> ::bar").
+  out.erase(std::remove_if(out.begin(), out.end(), [](char c) { return c == ' ' || c == '\n' || c == '\t'; }), out.end());
+  return out.empty() ? name : out;
+}
+
 void splitQualifiedName(Definition& d) {
+  if (d.name.find('<') != std::string::npos) d.name = withoutTemplateArguments(d.name);
   std::string& name = d.name;
   size_t cut = std::string::npos, skip = 0;
   if (size_t p = name.rfind("::"); p != std::string::npos) {
@@ -292,6 +328,54 @@ std::optional<std::string> languageForPath(std::string_view path) {
   return std::nullopt;
 }
 
+namespace {
+
+bool isWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// Whether `word` occurs in `text` as a whole word followed (after blanks) by one of `next`.
+bool hasWordFollowedBy(std::string_view text, std::string_view word, std::string_view next) {
+  for (size_t at = text.find(word); at != std::string_view::npos; at = text.find(word, at + 1)) {
+    if (at > 0 && isWordChar(text[at - 1])) continue;
+    size_t after = at + word.size();
+    if (after < text.size() && isWordChar(text[after])) continue;
+    while (after < text.size() && (text[after] == ' ' || text[after] == '\t')) ++after;
+    if (after < text.size() && (next.empty() || next.find(text[after]) != std::string_view::npos)) return true;
+  }
+  return false;
+}
+
+bool looksLikeCpp(std::string_view text) {
+  text = text.substr(0, 256 * 1024);
+  if (text.find("std::") != std::string_view::npos) return true;
+  if (hasWordFollowedBy(text, "template", "<") || hasWordFollowedBy(text, "public", ":") ||
+      hasWordFollowedBy(text, "private", ":") || hasWordFollowedBy(text, "protected", ":"))
+    return true;
+  if (hasWordFollowedBy(text, "namespace", "")) {
+    // "namespace foo {" / "namespace {", not the word in a comment's prose.
+    for (size_t at = text.find("namespace"); at != std::string_view::npos; at = text.find("namespace", at + 1)) {
+      size_t brace = text.find_first_of("{;\n", at);
+      if (brace != std::string_view::npos && text[brace] == '{') return true;
+    }
+  }
+  // #include <vector>: a standard header without an extension.
+  for (size_t at = text.find("#include <"); at != std::string_view::npos; at = text.find("#include <", at + 1)) {
+    size_t close = text.find('>', at);
+    if (close == std::string_view::npos) break;
+    std::string_view header = text.substr(at + 10, close - at - 10);
+    if (header.find('.') == std::string_view::npos && header.find('\n') == std::string_view::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::string> languageForSource(std::string_view path, std::string_view text) {
+  std::optional<std::string> language = languageForPath(path);
+  if (language && *language == "c" && path.size() >= 2 && path.substr(path.size() - 2) == ".h" && looksLikeCpp(text))
+    return std::string("cpp");
+  return language;
+}
+
 const std::vector<std::string>& supportedLanguages() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out;
@@ -360,6 +444,10 @@ Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string
   }
   std::vector<Chunk> chunks;
   const LineTable lines(source);
+  // C and C++ are parsed with their confusing macros masked (same byte offsets);
+  // everything read from the tree is read from `source`.
+  const std::string masked = spec->name == "c" || spec->name == "cpp" ? maskConfusingMacros(source) : std::string();
+  const std::string_view parsed = masked.empty() ? source : std::string_view(masked);
   // Every tree stays alive until the chunks are built: definitions point into them.
   std::vector<TSTree*> trees;
   auto parse = [&](const std::vector<TSRange>& ranges) -> TSTree* {
@@ -367,7 +455,7 @@ Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string
         !ts_parser_set_included_ranges(impl_->parser, ranges.data(), static_cast<uint32_t>(ranges.size()))) {
       return nullptr;
     }
-    TSTree* tree = ts_parser_parse_string(impl_->parser, nullptr, source.data(), static_cast<uint32_t>(source.size()));
+    TSTree* tree = ts_parser_parse_string(impl_->parser, nullptr, parsed.data(), static_cast<uint32_t>(parsed.size()));
     ts_parser_reset(impl_->parser);  // a timed-out parse must not be resumed by the next file
     ts_parser_set_included_ranges(impl_->parser, nullptr, 0);
     if (tree) trees.push_back(tree);
@@ -432,6 +520,7 @@ Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string
              (source[d.end - 1] == '\n' || source[d.end - 1] == ' ' || source[d.end - 1] == '\r'))
         --d.end;
       splitQualifiedName(d);
+      if (isControlKeyword(d.name)) continue;  // error recovery's guess (an #ifdef inside an if/else chain)
       defs.push_back(std::move(d));
     }
   }
@@ -468,6 +557,21 @@ Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string
     defs = std::move(merged);
   }
 
+  // C++ out-of-line members (void Widget::draw() { ... }) are methods when the
+  // qualifier names a type of this file or is spelled like a type (Widget, not std).
+  std::vector<std::string> file_types;
+  for (const Definition& d : defs) {
+    if (isContainerKind(d.kind)) file_types.push_back(d.name);
+  }
+  auto outOfLineKind = [&](const Definition& d) -> std::string {
+    if (spec->name != "cpp" || d.kind != "function" || d.name_qualifier.empty()) return d.kind;
+    const size_t dot = d.name_qualifier.rfind('.');
+    const std::string owner = dot == std::string::npos ? d.name_qualifier : d.name_qualifier.substr(dot + 1);
+    const bool type_like = (!owner.empty() && std::isupper(static_cast<unsigned char>(owner[0]))) ||
+                           std::find(file_types.begin(), file_types.end(), owner) != file_types.end();
+    if (!type_like) return d.kind;
+    return d.name == owner || d.name == "~" + owner ? "constructor" : "method";
+  };
   std::vector<const Definition*> stack;
   std::vector<std::pair<uint32_t, uint32_t>> top_level_ranges;  // byte ranges covered by outermost chunks
   for (const Definition& d : defs) {
@@ -488,7 +592,7 @@ Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string
     Chunk chunk;
     chunk.path = std::string(path);
     chunk.language = spec->name;
-    chunk.kind = d.kind;
+    chunk.kind = outOfLineKind(d);
     if (chunk.kind == "function" && ((enclosing_chunk && isContainerKind(enclosing_chunk->kind)) || in_impl))
       chunk.kind = "method";
     if ((chunk.kind == "method" || chunk.kind == "function") && enclosing_chunk && isConstructorName(d.name))

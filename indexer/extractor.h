@@ -28,6 +28,11 @@ struct ExtractOptions {
 // are not consulted: extension only). nullopt for unsupported files.
 std::optional<std::string> languageForPath(std::string_view path);
 
+// The language of a file from its path and its text: languageForPath, except
+// that a `.h` header holding C++ (namespaces, templates, classes with access
+// specifiers, std::, extension-less standard includes) is C++.
+std::optional<std::string> languageForSource(std::string_view path, std::string_view text);
+
 // All supported language names.
 const std::vector<std::string>& supportedLanguages();
 

@@ -90,6 +90,7 @@ std::vector<FileOutcome> FileIndexer::indexBatch(const std::vector<FileInput>& i
       outcomes.push_back(std::move(outcome));
       continue;
     }
+    language = languageForSource(input.path, text);  // a .h header may hold C++
     auto chunks = extractor_.extract(input.path, text, *language);
     if (!chunks.ok()) {
       outcome.kind = FileOutcome::Kind::kSkipped;

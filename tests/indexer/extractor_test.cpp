@@ -20,7 +20,7 @@ std::string readFixture(const std::string& name) {
 
 std::vector<Chunk> extractFixture(const std::string& name) {
   std::string path = std::string(CS_FIXTURES_DIR) + "/extract/" + name;
-  auto language = languageForPath(path);
+  auto language = languageForSource(path, readFixture(name));
   EXPECT_TRUE(language.has_value()) << name;
   Extractor extractor;
   auto chunks = extractor.extract(path, readFixture(name), *language);
@@ -130,8 +130,22 @@ INSTANTIATE_TEST_SUITE_P(
                      {{"net.Connection", "class", 6, "A TCP connection."},
                       {"net.Connection.send", "method", 9, "Sends bytes."},
                       {"net.open", "function", 15, "Opens a connection."},
-                      {"net.Connection.close", "function", 19, ""},
+                      {"net.Connection.close", "method", 19, ""},  // out of line
                       {"max_of", "function", 23, ""}}},
+        // Header-only library patterns: namespace-wrapping and export macros, templates,
+        // trailing return types, out-of-line members, specialisations.
+        LanguageCase{"header_only.hpp", "cpp",
+                     {{"basic_thing", "class", 10, "A basic thing."},
+                      {"basic_thing.size", "method", 13, "Its size in bytes."},
+                      {"basic_thing.convert", "method", 14, ""},
+                      {"basic_thing.operator==", "method", 15, ""},
+                      {"basic_thing.reset", "method", 20, ""},
+                      {"exported_widget", "class", 23, "A widget the library exports."},
+                      {"exported_widget.draw", "method", 28, ""},
+                      {"make_thing", "function", 31, "", 33},
+                      {"hash", "struct", 36, ""},
+                      {"hash.operator()", "method", 37, ""},
+                      {"exported_function", "function", 40, ""}}},
         LanguageCase{"sample.cs", "csharp",
                      {{"Shop.Orders.Order", "class", 6, "An order."},
                       {"Shop.Orders.Order.Order", "constructor", 8, ""},
@@ -227,7 +241,11 @@ INSTANTIATE_TEST_SUITE_P(
                       {"helper", "function", 29, ""},
                       {"parse returns one flag per argument", "function", 31, "", 35}}}),
     [](const auto& info) {
+      // The language, and the fixture's stem when a language has more than one (cpp_header_only).
       std::string name = info.param.language;
+      const std::string& fixture = info.param.fixture;
+      if (fixture.rfind("sample.", 0) != 0 && fixture.rfind("Sample.", 0) != 0)
+        name += "_" + fixture.substr(0, fixture.find('.'));
       return name;
     });
 
@@ -391,6 +409,28 @@ TEST(EmbeddingText, TheDaemonEmbedsTheDocSummaryOnceBeforeTheCode) {
   EXPECT_EQ(text.find("Send a request", doc + 1), std::string::npos);  // the docstring itself is still removed
   EXPECT_LT(doc, text.find("self._transport(request)"));
   EXPECT_NE(embeddingHash(*send), embeddingHash(*send, EmbeddingTextOptions{.include_doc = false}));
+}
+
+TEST(Extractor, AHeaderHoldingCppIsCpp) {
+  EXPECT_EQ(languageForSource("x/flat_map.h", readFixture("flat_map.h")), "cpp");
+  EXPECT_EQ(languageForSource("x/point.h", "#include <stdio.h>\nstruct point { int x; };\n"), "c");
+  EXPECT_EQ(languageForSource("x/guarded.h", "#ifdef __cplusplus\nextern \"C\" {\n#endif\nint f(void);\n"), "c");
+  EXPECT_EQ(languageForSource("x/a.c", "namespace x {}"), "c");  // only headers are sniffed
+  auto chunks = extractFixture("flat_map.h");
+  const Chunk* map = find(chunks, "containers.flat_map");
+  ASSERT_NE(map, nullptr);
+  EXPECT_EQ(map->kind, "class");
+  EXPECT_EQ(map->language, "cpp");
+}
+
+TEST(Extractor, ErrorRecoveryNeverNamesADefinitionAfterAKeyword) {
+  // An #ifdef inside an if/else chain: error recovery reads `else if(...) {` as a function.
+  const std::string source =
+      "int f(int a) {\n  if(a) {\n    a++;\n  }\n#ifdef X\n  else if(a > 2) {\n    a--;\n  }\n#endif\n  return a;\n}\n";
+  Extractor extractor;
+  auto chunks = extractor.extract("x.c", source, "c");
+  ASSERT_TRUE(chunks.ok());
+  for (const Chunk& c : chunks.value()) EXPECT_NE(c.name, "if");
 }
 
 }  // namespace
