@@ -8,13 +8,28 @@ namespace {
 
 constexpr size_t kMaxEmbeddingText = 8 * 1024;
 
+// Where the `def`/`class` line starts: after any decorator lines.
+size_t signatureLineStart(const std::string& text) {
+  for (size_t line = 0; line < text.size();) {
+    size_t first = text.find_first_not_of(" \t", line);
+    if (first == std::string::npos) break;
+    for (const char* keyword : {"def ", "async def ", "class "}) {
+      if (text.compare(first, std::char_traits<char>::length(keyword), keyword) == 0) return line;
+    }
+    size_t nl = text.find('\n', line);
+    if (nl == std::string::npos) break;
+    line = nl + 1;
+  }
+  return 0;
+}
+
 // Removes one occurrence of the docstring literal (with its quotes) from `text`.
 bool eraseDocstring(std::string& text) {
   for (const char* quote : {"\"\"\"", "'''", "\"", "'"}) {
     size_t open = text.find(quote);
     if (open == std::string::npos) continue;
-    // Only a docstring: the first statement after the signature line.
-    size_t line_end = text.find('\n');
+    // Only a docstring: the first statement after the signature line (decorators come before it).
+    size_t line_end = text.find('\n', signatureLineStart(text));
     if (line_end == std::string::npos || open < line_end) continue;
     if (text.find_first_not_of(" \t\r\n", line_end) != open) continue;
     size_t close = text.find(quote, open + std::char_traits<char>::length(quote));

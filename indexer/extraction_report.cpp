@@ -34,7 +34,7 @@ bool isSuspiciousDefinitionName(const std::string& name) {
       "class",    "struct", "union",    "enum",      "namespace", "public", "private", "protected", "return",
       "if",       "for",    "while",    "switch",    "void",   "int",      "char",    "bool",     "float",
       "double",   "long",   "unsigned", "signed",    "short",  "extern",   "explicit", "noexcept", "override",
-      "final",    "operator", "typedef", "using",    "volatile", "def",    "function", "fn", "func", "fun"};
+      "final",    "operator", "typedef", "using",    "volatile"};
   if (name.empty()) return true;
   if (kWords.count(name)) return true;
   if (name.rfind("operator", 0) == 0) return false;  // operator(), operator[] and friends are real names

@@ -199,6 +199,7 @@ struct Definition {
   std::string kind;           // chunk kind, or "" for a scope
   std::string name;
   std::string receiver;       // extra qualifier (Go receivers)
+  std::string trait;          // the trait a Rust impl scope implements ("Serialize" of impl Serialize for Foo)
   std::string name_qualifier; // "Foo" from a name written "Foo::bar"
   bool impl_scope = false;    // functions directly inside are methods (Rust impl blocks)
   uint32_t start = 0, end = 0;
@@ -492,6 +493,8 @@ Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string
           d.has_body = true;
         } else if (capture == "receiver") {
           d.receiver = std::string(textOf(source, cap.node));
+        } else if (capture == "trait") {
+          d.trait = withoutTemplateArguments(std::string(textOf(source, cap.node)));
         } else if (capture == "scope" || capture == "scope.impl") {
           d.node = cap.node;
           d.impl_scope = capture == "scope.impl";
@@ -515,6 +518,10 @@ Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string
       }
       d.start = ts_node_start_byte(d.node);
       d.end = ts_node_end_byte(d.node);
+      // A Python definition's decorators (@app.route("/users")) say what it is for: they are its first lines.
+      if (TSNode parent = ts_node_parent(d.node);
+          !ts_node_is_null(parent) && std::strcmp(ts_node_type(parent), "decorated_definition") == 0)
+        d.start = ts_node_start_byte(parent);
       // Layout-sensitive grammars (Scala, Haskell) can end a node after the newline.
       while (d.end > d.start && d.end <= source.size() &&
              (source[d.end - 1] == '\n' || source[d.end - 1] == ' ' || source[d.end - 1] == '\r'))
@@ -602,6 +609,11 @@ Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string
 
     std::string_view text = source.substr(d.start, d.end - d.start);
     chunk.signature = signatureOf(source, d);
+    if (in_impl && !stack[stack.size() - 2]->trait.empty()) {
+      // A trait method says which trait it implements for which type: impl Serialize for Foo.
+      const Definition& impl = *stack[stack.size() - 2];
+      chunk.signature = "impl " + impl.trait + " for " + impl.name + ": " + chunk.signature;
+    }
 
     // Doc: a docstring as the body's first statement, else contiguous comments right before.
     uint32_t doc_start = d.start;  // where the chunk's lines begin for the module remainder

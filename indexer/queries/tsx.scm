@@ -7,3 +7,6 @@
 (method_definition name: (_) @name body: (statement_block) @body) @definition.method
 (variable_declarator name: (identifier) @name value: [(arrow_function body: (_) @body) (function_expression body: (_) @body)]) @definition.function
 (internal_module name: (_) @name) @scope
+(public_field_definition name: (property_identifier) @name value: [(arrow_function body: (_) @body) (function_expression body: (_) @body)]) @definition.method
+(pair key: (property_identifier) @name value: [(arrow_function body: (_) @body) (function_expression body: (_) @body)]) @definition.function
+(type_alias_declaration name: (type_identifier) @name) @definition.type

@@ -87,27 +87,33 @@ INSTANTIATE_TEST_SUITE_P(
         LanguageCase{"sample.py", "python",
                      {{"HttpClient", "class", 7, "A tiny HTTP client."},
                       {"HttpClient.__init__", "constructor", 10, ""},
-                      {"HttpClient.send", "method", 14, "Send a request"},
+                      {"HttpClient.send", "method", 13, "Send a request"},  // from its decorator
                       {"parse_query_string", "function", 19, ""}}},
         LanguageCase{"sample.js", "javascript",
                      {{"debounce", "function", 8, "Debounce a function call."},
                       {"Cache", "class", 13, ""},
                       {"Cache.constructor", "constructor", 14, ""},
                       {"Cache.get", "method", 16, "Get a value."},
-                      {"formatDate", "function", 19, ""}}},
+                      {"formatDate", "function", 19, ""},
+                      {"Emitter.emit", "method", 23, ""},
+                      {"home", "function", 27, ""}}},
         LanguageCase{"sample.ts", "typescript",
                      {{"User", "interface", 1, ""},
                       {"UserRepo", "class", 4, "Repository of users."},
                       {"UserRepo.findById", "method", 7, "Find a user by id."},
                       {"Color", "enum", 12, ""},
                       {"sum", "function", 14, ""},
-                      {"double", "function", 17, ""}}},
+                      {"double", "function", 17, ""},
+                      {"Router.handle", "method", 20, ""},  // a class field holding an arrow function
+                      {"Handler", "type", 23, ""},
+                      {"fetchUser", "function", 26, ""}}},  // an object-literal member
         LanguageCase{"sample.tsx", "tsx", {{"Greeting", "function", 4, "Renders a greeting."}}},
         LanguageCase{"sample.go", "go",
                      {{"Token", "struct", 9, "Token is a bearer token."},
                       {"Validator", "interface", 14, "Validator validates tokens."},
                       {"Token.Validate", "method", 19, "Validate checks"},
-                      {"NewToken", "function", 24, "NewToken creates a token."}}},
+                      {"NewToken", "function", 24, "NewToken creates a token."},
+                      {"HandlerFunc", "type", 27, "HandlerFunc handles a request."}}},
         LanguageCase{"Sample.java", "java",
                      {{"Account", "class", 4, "A bank account."},
                       {"Account.Account", "constructor", 8, "Creates an empty account."},
@@ -120,7 +126,10 @@ INSTANTIATE_TEST_SUITE_P(
                       {"Store.get", "method", 17, "Gets a value."},
                       {"Persist", "trait", 22, ""},
                       {"Mode", "enum", 26, ""},
-                      {"util.helper", "function", 29, ""}}},
+                      {"util.helper", "function", 29, ""},
+                      {"Store.save", "method", 33, ""},      // impl Persist for Store
+                      {"Store.save", "method", 37, ""},      // impl<'a> Persist for &'a mut Store
+                      {"Result", "type", 40, ""}}},
         LanguageCase{"sample.c", "c",
                      {{"point", "struct", 4, "A point in 2D."},
                       {"add", "function", 11, "Adds two numbers."},
@@ -431,6 +440,16 @@ TEST(Extractor, ErrorRecoveryNeverNamesADefinitionAfterAKeyword) {
   auto chunks = extractor.extract("x.c", source, "c");
   ASSERT_TRUE(chunks.ok());
   for (const Chunk& c : chunks.value()) EXPECT_NE(c.name, "if");
+}
+
+TEST(Extractor, RustTraitMethodsSayWhichTraitTheyImplementForWhichType) {
+  auto chunks = extractFixture("sample.rs");
+  const Chunk* save = findAt(chunks, "Store.save", 33);
+  ASSERT_NE(save, nullptr);
+  EXPECT_EQ(save->signature.rfind("impl Persist for Store: fn save", 0), 0u) << save->signature;
+  const Chunk* get = find(chunks, "Store.get");  // an inherent impl: no trait
+  ASSERT_NE(get, nullptr);
+  EXPECT_EQ(get->signature.rfind("pub fn get", 0), 0u) << get->signature;
 }
 
 }  // namespace
