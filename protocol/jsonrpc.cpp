@@ -5,14 +5,35 @@ namespace {
 
 bool isValidId(const Json& id) { return id.is_number_integer() || id.is_string(); }
 
+// Parses without exceptions (invalid JSON is a value, not a throw). Arrays and
+// objects deeper than kMaxJsonDepth are dropped as the parser meets them (the
+// parser itself keeps a flat stack), so nothing recursive ever sees them;
+// `too_deep` says it happened. The shallow rest, the id included, survives.
+Json parseBounded(std::string_view body, bool& too_deep) {
+  too_deep = false;
+  auto limit_depth = [&too_deep](int depth, Json::parse_event_t event, Json&) {
+    bool opens = event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start;
+    if (opens && depth >= kMaxJsonDepth) {
+      too_deep = true;
+      return false;
+    }
+    return true;
+  };
+  return Json::parse(body.begin(), body.end(), limit_depth, /*allow_exceptions=*/false);
+}
+
 }  // namespace
 
 Result<Message> parseMessage(std::string_view body, Json* id_out) {
-  // Invalid UTF-8 inside strings makes nlohmann throw; parse without
-  // exceptions and report it as a parse error instead.
-  Json json = Json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  bool too_deep = false;
+  Json json = parseBounded(body, too_deep);
   if (json.is_discarded()) return makeError("malformed JSON in message body", kParseError);
   if (!json.is_object()) return makeError("a JSON-RPC message must be an object", kInvalidRequest);
+  if (too_deep) {
+    if (auto id = json.find("id"); id_out && id != json.end() && isValidId(*id)) *id_out = *id;
+    return makeError("message nests arrays/objects deeper than " + std::to_string(kMaxJsonDepth) + " levels",
+                     kInvalidRequest);
+  }
 
   Message message;
   auto id_it = json.find("id");

@@ -41,9 +41,15 @@ struct Message {
   std::optional<Json> error;  // responses: {code, message, data?}
 };
 
+// Arrays and objects nested deeper than this are refused before they are built:
+// copying or dumping a value recurses once per level, and LSP never needs more
+// than a handful.
+inline constexpr int kMaxJsonDepth = 512;
+
 // Parses one message body. A failure carries the JSON-RPC error code to answer
-// with (kParseError for broken JSON, kInvalidRequest for a wrong shape) and,
-// where it could be recovered, the request id in `id_out`.
+// with (kParseError for broken JSON, kInvalidRequest for a wrong shape or a
+// value nested deeper than kMaxJsonDepth) and, where it could be recovered, the
+// request id in `id_out`.
 Result<Message> parseMessage(std::string_view body, Json* id_out = nullptr);
 
 std::string serializeResult(const Json& id, const Json& result);

@@ -49,6 +49,24 @@ TEST(DaemonRobustness, SurvivesMalformedMessages) {
   EXPECT_EQ(client.shutdownAndExit(), 0);
 }
 
+TEST(DaemonRobustness, DeeplyNestedMessagesAreRefusedNotFatal) {
+  TempWorkspace ws;
+  LspTestClient client(lexicalDaemon());
+  client.initialize(ws.root());
+  const std::string open(1'000'000, '['), close(1'000'000, ']');
+  client.sendRaw(protocol::encodeFrame(open + close));  // a 2 MB frame, a million levels deep
+  auto bare = client.waitNullIdResponse();
+  ASSERT_TRUE(bare);
+  EXPECT_EQ((*bare)["error"]["code"], -32600);
+  client.sendRaw(protocol::encodeFrame(R"({"jsonrpc":"2.0","id":77,"method":"codeSearch/query","params":{"query":)" +
+                                       open + close + "}}"));
+  auto with_id = client.waitResponse(77);
+  ASSERT_TRUE(with_id);
+  EXPECT_EQ((*with_id)["error"]["code"], -32600);
+  EXPECT_TRUE(answersStatus(client));
+  EXPECT_EQ(client.shutdownAndExit(), 0);
+}
+
 TEST(DaemonRobustness, SkipsHugeBinaryAndInvalidFilesButIndexesTheRest) {
   TempWorkspace ws;
   ws.write("good.py", "def well_formed_function():\n    return 42\n");

@@ -33,6 +33,26 @@ TEST(ParseMessage, MalformedJsonIsParseError) {
   EXPECT_EQ(m.error().code, kParseError);
 }
 
+TEST(ParseMessage, DeepNestingIsRefusedWithTheIdAndNoCrash) {
+  const std::string open(1'000'000, '['), close(1'000'000, ']');
+  Json id;
+  auto m = parseMessage(R"({"jsonrpc":"2.0","id":9,"method":"codeSearch/query","params":{"query":)" + open + close +
+                        "}}", &id);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().code, kInvalidRequest);
+  EXPECT_EQ(id, 9);
+  auto bare = parseMessage(open + close);
+  ASSERT_FALSE(bare.ok());
+  EXPECT_EQ(bare.error().code, kInvalidRequest);
+}
+
+TEST(ParseMessage, NestingUpToTheLimitIsAccepted) {
+  const int levels = kMaxJsonDepth - 2;  // the message object and "params" take two
+  auto m = parseMessage(R"({"jsonrpc":"2.0","id":1,"method":"x","params":)" + std::string(levels, '[') +
+                        std::string(levels, ']') + "}");
+  EXPECT_TRUE(m.ok());
+}
+
 TEST(ParseMessage, InvalidUtf8IsParseErrorNotACrash) {
   std::string body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":{\"q\":\"\xff\xfe\"}}";
   auto m = parseMessage(body);
