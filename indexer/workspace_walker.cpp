@@ -13,6 +13,7 @@
 
 #include "indexer/bounded_file.h"
 #include "indexer/extractor.h"
+#include "indexer/workspace_paths.h"
 #include "support/hash.h"
 
 namespace cs {
@@ -284,7 +285,7 @@ WalkResult WorkspaceWalker::walk() {
 
 bool WorkspaceWalker::isIgnored(const std::string& path) {
   for (const auto& root : impl_->roots) {
-    if (path.compare(0, root.path.size() + 1, root.path + "/") == 0) {
+    if (path != root.path && isPathUnder(path, root.path)) {
       // Any ignored parent directory ignores the file too.
       for (size_t slash = path.find('/', root.path.size() + 1); slash != std::string::npos;
            slash = path.find('/', slash + 1)) {

@@ -283,8 +283,8 @@ void LspServer::initialized() {
 
 std::optional<std::string> LspServer::workspacePath(const std::string& uri) const {
   auto path = protocol::uriToPath(uri);
-  if (!path || !service_ || !service_->isInWorkspace(*path)) return std::nullopt;
-  return path;
+  if (!path || !service_) return std::nullopt;
+  return service_->workspacePath(*path);
 }
 
 void LspServer::didOpen(const Json& params) {
@@ -326,11 +326,13 @@ void LspServer::didClose(const Json& params) {
 
 void LspServer::didChangeWatchedFiles(const Json& params) {
   for (const auto& event : params.at("changes").get<std::vector<protocol::FileEvent>>()) {
+    if (event.type == protocol::FileEvent::kDeleted) {
+      if (auto path = protocol::uriToPath(event.uri)) service_->fileDeleted(*path);  // applies the path rule
+      continue;
+    }
     auto path = workspacePath(event.uri);
     if (!path) continue;
-    if (event.type == protocol::FileEvent::kDeleted) {
-      service_->fileDeleted(*path);
-    } else if (!documents_.get(*path)) {  // an open buffer wins over the disk
+    if (!documents_.get(*path)) {  // an open buffer wins over the disk
       service_->fileChanged(*path);
     }
   }
@@ -367,8 +369,8 @@ Result<Json> LspServer::query(const Json& params) const {
 
 Result<Json> LspServer::similar(const Json& params) const {
   auto p = params.get<protocol::SimilarParams>();
-  auto path = protocol::uriToPath(p.uri);
-  if (!path) return makeError("not a file URI: " + p.uri, protocol::kInvalidParams);
+  auto path = workspacePath(p.uri);
+  if (!path) return makeError("not a file inside the workspace: " + p.uri, protocol::kInvalidParams);
   const SearchFilters filters = toFilters(p.filters);
   Result<QueryAnswer> answer = makeError("codeSearch/similar needs a position or a range", protocol::kInvalidParams);
   if (p.range && (p.range->start.line != p.range->end.line || p.range->start.character != p.range->end.character)) {
@@ -376,7 +378,7 @@ Result<Json> LspServer::similar(const Json& params) const {
     if (auto doc = documents_.get(*path)) {
       text = doc->text;
     } else {
-      auto read = readFileText(*path, 64 << 20);
+      auto read = service_->readWorkspaceFile(*path);
       if (!read.ok()) return makeError(read.error().message, protocol::kInvalidParams);
       text = std::move(read.value());
     }

@@ -128,6 +128,40 @@ TEST(DaemonRobustness, FilesDeletedDuringIndexingAndUnreadableDirectories) {
   chmod((ws.root() + "/locked").c_str(), 0755);
 }
 
+// One path rule for watched files, document events and similar: nothing
+// outside the workspace is read, indexed or returned.
+TEST(DaemonRobustness, FilesOutsideTheWorkspaceAreNeverReadOrIndexed) {
+  TempWorkspace ws, outside;
+  ws.write("inside.py", "def inside_function():\n    return 1\n");
+  outside.write("secret.py", "def outside_secret_function():\n    return 'secret'\n");
+  outside.write("linked.py", "def linked_secret_function():\n    return 'secret'\n");
+  outside.write("closed.py", "def closed_secret_function():\n    return 'secret'\n");
+  std::filesystem::create_symlink(outside.root() + "/linked.py", ws.root() + "/link.py");
+  const std::string up = "../" + std::filesystem::path(outside.root()).filename().string() + "/";
+  LspTestClient client(lexicalDaemon());
+  client.initialize(ws.root());
+  client.waitIdle(60s, 1);
+
+  client.notify("workspace/didChangeWatchedFiles",
+                Json{{"changes", {{{"uri", ws.uri(up + "secret.py")}, {"type", 1}},
+                                  {{"uri", ws.uri("link.py")}, {"type", 2}}}}});
+  client.notify("textDocument/didClose", Json{{"textDocument", {{"uri", ws.uri(up + "closed.py")}}}});
+  auto similar = client.request("codeSearch/similar",
+                                Json{{"textDocument", {{"uri", ws.uri(up + "secret.py")}}},
+                                     {"range", {{"start", {{"line", 0}, {"character", 0}}},
+                                                {"end", {{"line", 1}, {"character", 10}}}}}});
+  ASSERT_TRUE(similar);
+  EXPECT_EQ((*similar)["error"]["code"], -32602) << similar->dump();
+  Json status = client.waitIdle(60s);
+  EXPECT_EQ(status["files"], 1);
+  for (const char* query : {"outside secret function", "linked secret function", "closed secret function"}) {
+    auto r = client.request("codeSearch/query", Json{{"query", query}});
+    ASSERT_TRUE(r && r->contains("result"));
+    for (const auto& item : (*r)["result"]["results"]) EXPECT_EQ(item["name"], "inside_function") << query;
+  }
+  EXPECT_EQ(client.shutdownAndExit(), 0);
+}
+
 TEST(DaemonRobustness, ClientDisappearingEndsTheDaemon) {
   TempWorkspace ws;
   auto* client = new LspTestClient(lexicalDaemon());
