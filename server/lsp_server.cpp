@@ -62,7 +62,10 @@ void LspServer::start() {
       [this](const Error& error) {
         transport_.send(protocol::serializeError(nullptr, protocol::kParseError, "bad frame: " + error.message));
       },
-      [this] { io_.stop(); }});
+      [this] {  // end of input: as 'exit' would, 0 only after a shutdown request
+        exit_code_ = state_ == State::kShutdown ? 0 : 1;
+        io_.stop();
+      }});
 }
 
 void LspServer::registerHandlers() {

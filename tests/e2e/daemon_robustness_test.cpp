@@ -162,12 +162,21 @@ TEST(DaemonRobustness, FilesOutsideTheWorkspaceAreNeverReadOrIndexed) {
   EXPECT_EQ(client.shutdownAndExit(), 0);
 }
 
+// End of input ends the daemon by itself (no signal from the test): with exit
+// status 0 after a shutdown request, 1 without one (the LSP 'exit' rule).
 TEST(DaemonRobustness, ClientDisappearingEndsTheDaemon) {
   TempWorkspace ws;
-  auto* client = new LspTestClient(lexicalDaemon());
-  client->initialize(ws.root());
-  delete client;  // closes the pipes and reaps the process; must not hang
-  SUCCEED();
+  ws.write("a.py", "def alpha():\n    return 1\n");
+  LspTestClient after_shutdown(lexicalDaemon());
+  after_shutdown.initialize(ws.root());
+  ASSERT_TRUE(after_shutdown.request("shutdown", nullptr, 10s));
+  after_shutdown.closeInput();
+  EXPECT_EQ(after_shutdown.waitExit(20s), 0);
+
+  LspTestClient vanished(lexicalDaemon());
+  vanished.initialize(ws.root());
+  vanished.closeInput();
+  EXPECT_EQ(vanished.waitExit(20s), 1);
 }
 
 }  // namespace

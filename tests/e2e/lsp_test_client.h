@@ -66,6 +66,14 @@ class LspTestClient {
     if (read_fd_ >= 0) close(read_fd_);
   }
 
+  // Closes the daemon's stdin (end of input, as when the editor dies); the
+  // process is left running for the test to watch.
+  void closeInput() {
+    std::lock_guard lock(write_mutex_);
+    if (write_fd_ >= 0) ::close(write_fd_);
+    write_fd_ = -1;
+  }
+
   // Whole writes under a lock: the reader thread answers server requests
   // while a test may be writing a large frame.
   void sendRaw(const std::string& bytes) {
