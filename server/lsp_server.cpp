@@ -147,6 +147,8 @@ void LspServer::onRequest(protocol::Message message) {
       handler(params, reply);
     } catch (const Json::exception& e) {
       reply->error(protocol::kInvalidParams, std::string("invalid params: ") + e.what());
+    } catch (const std::exception& e) {  // bad_alloc, a library's own exception: an error, not std::terminate
+      reply->error(protocol::kInternalError, std::string("internal error: ") + e.what());
     }
   });
 }
@@ -244,7 +246,12 @@ void LspServer::initialize(const Json& params, std::shared_ptr<ReplyOnce> reply)
   service_options.cache_dir = options_.cache_dir;
   service_options.index_threads = options_.index_threads;
   service_options.max_file_bytes = options_.max_file_bytes;
-  auto service = SearchService::create(service_options);
+  Result<std::unique_ptr<SearchService>> service = makeError("");
+  try {  // libtorch, sqlite and hnswlib may throw while the model and the index load
+    service = SearchService::create(service_options);
+  } catch (const std::exception& e) {
+    service = makeError(std::string("starting the search service: ") + e.what());
+  }
   if (!service.ok()) {
     reply->error(protocol::kRequestFailed, service.error().message);
     return;
