@@ -352,6 +352,39 @@ void LspServer::didChangeWatchedFiles(const Json& params) {
 
 namespace {
 
+// Request bounds: what one request may cost.
+constexpr size_t kMaxQueryBytes = 4096;
+constexpr size_t kMaxGlobs = 64;
+constexpr size_t kMaxGlobBytes = 256;
+constexpr int kMaxLimit = 1000;
+
+Status checkLimit(int limit) {
+  if (limit < 1 || limit > kMaxLimit)
+    return makeError("limit must be an integer from 1 to " + std::to_string(kMaxLimit) + " (got " +
+                     std::to_string(limit) + ")", protocol::kInvalidParams);
+  return Status::success();
+}
+
+Status checkFilters(const protocol::SearchFiltersParams& p) {
+  if (p.paths.size() > kMaxGlobs)
+    return makeError("at most " + std::to_string(kMaxGlobs) + " path globs per request", protocol::kInvalidParams);
+  for (const auto& glob : p.paths) {
+    if (glob.size() > kMaxGlobBytes)
+      return makeError("a path glob may be at most " + std::to_string(kMaxGlobBytes) + " bytes long",
+                       protocol::kInvalidParams);
+  }
+  return Status::success();
+}
+
+Status checkQuery(const std::string& query) {
+  if (query.size() > kMaxQueryBytes)
+    return makeError("query is longer than " + std::to_string(kMaxQueryBytes) + " bytes (" +
+                     std::to_string(query.size()) + ")", protocol::kInvalidParams);
+  if (query.find_first_not_of(" \t\r\n") == std::string::npos)
+    return makeError("empty query", protocol::kInvalidParams);
+  return Status::success();
+}
+
 SearchFilters toFilters(const protocol::SearchFiltersParams& p) {
   SearchFilters f;
   f.languages = p.languages;
@@ -365,6 +398,9 @@ SearchFilters toFilters(const protocol::SearchFiltersParams& p) {
 
 Result<Json> LspServer::query(const Json& params) const {
   auto p = params.get<protocol::QueryParams>();
+  for (const Status& check : {checkQuery(p.query), checkLimit(p.limit), checkFilters(p.filters)}) {
+    if (!check.ok()) return check.error();
+  }
   auto mode = parseSearchMode(p.mode);
   if (!mode) return makeError("unknown mode '" + p.mode + "' (expected hybrid, semantic or lexical)", protocol::kInvalidParams);
   QueryOptions options;
@@ -379,6 +415,9 @@ Result<Json> LspServer::query(const Json& params) const {
 
 Result<Json> LspServer::similar(const Json& params) const {
   auto p = params.get<protocol::SimilarParams>();
+  for (const Status& check : {checkLimit(p.limit), checkFilters(p.filters)}) {
+    if (!check.ok()) return check.error();
+  }
   auto path = workspacePath(p.uri);
   if (!path) return makeError("not a file inside the workspace: " + p.uri, protocol::kInvalidParams);
   const SearchFilters filters = toFilters(p.filters);

@@ -203,6 +203,7 @@ Result<QueryAnswer> SearchService::searchWithVector(SearchRequest request) const
 }
 
 Result<QueryAnswer> SearchService::query(const QueryOptions& options) const {
+  if (options.text.find_first_not_of(" \t\r\n") == std::string::npos) return makeError("empty query");
   SearchRequest request;
   request.query = options.text;
   request.limit = std::clamp(options.limit, 1, 1000);

@@ -128,6 +128,36 @@ TEST(DaemonRobustness, FilesDeletedDuringIndexingAndUnreadableDirectories) {
   chmod((ws.root() + "/locked").c_str(), 0755);
 }
 
+// What one request may cost is bounded, and a bad bound is a clear -32602.
+TEST(DaemonRobustness, RequestCostIsBounded) {
+  TempWorkspace ws;
+  ws.write("a.py", "def alpha_function():\n    return 1\n");
+  LspTestClient client(lexicalDaemon());
+  client.initialize(ws.root());
+  client.waitIdle(60s, 1);
+  auto expectInvalid = [&](const Json& params, const std::string& words) {
+    auto r = client.request("codeSearch/query", params, 30s);
+    ASSERT_TRUE(r) << words;
+    EXPECT_EQ((*r)["error"]["code"], -32602) << r->dump().substr(0, 300);
+    EXPECT_NE((*r)["error"]["message"].get<std::string>().find(words), std::string::npos) << (*r)["error"];
+  };
+  expectInvalid(Json{{"query", std::string(20u << 20, 'q')}}, "longer than 4096");
+  expectInvalid(Json{{"query", "alpha"}, {"limit", 1e12}}, "limit must be");
+  expectInvalid(Json{{"query", "alpha"}, {"limit", 0}}, "limit must be");
+  expectInvalid(Json{{"query", "  "}}, "empty query");
+  expectInvalid(Json{{"query", "alpha"}, {"filters", {{"paths", {std::string(300, '*')}}}}}, "glob");
+  std::string glob = "**";
+  for (int i = 0; i < 13; ++i) glob += "?**";
+  glob += "Z";
+  auto start = std::chrono::steady_clock::now();
+  auto r = client.request("codeSearch/query", Json{{"query", "alpha"}, {"filters", {{"paths", {glob}}}}}, 30s);
+  ASSERT_TRUE(r && r->contains("result"));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  auto ok = client.request("codeSearch/query", Json{{"query", "alpha"}, {"limit", 1000}});
+  ASSERT_TRUE(ok && ok->contains("result"));
+  EXPECT_EQ(client.shutdownAndExit(), 0);
+}
+
 // One path rule for watched files, document events and similar: nothing
 // outside the workspace is read, indexed or returned.
 TEST(DaemonRobustness, FilesOutsideTheWorkspaceAreNeverReadOrIndexed) {
