@@ -46,6 +46,12 @@ struct Message {
 // than a handful.
 inline constexpr int kMaxJsonDepth = 512;
 
+// The UTF-8 rule: a message is never refused for its text. Every ill-formed
+// UTF-8 byte becomes U+FFFD, and so does a \uXXXX escape of a lone surrogate
+// (a high one not followed by a low one, or a low one alone); the rest of the
+// body is kept byte for byte. parseMessage applies it before parsing.
+std::string repairUtf8(std::string_view body);
+
 // Parses one message body. A failure carries the JSON-RPC error code to answer
 // with (kParseError for broken JSON, kInvalidRequest for a wrong shape or a
 // value nested deeper than kMaxJsonDepth) and, where it could be recovered, the

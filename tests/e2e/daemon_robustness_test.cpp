@@ -33,11 +33,11 @@ TEST(DaemonRobustness, SurvivesMalformedMessages) {
   ASSERT_TRUE(invalid);
   EXPECT_EQ((*invalid)["error"]["code"], -32600);
 
-  // Invalid UTF-8 inside a string.
-  client.sendRaw(protocol::encodeFrame("{\"jsonrpc\":\"2.0\",\"id\":42,\"method\":\"codeSearch/query\",\"params\":{\"query\":\"\xff\xfe\"}}"));
-  auto bad_utf8 = client.waitNullIdResponse();
+  // Invalid UTF-8 inside a string is repaired (U+FFFD) and the request answered.
+  client.sendRaw(protocol::encodeFrame("{\"jsonrpc\":\"2.0\",\"id\":42,\"method\":\"codeSearch/query\",\"params\":{\"query\":\"alpha\xff\xfe\"}}"));
+  auto bad_utf8 = client.waitResponse(42);
   ASSERT_TRUE(bad_utf8);
-  EXPECT_EQ((*bad_utf8)["error"]["code"], -32700);
+  EXPECT_TRUE(bad_utf8->contains("result")) << bad_utf8->dump();
 
   // Garbage bytes with no framing at all, then a wrong (too short) Content-Length.
   client.sendRaw(std::string("\x00\x01\x02garbage\r\n\r\n", 14));
@@ -46,6 +46,29 @@ TEST(DaemonRobustness, SurvivesMalformedMessages) {
 
   EXPECT_TRUE(answersStatus(client));
   EXPECT_TRUE(client.alive());
+  EXPECT_EQ(client.shutdownAndExit(), 0);
+}
+
+// A lone surrogate escape in an edit is repaired, not a reason to drop the edit.
+TEST(DaemonRobustness, LoneSurrogatesInAnEditAreRepairedAndTheEditApplied) {
+  TempWorkspace ws;
+  ws.write("doc.py", "def before_edit():\n    return 1\n");
+  LspTestClient client(lexicalDaemon());
+  client.initialize(ws.root());
+  client.waitIdle(60s, 1);
+  client.notify("textDocument/didOpen", Json{{"textDocument", {{"uri", ws.uri("doc.py")}, {"languageId", "python"},
+                                                             {"version", 1}, {"text", "def before_edit():\n    return 1\n"}}}});
+  const std::string change = R"({"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":")" +
+                             ws.uri("doc.py") + R"(","version":2},"contentChanges":[{"text":"def surrogate_repaired_function():\n    return '\ud800'\n"}]}})";
+  client.sendRaw(protocol::encodeFrame(change));
+  bool found = false;
+  for (int attempt = 0; attempt < 100 && !found; ++attempt) {
+    auto r = client.request("codeSearch/query", Json{{"query", "surrogate repaired function"}});
+    ASSERT_TRUE(r && r->contains("result"));
+    found = !(*r)["result"]["results"].empty() && (*r)["result"]["results"][0]["name"] == "surrogate_repaired_function";
+    if (!found) std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_TRUE(found);
   EXPECT_EQ(client.shutdownAndExit(), 0);
 }
 

@@ -53,11 +53,24 @@ TEST(ParseMessage, NestingUpToTheLimitIsAccepted) {
   EXPECT_TRUE(m.ok());
 }
 
-TEST(ParseMessage, InvalidUtf8IsParseErrorNotACrash) {
-  std::string body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":{\"q\":\"\xff\xfe\"}}";
+TEST(ParseMessage, InvalidUtf8IsRepairedWithReplacementCharacters) {
+  std::string body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":{\"q\":\"a\xff\xfe\xc0\xafz\"}}";
   auto m = parseMessage(body);
-  ASSERT_FALSE(m.ok());
-  EXPECT_EQ(m.error().code, kParseError);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->id, 1);
+  EXPECT_EQ(m->params["q"], "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDz");  // one U+FFFD per bad byte
+}
+
+TEST(ParseMessage, LoneSurrogateEscapesBecomeReplacementCharacters) {
+  auto m = parseMessage(R"({"jsonrpc":"2.0","id":2,"method":"x","params":{"q":"a\ud800b\udc00c\ud83d\ude00\\ud800"}})");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->params["q"], "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xF0\x9F\x98\x80\\ud800");  // the pair and "\\" stay
+}
+
+TEST(RepairUtf8, KeepsWellFormedTextByteForByte) {
+  const std::string text = "{\"k\":\"caf\xc3\xa9 \xe2\x96\x81 \xf0\x9f\x98\x80 \\n\\\" \\u00e9\"}";
+  EXPECT_EQ(repairUtf8(text), text);
+  EXPECT_EQ(repairUtf8("\xed\xa0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // an encoded surrogate
 }
 
 TEST(ParseMessage, WrongShapeIsInvalidRequestAndKeepsTheId) {
