@@ -117,6 +117,10 @@ Result<Message> parseMessage(std::string_view body, Json* id_out) {
   auto method_it = json.find("method");
   if (method_it != json.end()) {
     if (!method_it->is_string()) return makeError("method must be a string", kInvalidRequest);
+    // "id": null is neither a notification (which has no id member) nor a
+    // usable request: answered, with id null, rather than silently dropped.
+    if (id_it != json.end() && id_it->is_null())
+      return makeError("request id must be an integer or a string, not null", kInvalidRequest);
     message.method = method_it->get<std::string>();
     message.kind = message.id.is_null() ? Message::Kind::kNotification : Message::Kind::kRequest;
     auto params_it = json.find("params");

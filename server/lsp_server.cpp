@@ -1,5 +1,7 @@
 #include "server/lsp_server.h"
 
+#include <algorithm>
+
 #include <asio/post.hpp>
 
 #include "protocol/codesearch_types.h"
@@ -413,6 +415,20 @@ Result<Json> LspServer::query(const Json& params) const {
   return toSearchResponse(answer.value(), service_->status(), encoding_);
 }
 
+namespace {
+
+// Lines of `text` as LSP counts them (a trailing newline opens one more line).
+int lineCount(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1; }
+
+Status checkLine(int line, int lines) {
+  if (line < 0 || line >= lines)
+    return makeError("line " + std::to_string(line) + " is outside the document (0.." + std::to_string(lines - 1) + ")",
+                     protocol::kInvalidParams);
+  return Status::success();
+}
+
+}  // namespace
+
 Result<Json> LspServer::similar(const Json& params) const {
   auto p = params.get<protocol::SimilarParams>();
   for (const Status& check : {checkLimit(p.limit), checkFilters(p.filters)}) {
@@ -420,25 +436,31 @@ Result<Json> LspServer::similar(const Json& params) const {
   }
   auto path = workspacePath(p.uri);
   if (!path) return makeError("not a file inside the workspace: " + p.uri, protocol::kInvalidParams);
+  if (!p.position && !p.range) return makeError("codeSearch/similar needs a position or a range", protocol::kInvalidParams);
+  std::string text;
+  if (auto doc = documents_.get(*path)) {
+    text = doc->text;
+  } else {
+    auto read = service_->readWorkspaceFile(*path);
+    if (!read.ok()) return makeError(read.error().message, protocol::kInvalidParams);
+    text = std::move(read.value());
+  }
+  const int lines = lineCount(text);
+  for (int line : p.range ? std::vector<int>{p.range->start.line, p.range->end.line}
+                          : std::vector<int>{p.position->line}) {
+    if (auto check = checkLine(line, lines); !check.ok()) return check.error();
+  }
   const SearchFilters filters = toFilters(p.filters);
-  Result<QueryAnswer> answer = makeError("codeSearch/similar needs a position or a range", protocol::kInvalidParams);
+  Result<QueryAnswer> answer = makeError("unreachable");
   if (p.range && (p.range->start.line != p.range->end.line || p.range->start.character != p.range->end.character)) {
-    std::string text;
-    if (auto doc = documents_.get(*path)) {
-      text = doc->text;
-    } else {
-      auto read = service_->readWorkspaceFile(*path);
-      if (!read.ok()) return makeError(read.error().message, protocol::kInvalidParams);
-      text = std::move(read.value());
-    }
     size_t begin = byteOffsetAt(text, p.range->start, encoding_);
     size_t end = byteOffsetAt(text, p.range->end, encoding_);
     if (end < begin) std::swap(begin, end);
     answer = service_->similarToText(*path, text.substr(begin, end - begin), p.range->start.line, p.range->end.line,
                                      p.limit, filters);
-  } else if (p.position || p.range) {
+  } else {
     int line = p.position ? p.position->line : p.range->start.line;
-    answer = service_->similarAt(*path, static_cast<uint32_t>(std::max(line, 0)), p.limit, filters);
+    answer = service_->similarAt(*path, static_cast<uint32_t>(line), p.limit, filters);
   }
   if (!answer.ok()) return answer.error();
   return toSearchResponse(answer.value(), service_->status(), encoding_);

@@ -176,6 +176,16 @@ TEST(DaemonRobustness, RequestCostIsBounded) {
   auto r = client.request("codeSearch/query", Json{{"query", "alpha"}, {"filters", {{"paths", {glob}}}}}, 30s);
   ASSERT_TRUE(r && r->contains("result"));
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  for (int line : {-5, 1, 1000}) {  // a.py has lines 0..2
+    auto similar = client.request("codeSearch/similar", Json{{"textDocument", {{"uri", ws.uri("a.py")}}},
+                                                            {"position", {{"line", line}, {"character", 0}}}});
+    ASSERT_TRUE(similar);
+    EXPECT_EQ((*similar)["error"]["code"], line == 1 ? Json(nullptr) : Json(-32602)) << line << similar->dump();
+  }
+  client.sendJson(Json{{"jsonrpc", "2.0"}, {"id", nullptr}, {"method", "codeSearch/status"}});
+  auto null_id = client.waitNullIdResponse();
+  ASSERT_TRUE(null_id);
+  EXPECT_EQ((*null_id)["error"]["code"], -32600);
   auto ok = client.request("codeSearch/query", Json{{"query", "alpha"}, {"limit", 1000}});
   ASSERT_TRUE(ok && ok->contains("result"));
   EXPECT_EQ(client.shutdownAndExit(), 0);

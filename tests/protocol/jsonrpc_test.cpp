@@ -67,6 +67,13 @@ TEST(ParseMessage, LoneSurrogateEscapesBecomeReplacementCharacters) {
   EXPECT_EQ(m->params["q"], "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xF0\x9F\x98\x80\\ud800");  // the pair and "\\" stay
 }
 
+TEST(ParseMessage, NullIdRequestIsInvalidRequestNotANotification) {
+  auto m = parseMessage(R"({"jsonrpc":"2.0","id":null,"method":"codeSearch/status"})");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().code, kInvalidRequest);
+  EXPECT_TRUE(parseMessage(R"({"jsonrpc":"2.0","method":"initialized"})").ok());  // no id member: a notification
+}
+
 TEST(RepairUtf8, KeepsWellFormedTextByteForByte) {
   const std::string text = "{\"k\":\"caf\xc3\xa9 \xe2\x96\x81 \xf0\x9f\x98\x80 \\n\\\" \\u00e9\"}";
   EXPECT_EQ(repairUtf8(text), text);
