@@ -6,26 +6,14 @@
 #include <cstring>
 #include <fstream>
 
+#include "indexer/bounded_file.h"
 #include "indexer/embedding_text.h"
 #include "indexer/workspace_walker.h"
 
 namespace cs {
 
 Result<std::string> readFileText(const std::string& path, size_t max_bytes) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    return makeError(path + ": " + std::strerror(errno), errno);
-  }
-  if (!S_ISREG(st.st_mode)) return makeError(path + ": not a regular file");
-  if (static_cast<size_t>(st.st_size) > max_bytes) {
-    return makeError(path + ": file is larger than the limit (" + std::to_string(st.st_size) + " > " +
-                     std::to_string(max_bytes) + " bytes)", EFBIG);
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return makeError(path + ": cannot open: " + std::strerror(errno), errno ? errno : EACCES);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (text.size() > max_bytes) return makeError(path + ": file grew past the size limit", EFBIG);
-  return text;
+  return readBoundedFile(path, max_bytes);
 }
 
 namespace {

@@ -55,7 +55,9 @@ class FileIndexer {
   Extractor extractor_;
 };
 
-// Reads a whole file. Errors name the path and the reason (missing, permission, ...).
+// Reads a whole regular file of at most `max_bytes` (readBoundedFile: a final
+// symbolic link is not followed, a FIFO never blocks). Errors name the path and
+// the reason (missing, permission, ...).
 Result<std::string> readFileText(const std::string& path, size_t max_bytes);
 
 }  // namespace cs

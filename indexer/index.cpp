@@ -13,6 +13,7 @@
 #include "indexer/path_filter.h"
 #include "indexer/ranking.h"
 #include "indexer/vector_index.h"
+#include "indexer/workspace_paths.h"
 
 namespace cs {
 
@@ -55,7 +56,7 @@ struct Index::Impl {
 
   std::string relativePath(const std::string& path) const {
     const std::string& root = options.workspace_root;
-    if (!root.empty() && path.size() > root.size() && path.compare(0, root.size(), root) == 0 && path[root.size()] == '/')
+    if (!root.empty() && path != root && isPathUnder(path, root))
       return path.substr(root.size() + 1);
     return path;
   }

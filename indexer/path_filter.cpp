@@ -5,66 +5,94 @@
 namespace cs {
 namespace {
 
-bool matchHere(std::string_view p, std::string_view s) {
-  while (!p.empty()) {
-    if (p.substr(0, 2) == "**") {
-      p.remove_prefix(2);
-      if (!p.empty() && p.front() == '/') {
-        // "**/" matches zero or more whole directories.
-        std::string_view rest = p.substr(1);
-        if (matchHere(rest, s)) return true;
-        for (size_t i = 0; i < s.size(); ++i) {
-          if (s[i] == '/' && matchHere(rest, s.substr(i + 1))) return true;
+// A glob match memoised on (pattern position, path position): each state is
+// decided once, so "**?**?**...Z" costs O(|pattern| * |path|^2) instead of
+// backtracking exponentially. Recursion depth is bounded by the pattern length.
+class GlobMatcher {
+ public:
+  GlobMatcher(std::string_view pattern, std::string_view path)
+      : pattern_(pattern), path_(path), memo_((pattern.size() + 1) * (path.size() + 1), kUnknown) {}
+  bool matches() { return match(0, 0); }
+
+ private:
+  static constexpr signed char kUnknown = -1;
+
+  bool match(size_t pi, size_t si) {
+    signed char& known = memo_[pi * (path_.size() + 1) + si];
+    if (known == kUnknown) known = compute(pattern_.substr(pi), path_.substr(si)) ? 1 : 0;
+    return known == 1;
+  }
+  // Position of a suffix view inside the pattern / the path.
+  size_t at(std::string_view p) const { return pattern_.size() - p.size(); }
+  size_t on(std::string_view s) const { return path_.size() - s.size(); }
+
+  bool compute(std::string_view p, std::string_view s) {
+    while (!p.empty()) {
+      if (p.substr(0, 2) == "**") {
+        p.remove_prefix(2);
+        if (!p.empty() && p.front() == '/') {
+          // "**/" matches zero or more whole directories.
+          std::string_view rest = p.substr(1);
+          if (match(at(rest), on(s))) return true;
+          for (size_t i = 0; i < s.size(); ++i) {
+            if (s[i] == '/' && match(at(rest), on(s) + i + 1)) return true;
+          }
+          return false;
+        }
+        for (size_t i = 0; i <= s.size(); ++i) {
+          if (match(at(p), on(s) + i)) return true;
         }
         return false;
       }
-      for (size_t i = 0; i <= s.size(); ++i) {
-        if (matchHere(p, s.substr(i))) return true;
-      }
-      return false;
-    }
-    char c = p.front();
-    if (c == '*') {
-      p.remove_prefix(1);
-      for (size_t i = 0; i <= s.size(); ++i) {
-        if (matchHere(p, s.substr(i))) return true;
-        if (i < s.size() && s[i] == '/') break;
-      }
-      return false;
-    }
-    if (s.empty()) return false;
-    if (c == '?') {
-      if (s.front() == '/') return false;
-    } else if (c == '[') {
-      size_t close = p.find(']', 1);
-      if (close == std::string_view::npos) {
-        if (s.front() != '[') return false;
-      } else {
-        std::string_view set = p.substr(1, close - 1);
-        bool negate = !set.empty() && (set.front() == '!' || set.front() == '^');
-        if (negate) set.remove_prefix(1);
-        bool found = false;
-        for (size_t i = 0; i < set.size(); ++i) {
-          if (i + 2 < set.size() && set[i + 1] == '-') {
-            found |= s.front() >= set[i] && s.front() <= set[i + 2];
-            i += 2;
-          } else {
-            found |= s.front() == set[i];
-          }
+      char c = p.front();
+      if (c == '*') {
+        p.remove_prefix(1);
+        for (size_t i = 0; i <= s.size(); ++i) {
+          if (match(at(p), on(s) + i)) return true;
+          if (i < s.size() && s[i] == '/') break;
         }
-        if (found == negate) return false;
-        p.remove_prefix(close + 1);
-        s.remove_prefix(1);
-        continue;
+        return false;
       }
-    } else if (c != s.front()) {
-      return false;
+      if (s.empty()) return false;
+      if (c == '?') {
+        if (s.front() == '/') return false;
+      } else if (c == '[') {
+        size_t close = p.find(']', 1);
+        if (close == std::string_view::npos) {
+          if (s.front() != '[') return false;
+        } else {
+          std::string_view set = p.substr(1, close - 1);
+          bool negate = !set.empty() && (set.front() == '!' || set.front() == '^');
+          if (negate) set.remove_prefix(1);
+          bool found = false;
+          for (size_t i = 0; i < set.size(); ++i) {
+            if (i + 2 < set.size() && set[i + 1] == '-') {
+              found |= s.front() >= set[i] && s.front() <= set[i + 2];
+              i += 2;
+            } else {
+              found |= s.front() == set[i];
+            }
+          }
+          if (found == negate) return false;
+          p.remove_prefix(close + 1);
+          s.remove_prefix(1);
+          continue;
+        }
+      } else if (c != s.front()) {
+        return false;
+      }
+      p.remove_prefix(1);
+      s.remove_prefix(1);
     }
-    p.remove_prefix(1);
-    s.remove_prefix(1);
+    return s.empty();
   }
-  return s.empty();
-}
+
+  std::string_view pattern_;
+  std::string_view path_;
+  std::vector<signed char> memo_;
+};
+
+bool matchHere(std::string_view p, std::string_view s) { return GlobMatcher(p, s).matches(); }
 
 }  // namespace
 

@@ -11,7 +11,9 @@
 #include <fstream>
 #include <set>
 
+#include "indexer/bounded_file.h"
 #include "indexer/extractor.h"
+#include "indexer/workspace_paths.h"
 #include "support/hash.h"
 
 namespace cs {
@@ -22,6 +24,14 @@ namespace {
 bool endsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
+
+// libgit2 opens a directory's .gitignore itself, with a blocking open and
+// no size check: a FIFO there would hang the walk. Such a directory is not
+// walked at all.
+bool hasSafeGitignore(const std::string& dir) {
+  return isAbsentOrSmallRegularFile(dir + "/.gitignore", kMaxIgnoreFileBytes);
+}
+constexpr const char* kUnsafeGitignore = ".gitignore is not a regular file of at most 1 MiB (directory not walked)";
 
 // libgit2 keeps process-wide state; init/shutdown are reference counted and thread-safe.
 struct Libgit2Session {
@@ -60,8 +70,10 @@ struct WorkspaceWalker::Impl {
     std::string path;
     git_repository* repo = nullptr;
     std::string workdir;  // with trailing '/'
+    std::string unsafe;   // why the root is not walked at all (empty = fine)
   };
   std::vector<Root> roots;
+  std::vector<SkippedFile> setup_skipped;  // ignore files that could not be used
   std::string temp_dir;  // private repositories when no cache_dir was given
 
   ~Impl() {
@@ -85,6 +97,13 @@ struct WorkspaceWalker::Impl {
       if (root.repo) {
         const char* workdir = git_repository_workdir(root.repo);
         root.workdir = workdir ? workdir : root_path + "/";
+        if (!gitignoresSafeDownTo(root)) {
+          git_repository_free(root.repo);
+          root.repo = nullptr;
+          root.unsafe = kUnsafeGitignore;
+          roots.push_back(std::move(root));
+          continue;
+        }
         if (ignored(root, root_path, /*is_dir=*/true)) {
           // The enclosing repository ignores the root itself (a checkout under
           // a parent's build/ or .cache/, a home directory repository that
@@ -131,10 +150,27 @@ struct WorkspaceWalker::Impl {
     root.repo = repo;
   }
 
+  // The .gitignore of every directory from the work tree down to the root
+  // (libgit2 reads them all to decide whether the root itself is ignored).
+  bool gitignoresSafeDownTo(const Root& root) const {
+    std::string dir = root.path;
+    while (true) {
+      if (!hasSafeGitignore(dir)) return false;
+      if (dir.size() + 1 <= root.workdir.size()) return true;
+      size_t slash = dir.rfind('/');
+      if (slash == std::string::npos || slash == 0) return true;
+      dir.resize(slash);
+    }
+  }
+
   void addCodesearchIgnore(Root& root) {
-    std::ifstream in(root.path + "/.codesearchignore");
-    if (!in) return;
-    std::string rules((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string path = root.path + "/.codesearchignore";
+    auto read = readBoundedFile(path, kMaxIgnoreFileBytes);
+    if (!read.ok()) {
+      if (read.error().code != ENOENT) setup_skipped.push_back({path, "ignore file not used: " + read.error().message});
+      return;
+    }
+    const std::string& rules = read.value();
     // Rules are relative to the work tree; a root below the work tree prefixes them.
     std::string prefix;
     if (root.path.size() + 1 > root.workdir.size()) prefix = root.path.substr(root.workdir.size()) + "/";
@@ -193,7 +229,11 @@ struct WorkspaceWalker::Impl {
         continue;
       }
       if (S_ISDIR(st.st_mode)) {
-        if (!ignored(root, path, true)) walkDirectory(root, path, visited, out);
+        if (!hasSafeGitignore(path)) {
+          out.skipped.push_back({path, kUnsafeGitignore});
+        } else if (!ignored(root, path, true)) {
+          walkDirectory(root, path, visited, out);
+        }
         continue;
       }
       if (!S_ISREG(st.st_mode)) continue;
@@ -231,14 +271,21 @@ WorkspaceWalker::~WorkspaceWalker() = default;
 
 WalkResult WorkspaceWalker::walk() {
   WalkResult result;
+  result.skipped = impl_->setup_skipped;
   std::set<std::pair<dev_t, ino_t>> visited;
-  for (const auto& root : impl_->roots) impl_->walkDirectory(root, root.path, visited, result);
+  for (const auto& root : impl_->roots) {
+    if (!root.unsafe.empty()) {
+      result.skipped.push_back({root.path, root.unsafe});
+      continue;
+    }
+    impl_->walkDirectory(root, root.path, visited, result);
+  }
   return result;
 }
 
 bool WorkspaceWalker::isIgnored(const std::string& path) {
   for (const auto& root : impl_->roots) {
-    if (path.compare(0, root.path.size() + 1, root.path + "/") == 0) {
+    if (path != root.path && isPathUnder(path, root.path)) {
       // Any ignored parent directory ignores the file too.
       for (size_t slash = path.find('/', root.path.size() + 1); slash != std::string::npos;
            slash = path.find('/', slash + 1)) {

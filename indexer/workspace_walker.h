@@ -4,6 +4,10 @@
 // each root; binary, oversized, generated and minified files are skipped with a
 // reason; symbolic links are never followed (no loops, never out of a root).
 // A permission error or a file vanishing mid-walk skips that entry only.
+// Ignore files are never a way to stall or bloat the walk: .codesearchignore is
+// read with readBoundedFile (regular file, not a symlink, at most 1 MiB), and a
+// directory whose .gitignore is not such a file (libgit2 would open a FIFO there
+// and block) is skipped with a reason.
 //
 // Thread-safety: a walker is used by one thread at a time.
 #pragma once

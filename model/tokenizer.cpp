@@ -84,17 +84,17 @@ std::vector<int> Tokenizer::segment(const std::string& word) const {
   return merged;
 }
 
-const std::vector<int>& Tokenizer::wordIds(const std::string& word) const {
+std::vector<int> Tokenizer::wordIds(const std::string& word) const {
   {
     std::lock_guard lock(*cache_mutex_);
     auto it = cache_.find(word);
-    if (it != cache_.end()) return it->second;
+    if (it != cache_.end()) return it->second;  // copied while the lock is held
   }
   std::vector<int> ids = segment(word);
   std::lock_guard lock(*cache_mutex_);
   if (cache_.size() > kCacheLimit) cache_.clear();
-  // unordered_map references stay valid across inserts (no rehash invalidates elements).
-  return cache_.emplace(word, std::move(ids)).first->second;
+  cache_.emplace(word, ids);
+  return ids;  // a copy: another thread may clear the cache as soon as the lock is released
 }
 
 std::vector<int> Tokenizer::encode(const std::string& text, size_t max_tokens) const {
@@ -103,12 +103,7 @@ std::vector<int> Tokenizer::encode(const std::string& text, size_t max_tokens) c
   appendIdentifierWords(text, words);
   for (const auto& word : words) {
     if (word.size() > 64) continue;  // hashes, base64 blobs: noise
-    std::vector<int> piece_ids;
-    {
-      const std::vector<int>& cached = wordIds(word);
-      piece_ids = cached;  // copy under no lock: cache entries may be cleared by another thread later
-    }
-    for (int id : piece_ids) {
+    for (int id : wordIds(word)) {
       ids.push_back(id);
       if (max_tokens && ids.size() >= max_tokens) return ids;
     }

@@ -53,7 +53,8 @@ class Tokenizer {
 
  private:
   Tokenizer() = default;
-  const std::vector<int>& wordIds(const std::string& word) const;
+  // By value: a reference into cache_ would dangle once another thread clears it.
+  std::vector<int> wordIds(const std::string& word) const;
   std::vector<int> segment(const std::string& word) const;
 
   std::vector<std::string> pieces_;

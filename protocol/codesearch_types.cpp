@@ -1,11 +1,33 @@
 #include "protocol/codesearch_types.h"
 
+#include <limits>
+
 namespace cs::protocol {
 namespace {
 
 template <class T>
 void readOptional(const Json& j, const char* key, T& out) {
   if (auto it = j.find(key); it != j.end() && !it->is_null()) out = it->get<T>();
+}
+
+// A count read without overflow: any JSON number becomes an int, saturated to
+// the int range (1e12 stays huge rather than wrapping), so the binding can
+// refuse it clearly.
+void readCount(const Json& j, const char* key, int& out) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return;
+  if (!it->is_number()) {
+    out = it->get<int>();  // throws the usual type error
+    return;
+  }
+  const double value = it->get<double>();
+  const double low = std::numeric_limits<int>::min(), high = std::numeric_limits<int>::max();
+  if (it->is_number_integer() && value >= low && value <= high) {
+    out = it->get<int>();
+  } else {
+    out = value <= low ? std::numeric_limits<int>::min() : value >= high ? std::numeric_limits<int>::max()
+                                                                          : static_cast<int>(value);
+  }
 }
 
 Json optionalNumber(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
@@ -21,7 +43,7 @@ void from_json(const Json& j, SearchFiltersParams& f) {
 
 void from_json(const Json& j, QueryParams& p) {
   p.query = j.at("query").get<std::string>();
-  readOptional(j, "limit", p.limit);
+  readCount(j, "limit", p.limit);
   readOptional(j, "mode", p.mode);
   readOptional(j, "filters", p.filters);
 }
@@ -30,7 +52,7 @@ void from_json(const Json& j, SimilarParams& p) {
   p.uri = j.at("textDocument").at("uri").get<std::string>();
   if (auto it = j.find("position"); it != j.end() && !it->is_null()) p.position = it->get<Position>();
   if (auto it = j.find("range"); it != j.end() && !it->is_null()) p.range = it->get<Range>();
-  readOptional(j, "limit", p.limit);
+  readCount(j, "limit", p.limit);
   readOptional(j, "filters", p.filters);
 }
 

@@ -16,7 +16,7 @@ namespace cs::protocol {
 
 struct FramingOptions {
   size_t max_header_bytes = 8 * 1024;           // a header block longer than this is garbage
-  size_t max_body_bytes = 256 * 1024 * 1024;    // refuse absurd Content-Length values
+  size_t max_body_bytes = 64 * 1024 * 1024;     // refuse absurd Content-Length values (before reading the body)
 };
 
 class FrameDecoder {

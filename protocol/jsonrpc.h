@@ -41,9 +41,21 @@ struct Message {
   std::optional<Json> error;  // responses: {code, message, data?}
 };
 
+// Arrays and objects nested deeper than this are refused before they are built:
+// copying or dumping a value recurses once per level, and LSP never needs more
+// than a handful.
+inline constexpr int kMaxJsonDepth = 512;
+
+// The UTF-8 rule: a message is never refused for its text. Every ill-formed
+// UTF-8 byte becomes U+FFFD, and so does a \uXXXX escape of a lone surrogate
+// (a high one not followed by a low one, or a low one alone); the rest of the
+// body is kept byte for byte. parseMessage applies it before parsing.
+std::string repairUtf8(std::string_view body);
+
 // Parses one message body. A failure carries the JSON-RPC error code to answer
-// with (kParseError for broken JSON, kInvalidRequest for a wrong shape) and,
-// where it could be recovered, the request id in `id_out`.
+// with (kParseError for broken JSON, kInvalidRequest for a wrong shape or a
+// value nested deeper than kMaxJsonDepth) and, where it could be recovered, the
+// request id in `id_out`.
 Result<Message> parseMessage(std::string_view body, Json* id_out = nullptr);
 
 std::string serializeResult(const Json& id, const Json& result);

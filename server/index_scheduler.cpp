@@ -1,6 +1,7 @@
 #include "server/index_scheduler.h"
 
 #include <chrono>
+#include <cstdio>
 
 namespace cs {
 
@@ -87,21 +88,34 @@ std::vector<IndexScheduler::Task> IndexScheduler::takeBatchLocked() {
   return batch;
 }
 
-void IndexScheduler::runBatch(FileIndexer& indexer, std::vector<Task>& batch) {
+// Indexes (or removes) the batch's files; returns how many were skipped. An
+// exception from below (bad_alloc, hnswlib, libtorch) skips the batch's files
+// instead of ending the worker thread, and with it the process.
+size_t IndexScheduler::processBatch(FileIndexer& indexer, std::vector<Task>& batch) {
   std::vector<FileInput> inputs;
   size_t skipped = 0;
-  for (Task& task : batch) {
-    if (task.remove) {
-      (void)index_.removeFile(task.input.path);
-    } else {
-      inputs.push_back(task.input);
+  try {
+    for (Task& task : batch) {
+      if (task.remove) {
+        (void)index_.removeFile(task.input.path);
+      } else {
+        inputs.push_back(task.input);
+      }
     }
-  }
-  if (!inputs.empty()) {
-    for (const FileOutcome& outcome : indexer.indexBatch(inputs)) {
-      if (outcome.kind == FileOutcome::Kind::kSkipped) ++skipped;
+    if (!inputs.empty()) {
+      for (const FileOutcome& outcome : indexer.indexBatch(inputs)) {
+        if (outcome.kind == FileOutcome::Kind::kSkipped) ++skipped;
+      }
     }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "codesearch: indexing a batch of %zu files failed: %s\n", batch.size(), e.what());
+    skipped = inputs.size();
   }
+  return skipped;
+}
+
+void IndexScheduler::runBatch(FileIndexer& indexer, std::vector<Task>& batch) {
+  const size_t skipped = processBatch(indexer, batch);
   std::lock_guard order(progress_order_);
   bool finished = false;
   {

@@ -65,6 +65,7 @@ class IndexScheduler {
   // Takes up to batch_files runnable tasks; caller holds mutex_.
   std::vector<Task> takeBatchLocked();
   void runBatch(FileIndexer& indexer, std::vector<Task>& batch);
+  size_t processBatch(FileIndexer& indexer, std::vector<Task>& batch);  // never throws
   void enqueue(Task task, bool urgent);
   void enqueueLocked(Task task, bool urgent);
   void notify(IndexProgress::Phase phase);

@@ -1,5 +1,7 @@
 #include "server/lsp_server.h"
 
+#include <algorithm>
+
 #include <asio/post.hpp>
 
 #include "protocol/codesearch_types.h"
@@ -62,7 +64,10 @@ void LspServer::start() {
       [this](const Error& error) {
         transport_.send(protocol::serializeError(nullptr, protocol::kParseError, "bad frame: " + error.message));
       },
-      [this] { io_.stop(); }});
+      [this] {  // end of input: as 'exit' would, 0 only after a shutdown request
+        exit_code_ = state_ == State::kShutdown ? 0 : 1;
+        io_.stop();
+      }});
 }
 
 void LspServer::registerHandlers() {
@@ -144,6 +149,8 @@ void LspServer::onRequest(protocol::Message message) {
       handler(params, reply);
     } catch (const Json::exception& e) {
       reply->error(protocol::kInvalidParams, std::string("invalid params: ") + e.what());
+    } catch (const std::exception& e) {  // bad_alloc, a library's own exception: an error, not std::terminate
+      reply->error(protocol::kInternalError, std::string("internal error: ") + e.what());
     }
   });
 }
@@ -241,7 +248,12 @@ void LspServer::initialize(const Json& params, std::shared_ptr<ReplyOnce> reply)
   service_options.cache_dir = options_.cache_dir;
   service_options.index_threads = options_.index_threads;
   service_options.max_file_bytes = options_.max_file_bytes;
-  auto service = SearchService::create(service_options);
+  Result<std::unique_ptr<SearchService>> service = makeError("");
+  try {  // libtorch, sqlite and hnswlib may throw while the model and the index load
+    service = SearchService::create(service_options);
+  } catch (const std::exception& e) {
+    service = makeError(std::string("starting the search service: ") + e.what());
+  }
   if (!service.ok()) {
     reply->error(protocol::kRequestFailed, service.error().message);
     return;
@@ -283,8 +295,8 @@ void LspServer::initialized() {
 
 std::optional<std::string> LspServer::workspacePath(const std::string& uri) const {
   auto path = protocol::uriToPath(uri);
-  if (!path || !service_ || !service_->isInWorkspace(*path)) return std::nullopt;
-  return path;
+  if (!path || !service_) return std::nullopt;
+  return service_->workspacePath(*path);
 }
 
 void LspServer::didOpen(const Json& params) {
@@ -326,11 +338,13 @@ void LspServer::didClose(const Json& params) {
 
 void LspServer::didChangeWatchedFiles(const Json& params) {
   for (const auto& event : params.at("changes").get<std::vector<protocol::FileEvent>>()) {
+    if (event.type == protocol::FileEvent::kDeleted) {
+      if (auto path = protocol::uriToPath(event.uri)) service_->fileDeleted(*path);  // applies the path rule
+      continue;
+    }
     auto path = workspacePath(event.uri);
     if (!path) continue;
-    if (event.type == protocol::FileEvent::kDeleted) {
-      service_->fileDeleted(*path);
-    } else if (!documents_.get(*path)) {  // an open buffer wins over the disk
+    if (!documents_.get(*path)) {  // an open buffer wins over the disk
       service_->fileChanged(*path);
     }
   }
@@ -339,6 +353,39 @@ void LspServer::didChangeWatchedFiles(const Json& params) {
 // ---- codeSearch/* ----------------------------------------------------------
 
 namespace {
+
+// Request bounds: what one request may cost.
+constexpr size_t kMaxQueryBytes = 4096;
+constexpr size_t kMaxGlobs = 64;
+constexpr size_t kMaxGlobBytes = 256;
+constexpr int kMaxLimit = 1000;
+
+Status checkLimit(int limit) {
+  if (limit < 1 || limit > kMaxLimit)
+    return makeError("limit must be an integer from 1 to " + std::to_string(kMaxLimit) + " (got " +
+                     std::to_string(limit) + ")", protocol::kInvalidParams);
+  return Status::success();
+}
+
+Status checkFilters(const protocol::SearchFiltersParams& p) {
+  if (p.paths.size() > kMaxGlobs)
+    return makeError("at most " + std::to_string(kMaxGlobs) + " path globs per request", protocol::kInvalidParams);
+  for (const auto& glob : p.paths) {
+    if (glob.size() > kMaxGlobBytes)
+      return makeError("a path glob may be at most " + std::to_string(kMaxGlobBytes) + " bytes long",
+                       protocol::kInvalidParams);
+  }
+  return Status::success();
+}
+
+Status checkQuery(const std::string& query) {
+  if (query.size() > kMaxQueryBytes)
+    return makeError("query is longer than " + std::to_string(kMaxQueryBytes) + " bytes (" +
+                     std::to_string(query.size()) + ")", protocol::kInvalidParams);
+  if (query.find_first_not_of(" \t\r\n") == std::string::npos)
+    return makeError("empty query", protocol::kInvalidParams);
+  return Status::success();
+}
 
 SearchFilters toFilters(const protocol::SearchFiltersParams& p) {
   SearchFilters f;
@@ -353,6 +400,9 @@ SearchFilters toFilters(const protocol::SearchFiltersParams& p) {
 
 Result<Json> LspServer::query(const Json& params) const {
   auto p = params.get<protocol::QueryParams>();
+  for (const Status& check : {checkQuery(p.query), checkLimit(p.limit), checkFilters(p.filters)}) {
+    if (!check.ok()) return check.error();
+  }
   auto mode = parseSearchMode(p.mode);
   if (!mode) return makeError("unknown mode '" + p.mode + "' (expected hybrid, semantic or lexical)", protocol::kInvalidParams);
   QueryOptions options;
@@ -365,29 +415,52 @@ Result<Json> LspServer::query(const Json& params) const {
   return toSearchResponse(answer.value(), service_->status(), encoding_);
 }
 
+namespace {
+
+// Lines of `text` as LSP counts them (a trailing newline opens one more line).
+int lineCount(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1; }
+
+Status checkLine(int line, int lines) {
+  if (line < 0 || line >= lines)
+    return makeError("line " + std::to_string(line) + " is outside the document (0.." + std::to_string(lines - 1) + ")",
+                     protocol::kInvalidParams);
+  return Status::success();
+}
+
+}  // namespace
+
 Result<Json> LspServer::similar(const Json& params) const {
   auto p = params.get<protocol::SimilarParams>();
-  auto path = protocol::uriToPath(p.uri);
-  if (!path) return makeError("not a file URI: " + p.uri, protocol::kInvalidParams);
+  for (const Status& check : {checkLimit(p.limit), checkFilters(p.filters)}) {
+    if (!check.ok()) return check.error();
+  }
+  auto path = workspacePath(p.uri);
+  if (!path) return makeError("not a file inside the workspace: " + p.uri, protocol::kInvalidParams);
+  if (!p.position && !p.range) return makeError("codeSearch/similar needs a position or a range", protocol::kInvalidParams);
+  std::string text;
+  if (auto doc = documents_.get(*path)) {
+    text = doc->text;
+  } else {
+    auto read = service_->readWorkspaceFile(*path);
+    if (!read.ok()) return makeError(read.error().message, protocol::kInvalidParams);
+    text = std::move(read.value());
+  }
+  const int lines = lineCount(text);
+  for (int line : p.range ? std::vector<int>{p.range->start.line, p.range->end.line}
+                          : std::vector<int>{p.position->line}) {
+    if (auto check = checkLine(line, lines); !check.ok()) return check.error();
+  }
   const SearchFilters filters = toFilters(p.filters);
-  Result<QueryAnswer> answer = makeError("codeSearch/similar needs a position or a range", protocol::kInvalidParams);
+  Result<QueryAnswer> answer = makeError("unreachable");
   if (p.range && (p.range->start.line != p.range->end.line || p.range->start.character != p.range->end.character)) {
-    std::string text;
-    if (auto doc = documents_.get(*path)) {
-      text = doc->text;
-    } else {
-      auto read = readFileText(*path, 64 << 20);
-      if (!read.ok()) return makeError(read.error().message, protocol::kInvalidParams);
-      text = std::move(read.value());
-    }
     size_t begin = byteOffsetAt(text, p.range->start, encoding_);
     size_t end = byteOffsetAt(text, p.range->end, encoding_);
     if (end < begin) std::swap(begin, end);
     answer = service_->similarToText(*path, text.substr(begin, end - begin), p.range->start.line, p.range->end.line,
                                      p.limit, filters);
-  } else if (p.position || p.range) {
+  } else {
     int line = p.position ? p.position->line : p.range->start.line;
-    answer = service_->similarAt(*path, static_cast<uint32_t>(std::max(line, 0)), p.limit, filters);
+    answer = service_->similarAt(*path, static_cast<uint32_t>(line), p.limit, filters);
   }
   if (!answer.ok()) return answer.error();
   return toSearchResponse(answer.value(), service_->status(), encoding_);

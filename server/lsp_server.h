@@ -45,7 +45,8 @@ class LspServer {
   ~LspServer();
 
   // Starts reading from the transport. The loop ends after `exit` or when the
-  // client goes away; exitCode() then says whether shutdown came first.
+  // client goes away (end of input); exitCode() then says whether shutdown
+  // came first (0) or not (1).
   void start();
   int exitCode() const { return exit_code_; }
 

@@ -10,6 +10,8 @@
 #include "indexer/chunk_embedding.h"
 #include "indexer/embedding_text.h"
 #include "indexer/extractor.h"
+#include "indexer/bounded_file.h"
+#include "indexer/workspace_paths.h"
 #include "indexer/workspace_walker.h"
 #include "support/hash.h"
 
@@ -100,12 +102,14 @@ void SearchService::setProgressListener(std::function<void(const IndexProgress&)
   scheduler_->setProgressListener(std::move(listener));
 }
 
-bool SearchService::isInWorkspace(const std::string& path) const {
-  for (const auto& root : options_.roots) {
-    if (path.size() > root.size() && path.compare(0, root.size(), root) == 0 && path[root.size()] == '/')
-      return true;
-  }
-  return false;
+std::optional<std::string> SearchService::workspacePath(const std::string& path) const {
+  return resolveUnderRoots(path, options_.roots);
+}
+
+Result<std::string> SearchService::readWorkspaceFile(const std::string& path) const {
+  auto real = workspacePath(path);
+  if (!real) return makeError(path + ": outside the workspace");
+  return readBoundedFile(*real, options_.max_file_bytes);
 }
 
 void SearchService::startWorkspaceScan() {
@@ -146,27 +150,39 @@ void SearchService::waitUntilIdle() {
 }
 
 void SearchService::openDocument(const std::string& path, std::string text) {
-  scheduler_->submit(FileInput{path, std::move(text)}, /*urgent=*/true);
+  changeDocument(path, std::move(text));
 }
 
 void SearchService::changeDocument(const std::string& path, std::string text) {
-  scheduler_->submit(FileInput{path, std::move(text)}, /*urgent=*/true);
+  auto real = workspacePath(path);
+  if (!real) return;
+  scheduler_->submit(FileInput{*real, std::move(text)}, /*urgent=*/true);
 }
 
 void SearchService::closeDocument(const std::string& path) { fileChanged(path); }
 
 void SearchService::fileChanged(const std::string& path) {
-  if (!isInWorkspace(path) || !languageForPath(path)) return;
-  scheduler_->submit(FileInput{path, std::nullopt}, /*urgent=*/true);
+  auto real = workspacePath(path);
+  if (!real || !languageForPath(*real)) return;
+  scheduler_->submit(FileInput{*real, std::nullopt}, /*urgent=*/true);
 }
 
 void SearchService::fileDeleted(const std::string& path) {
+  // What is gone cannot be resolved when its directory went too; removal only
+  // touches indexed files (all inside the workspace), so the lexically
+  // normalised path is enough then.
+  auto real = workspacePath(path);
+  if (!real) {
+    std::string normal = fs::path(path).lexically_normal().string();
+    while (normal.size() > 1 && normal.back() == '/') normal.pop_back();
+    bool inside = false;
+    for (const auto& root : options_.roots) inside |= normal != root && isPathUnder(normal, root);
+    if (!inside) return;
+    real = normal;
+  }
   // A deleted directory arrives as one event: drop every file under it too.
-  const std::string prefix = path + "/";
   for (const std::string& indexed : index_->files()) {
-    if (indexed == path || indexed.compare(0, prefix.size(), prefix) == 0) {
-      scheduler_->submitRemoval(indexed, /*urgent=*/true);
-    }
+    if (isPathUnder(indexed, *real)) scheduler_->submitRemoval(indexed, /*urgent=*/true);
   }
 }
 
@@ -188,6 +204,7 @@ Result<QueryAnswer> SearchService::searchWithVector(SearchRequest request) const
 }
 
 Result<QueryAnswer> SearchService::query(const QueryOptions& options) const {
+  if (options.text.find_first_not_of(" \t\r\n") == std::string::npos) return makeError("empty query");
   SearchRequest request;
   request.query = options.text;
   request.limit = std::clamp(options.limit, 1, 1000);

@@ -91,7 +91,13 @@ class SearchService {
 
   ServiceStatus status() const;
   const std::vector<std::string>& roots() const { return options_.roots; }
-  bool isInWorkspace(const std::string& path) const;
+  // The workspace path rule (indexer/workspace_paths.h): the real path of
+  // `path` when it lies below a root, nullopt otherwise. Every document, watched
+  // file and similar request goes through it; the document methods below also
+  // apply it themselves and ignore paths outside the workspace.
+  std::optional<std::string> workspacePath(const std::string& path) const;
+  // A workspace file's text: workspacePath + readBoundedFile within max_file_bytes.
+  Result<std::string> readWorkspaceFile(const std::string& path) const;
 
   void setProgressListener(std::function<void(const IndexProgress&)> listener);
 

@@ -1,7 +1,9 @@
 // codesearch serve: the LSP daemon over stdio (default) or a loopback TCP port.
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <asio/executor_work_guard.hpp>
@@ -21,6 +23,20 @@ struct ServeOptions {
   std::string log_file;
 };
 
+// "HOST:PORT" with PORT all digits in 1..65535; nullopt for anything else
+// (no exceptions, no wrap-around: ":70000" is an error, not port 4464).
+std::optional<std::pair<std::string, int>> parseListenAddress(const std::string& listen) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return std::nullopt;
+  std::string_view digits(listen);
+  digits.remove_prefix(colon + 1);
+  int port = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || port < 1 || port > 65535)
+    return std::nullopt;
+  return std::make_pair(listen.substr(0, colon), port);
+}
+
 int runServe(const ServeOptions& options) {
   if (!options.log_file.empty()) {
     if (!std::freopen(options.log_file.c_str(), "a", stderr)) {
@@ -33,12 +49,13 @@ int runServe(const ServeOptions& options) {
   if (options.listen.empty()) {
     transport = makeStdioTransport(io);
   } else {
-    size_t colon = options.listen.rfind(':');
-    if (colon == std::string::npos) {
-      std::cerr << "codesearch: --listen expects HOST:PORT\n";
+    auto address = parseListenAddress(options.listen);
+    if (!address) {
+      std::cerr << "codesearch: --listen expects HOST:PORT with a port from 1 to 65535, got '" << options.listen
+                << "'\n";
       return 2;
     }
-    auto tcp = makeTcpTransport(io, options.listen.substr(0, colon), std::stoi(options.listen.substr(colon + 1)));
+    auto tcp = makeTcpTransport(io, address->first, address->second);
     if (!tcp.ok()) {
       std::cerr << "codesearch: " << tcp.error().message << "\n";
       return 2;

@@ -73,5 +73,13 @@ TEST(DaemonTcp, RefusesNonLoopbackAddresses) {
   EXPECT_EQ(daemon.waitExit(10s), 2);
 }
 
+TEST(DaemonTcp, RefusesMalformedAndOutOfRangePorts) {
+  for (const char* listen : {"127.0.0.1:abc", "127.0.0.1:70000", "127.0.0.1:", "127.0.0.1:-1", "127.0.0.1:80x",
+                             "127.0.0.1"}) {
+    LspTestClient daemon({"serve", "--no-model", "--no-cache", "--listen", listen});
+    EXPECT_EQ(daemon.waitExit(10s), 2) << listen;  // a clear usage error, not an abort or port 70000 % 65536
+  }
+}
+
 }  // namespace
 }  // namespace cs::test

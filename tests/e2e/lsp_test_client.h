@@ -66,7 +66,18 @@ class LspTestClient {
     if (read_fd_ >= 0) close(read_fd_);
   }
 
+  // Closes the daemon's stdin (end of input, as when the editor dies); the
+  // process is left running for the test to watch.
+  void closeInput() {
+    std::lock_guard lock(write_mutex_);
+    if (write_fd_ >= 0) ::close(write_fd_);
+    write_fd_ = -1;
+  }
+
+  // Whole writes under a lock: the reader thread answers server requests
+  // while a test may be writing a large frame.
   void sendRaw(const std::string& bytes) {
+    std::lock_guard lock(write_mutex_);
     const char* p = bytes.data();
     size_t left = bytes.size();
     while (left > 0) {
@@ -222,6 +233,7 @@ class LspTestClient {
   bool exited_ = false;
   int next_id_ = 1;
   std::thread reader_;
+  std::mutex write_mutex_;
   std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<Json> responses_;

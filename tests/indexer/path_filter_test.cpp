@@ -1,5 +1,7 @@
 #include "indexer/path_filter.h"
 
+#include <chrono>
+
 #include <gtest/gtest.h>
 
 
@@ -17,6 +19,20 @@ TEST(GlobMatches, GitignoreStyle) {
   EXPECT_TRUE(globMatches("/auth/*", "auth/tokens.go"));
   EXPECT_TRUE(globMatches("file?.[ch]", "lib/file1.c"));
   EXPECT_FALSE(globMatches("file?.[!ch]", "lib/file1.c"));
+}
+
+// "**" + "?**" x 13 + "Z" backtracked exponentially (27 s on one path); the
+// memoised matcher decides every (pattern, path) position once.
+TEST(GlobMatches, PathologicalPatternsTakeLinearishTime) {
+  std::string pattern = "**";
+  for (int i = 0; i < 13; ++i) pattern += "?**";
+  pattern += "Z";
+  const std::string path = "src/" + std::string(60, 'a') + "/" + std::string(60, 'b') + "/module_name.py";
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(globMatches(pattern, path));
+  EXPECT_TRUE(globMatches(pattern, path + "Z"));
+  EXPECT_FALSE(globMatches("*a*a*a*a*a*a*a*a*a*a*a*a*a*b", std::string(200, 'a')));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 
 TEST(IsTestPath, CommonConventions) {

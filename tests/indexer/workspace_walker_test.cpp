@@ -1,11 +1,15 @@
 #include "indexer/workspace_walker.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <map>
 
 #include <gtest/gtest.h>
 
@@ -128,6 +132,48 @@ TEST_F(WalkerTest, NeverFollowsSymlinksAndSurvivesUnreadableDirectories) {
     for (const auto& s : result.skipped) reported |= s.path.find("locked") != std::string::npos;
     EXPECT_TRUE(reported);
   }
+}
+
+// A FIFO where an ignore file belongs must not stall the walk. Should the walk
+// block anyway, the test opens the FIFOs for writing so that it ends (and fails).
+TEST_F(WalkerTest, IgnoreFilesThatAreFifosDoNotHangTheWalk) {
+  write("a.py", "x = 1\n");
+  write("sub/b.py", "x = 1\n");
+  const std::string fifos[] = {root_ + "/.codesearchignore", root_ + "/sub/.gitignore"};
+  for (const auto& fifo : fifos) ASSERT_EQ(mkfifo(fifo.c_str(), 0644), 0);
+  auto walked = std::async(std::launch::async, [this] {
+    WalkResult result;
+    auto files = walkedRelative(&result);
+    return std::make_pair(files, result);
+  });
+  if (walked.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
+    ADD_FAILURE() << "the walk blocked on a FIFO";
+    for (int round = 0; round < 50 && walked.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready;
+         ++round) {
+      for (const auto& fifo : fifos) {
+        int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+        if (fd >= 0) ::close(fd);
+      }
+    }
+  }
+  auto [files, result] = walked.get();
+  EXPECT_EQ(files, std::vector<std::string>{"a.py"});  // sub/ has an unusable .gitignore: not walked
+  std::map<std::string, std::string> reasons;
+  for (const auto& skipped : result.skipped) reasons[skipped.path.substr(root_.size() + 1)] = skipped.reason;
+  EXPECT_NE(reasons[".codesearchignore"].find("not a regular file"), std::string::npos);
+  EXPECT_NE(reasons["sub"].find(".gitignore"), std::string::npos);
+}
+
+TEST_F(WalkerTest, ASymlinkedCodesearchIgnoreIsNotFollowed) {
+  write("a.py", "x = 1\n");
+  write("elsewhere/rules", "*.py\n");
+  fs::create_symlink(root_ + "/elsewhere/rules", root_ + "/.codesearchignore");
+  WalkResult result;
+  auto files = walkedRelative(&result);
+  EXPECT_EQ(std::count(files.begin(), files.end(), "a.py"), 1);
+  bool reported = false;
+  for (const auto& skipped : result.skipped) reported |= skipped.path == root_ + "/.codesearchignore";
+  EXPECT_TRUE(reported);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "model/tokenizer.h"
 
+#include <thread>
+
 #include <gtest/gtest.h>
 
 namespace cs {
@@ -37,6 +39,28 @@ TEST(Tokenizer, DeterministicAndCapped) {
   EXPECT_EQ(t.encode("parse http request parse"), t.encode("parse http request parse"));
   EXPECT_EQ(t.encode("parse http request parse", 2).size(), 2u);
   EXPECT_TRUE(t.encode("   ").empty());
+}
+
+// Threads encoding while the word cache overflows and is cleared (past 500k
+// words) must each get their own ids; a reference into the cache used to
+// dangle here (a use-after-free that AddressSanitizer reports).
+TEST(Tokenizer, ConcurrentEncodingSurvivesCacheClears) {
+  Tokenizer t = smallVocabulary();
+  const std::vector<int> expected = t.encode("parse request");
+  auto work = [&t, &expected](int thread, bool& ok) {
+    for (int i = 0; i < 320'000 && ok; ++i) {
+      std::string word(1, static_cast<char>('a' + thread));  // a distinct lowercase word each time
+      for (int n = i; n > 0; n /= 26) word.push_back(static_cast<char>('a' + n % 26));
+      ok = !t.encode(word).empty() && (i % 1024 != 0 || t.encode("parse request") == expected);
+    }
+  };
+  bool ok0 = true, ok1 = true;
+  std::thread a(work, 0, std::ref(ok0)), b(work, 1, std::ref(ok1));
+  a.join();
+  b.join();
+  EXPECT_TRUE(ok0);
+  EXPECT_TRUE(ok1);
+  EXPECT_EQ(t.encode("parse request"), expected);
 }
 
 TEST(Tokenizer, TrainsAVocabularyWithSentencepiece) {

@@ -33,11 +33,51 @@ TEST(ParseMessage, MalformedJsonIsParseError) {
   EXPECT_EQ(m.error().code, kParseError);
 }
 
-TEST(ParseMessage, InvalidUtf8IsParseErrorNotACrash) {
-  std::string body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":{\"q\":\"\xff\xfe\"}}";
-  auto m = parseMessage(body);
+TEST(ParseMessage, DeepNestingIsRefusedWithTheIdAndNoCrash) {
+  const std::string open(1'000'000, '['), close(1'000'000, ']');
+  Json id;
+  auto m = parseMessage(R"({"jsonrpc":"2.0","id":9,"method":"codeSearch/query","params":{"query":)" + open + close +
+                        "}}", &id);
   ASSERT_FALSE(m.ok());
-  EXPECT_EQ(m.error().code, kParseError);
+  EXPECT_EQ(m.error().code, kInvalidRequest);
+  EXPECT_EQ(id, 9);
+  auto bare = parseMessage(open + close);
+  ASSERT_FALSE(bare.ok());
+  EXPECT_EQ(bare.error().code, kInvalidRequest);
+}
+
+TEST(ParseMessage, NestingUpToTheLimitIsAccepted) {
+  const int levels = kMaxJsonDepth - 2;  // the message object and "params" take two
+  auto m = parseMessage(R"({"jsonrpc":"2.0","id":1,"method":"x","params":)" + std::string(levels, '[') +
+                        std::string(levels, ']') + "}");
+  EXPECT_TRUE(m.ok());
+}
+
+TEST(ParseMessage, InvalidUtf8IsRepairedWithReplacementCharacters) {
+  std::string body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":{\"q\":\"a\xff\xfe\xc0\xafz\"}}";
+  auto m = parseMessage(body);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->id, 1);
+  EXPECT_EQ(m->params["q"], "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDz");  // one U+FFFD per bad byte
+}
+
+TEST(ParseMessage, LoneSurrogateEscapesBecomeReplacementCharacters) {
+  auto m = parseMessage(R"({"jsonrpc":"2.0","id":2,"method":"x","params":{"q":"a\ud800b\udc00c\ud83d\ude00\\ud800"}})");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->params["q"], "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xF0\x9F\x98\x80\\ud800");  // the pair and "\\" stay
+}
+
+TEST(ParseMessage, NullIdRequestIsInvalidRequestNotANotification) {
+  auto m = parseMessage(R"({"jsonrpc":"2.0","id":null,"method":"codeSearch/status"})");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().code, kInvalidRequest);
+  EXPECT_TRUE(parseMessage(R"({"jsonrpc":"2.0","method":"initialized"})").ok());  // no id member: a notification
+}
+
+TEST(RepairUtf8, KeepsWellFormedTextByteForByte) {
+  const std::string text = "{\"k\":\"caf\xc3\xa9 \xe2\x96\x81 \xf0\x9f\x98\x80 \\n\\\" \\u00e9\"}";
+  EXPECT_EQ(repairUtf8(text), text);
+  EXPECT_EQ(repairUtf8("\xed\xa0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // an encoded surrogate
 }
 
 TEST(ParseMessage, WrongShapeIsInvalidRequestAndKeepsTheId) {

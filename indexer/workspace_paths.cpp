@@ -1,0 +1,46 @@
+#include "indexer/workspace_paths.h"
+
+#include <climits>
+#include <cstdlib>
+
+namespace cs {
+namespace {
+
+std::optional<std::string> realPath(const std::string& path) {
+  char buffer[PATH_MAX];
+  if (!::realpath(path.c_str(), buffer)) return std::nullopt;
+  return std::string(buffer);
+}
+
+// realpath for a path that may not exist: its parent must.
+std::optional<std::string> resolve(const std::string& path) {
+  if (auto real = realPath(path)) return real;
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return std::nullopt;
+  std::string name = path.substr(slash + 1);
+  if (name.empty() || name == "." || name == "..") return std::nullopt;
+  auto parent = realPath(slash == 0 ? "/" : path.substr(0, slash));
+  if (!parent) return std::nullopt;
+  return (*parent == "/" ? "" : *parent) + "/" + name;
+}
+
+}  // namespace
+
+bool isPathUnder(std::string_view path, std::string_view root) {
+  while (root.size() > 1 && root.back() == '/') root.remove_suffix(1);
+  if (root == "/") return !path.empty() && path.front() == '/';
+  if (path.compare(0, root.size(), root) != 0) return false;
+  return path.size() == root.size() || path[root.size()] == '/';
+}
+
+std::optional<std::string> resolveUnderRoots(const std::string& path, const std::vector<std::string>& roots) {
+  if (path.empty() || path.front() != '/') return std::nullopt;
+  auto real = resolve(path);
+  if (!real) return std::nullopt;
+  for (const std::string& root : roots) {
+    if (*real != root && isPathUnder(*real, root)) return real;
+  }
+  return std::nullopt;
+}
+
+}  // namespace cs
