@@ -39,6 +39,10 @@ struct Index::Impl {
     FileStamp stamp;
     std::vector<uint32_t> slots;
     std::string stem_key;  // identifierKey of the file name's stem (files_by_stem_key)
+    uint32_t file_slot = 0;           // its document in file_lexical
+    uint64_t file_id = 0;             // RerankFeatures::file_id of its chunks
+    uint32_t representative = 0;      // the chunk that stands for the file: its largest type, else its remainder
+    bool has_representative = false;
   };
   std::unordered_map<std::string, FileRecord> files;
   std::unordered_map<uint64_t, uint32_t> slot_by_hash;  // a live slot with a vector, per content hash
@@ -50,6 +54,11 @@ struct Index::Impl {
   size_t live_chunks = 0;
 
   LexicalIndex lexical;
+  // One document per file (its name, path, definition names and type docs): the
+  // file-level retriever for concept queries, whose answer is often a whole file.
+  LexicalIndex file_lexical;
+  std::vector<const std::string*> path_of_file_slot;  // keys of `files`; nullptr = free
+  std::vector<uint32_t> free_file_slots;
   WordStemmer writer_stemmer;  // used under the exclusive lock only (addFileLocked)
   std::unique_ptr<VectorIndex> vectors;        // exact: the reference
   std::unique_ptr<VectorIndex> approximate;    // HNSW, once the index is large
@@ -78,6 +87,9 @@ struct Index::Impl {
       free_slots.push_back(slot);
       --live_chunks;
     }
+    file_lexical.remove(it->second.file_slot);
+    path_of_file_slot[it->second.file_slot] = nullptr;
+    free_file_slots.push_back(it->second.file_slot);
     if (auto stem = files_by_stem_key.find(it->second.stem_key); stem != files_by_stem_key.end()) {
       auto& paths = stem->second;
       paths.erase(std::remove(paths.begin(), paths.end(), path), paths.end());
@@ -133,8 +145,84 @@ struct Index::Impl {
       record.slots.push_back(slot);
       ++live_chunks;
     }
-    files[path] = std::move(record);
+    addFileDocumentLocked(path, relative_path, file.file_id, record);
+    auto stored = files.insert_or_assign(path, std::move(record)).first;
+    path_of_file_slot[stored->second.file_slot] = &stored->first;
     maybeStartApproximateLocked();
+  }
+
+  // The file's document for file_lexical, and the chunk that stands for it in results.
+  void addFileDocumentLocked(const std::string& path, const std::string& relative_path, uint64_t file_id,
+                             FileRecord& record) {
+    if (!free_file_slots.empty()) {
+      record.file_slot = free_file_slots.back();
+      free_file_slots.pop_back();
+    } else {
+      record.file_slot = static_cast<uint32_t>(path_of_file_slot.size());
+      path_of_file_slot.push_back(nullptr);
+    }
+    record.file_id = file_id;
+    Chunk document;
+    document.path = path;
+    const size_t slash = relative_path.rfind('/');
+    document.name = relative_path.substr(slash == std::string::npos ? 0 : slash + 1);
+    document.name = document.name.substr(0, document.name.find('.'));
+    document.qualified_name = relative_path;
+    size_t best_lines = 0;
+    for (uint32_t slot : record.slots) {
+      const Chunk& c = entries[slot].indexed.chunk;
+      if (document.text.size() < 8 * 1024) {
+        document.text += c.name;
+        document.text += ' ';
+      }
+      const bool type_like = entries[slot].rerank.definition_rank == 3;
+      if (type_like && document.doc.size() < 2 * 1024) {
+        document.doc += c.doc.substr(0, 512);
+        document.doc += '\n';
+      }
+      const size_t lines = c.end.line - c.start.line + 1;
+      const bool better = type_like ? (!record.has_representative || lines > best_lines ||
+                                       entries[record.representative].rerank.definition_rank != 3)
+                                    : (!record.has_representative && entries[slot].rerank.module);
+      if (better) {
+        record.representative = slot;
+        record.has_representative = true;
+        best_lines = type_like ? lines : 0;
+      }
+    }
+    if (!record.has_representative && !record.slots.empty()) {
+      record.representative = record.slots.front();
+      record.has_representative = true;
+    }
+    file_lexical.add(record.file_slot, document);
+  }
+
+  // File-level evidence: the best files for `query` by file_lexical, normalised
+  // to [0, 1] by the best; each file's representative joins the candidates.
+  template <typename Fused>
+  std::unordered_map<uint64_t, double> fileEvidence(const std::string& query, size_t files_wanted,
+                                                    const std::function<bool(uint32_t)>& allowed,
+                                                    std::vector<Fused>& fused,
+                                                    std::unordered_map<uint32_t, size_t>& position) const {
+    std::unordered_map<uint64_t, double> evidence;
+    if (query.empty() || files_wanted == 0) return evidence;
+    std::vector<LexicalHit> hits = file_lexical.search(query, files_wanted, {});
+    if (hits.empty() || hits.front().score <= 0) return evidence;
+    const double best = hits.front().score;
+    for (const LexicalHit& hit : hits) {
+      const std::string* path = hit.slot < path_of_file_slot.size() ? path_of_file_slot[hit.slot] : nullptr;
+      if (!path) continue;
+      const FileRecord& record = files.at(*path);
+      if (!record.has_representative || !allowed(record.representative)) continue;
+      evidence[record.file_id] = hit.score / best;
+      if (!position.count(record.representative)) {
+        position[record.representative] = fused.size();
+        Fused f;
+        f.slot = record.representative;
+        fused.push_back(f);
+      }
+    }
+    return evidence;
   }
 
   void maybeStartApproximateLocked() {
@@ -448,6 +536,10 @@ Result<std::vector<SearchHit>> Index::search(const SearchRequest& request) const
   std::unordered_map<uint32_t, size_t> position;
   for (size_t i = 0; i < fused.size(); ++i) position[fused[i].slot] = i;
   impl_->addDefinitionCandidates(context, allowed, fused, position);
+  const ShapingOptions& shaping = impl_->options.shaping;
+  std::unordered_map<uint64_t, double> file_evidence;
+  if (!request.code_query && !context.shape.symbol && shaping.file_evidence_boost > 0)  // a name has its own index
+    file_evidence = impl_->fileEvidence(request.query, shaping.file_evidence_files, allowed, fused, position);
 
   std::vector<ShapedCandidate> shaped;
   shaped.reserve(fused.size());
@@ -457,8 +549,8 @@ Result<std::vector<SearchHit>> Index::search(const SearchRequest& request) const
     shaped.push_back({f.slot, f.score >= 0 ? f.score * multiplier : f.score / multiplier, &e.indexed.chunk, &e.rerank});
   }
   if (!request.code_query) {
-    const ShapingOptions& shaping = impl_->options.shaping;
     boostDefinitions(shaped, context, shaping);
+    boostFileEvidence(shaped, file_evidence, shaping);
     boostFileNames(shaped, context, shaping);
     boostFileCoherence(shaped, shaping);
     applyPathPriors(shaped, context, shaping);

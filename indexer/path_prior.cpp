@@ -76,13 +76,29 @@ double pathPrior(uint32_t traits, bool module_chunk, const std::vector<std::stri
   return prior;
 }
 
+namespace {
+
+// The words of one path component, and the component whole when splitting cut
+// it (TeX -> te, x and tex; QueueManager -> queue, manager and queuemanager).
+void appendComponentWords(std::string_view component, std::vector<std::string>& words) {
+  const size_t before = words.size();
+  appendIdentifierWords(component, words);
+  if (words.size() - before > 1) {
+    std::string whole;
+    for (size_t i = before; i < words.size(); ++i) whole += words[i];
+    words.push_back(std::move(whole));
+  }
+}
+
+}  // namespace
+
 std::vector<std::string> fileNameWords(std::string_view path) {
   std::vector<std::string> words;
   const std::string_view name = fileName(path);
-  appendIdentifierWords(stemOf(name), words);
+  appendComponentWords(stemOf(name), words);
   if (name.size() < path.size()) {
     std::string_view dir = path.substr(0, path.size() - name.size() - 1);
-    appendIdentifierWords(fileName(dir), words);
+    appendComponentWords(fileName(dir), words);
   }
   std::sort(words.begin(), words.end());
   words.erase(std::unique(words.begin(), words.end()), words.end());

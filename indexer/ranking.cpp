@@ -80,6 +80,8 @@ std::optional<ShapingOptions> parseShaping(const std::string& text) {
     else if (key == "file_stem_boost") options.file_stem_boost = number;
     else if (key == "file_name_boost") options.file_name_boost = number;
     else if (key == "coherence_boost") options.coherence_boost = number;
+    else if (key == "file_evidence_boost") options.file_evidence_boost = number;
+    else if (key == "file_evidence_files") options.file_evidence_files = static_cast<size_t>(number);
     else if (key == "saturation_threshold") options.saturation_threshold = static_cast<size_t>(number);
     else if (key == "saturation_decay") options.saturation_decay = number;
     else if (key == "path_priors") options.path_priors = number != 0;
@@ -310,6 +312,16 @@ void boostFileCoherence(std::vector<ShapedCandidate>& candidates, const ShapingO
   for (const auto& [file, entry] : files) max_sum = std::max(max_sum, entry.first);
   if (max_sum <= 0) return;
   for (const auto& [file, entry] : files) candidates[entry.second].score += best * options.coherence_boost * entry.first / max_sum;
+}
+
+void boostFileEvidence(std::vector<ShapedCandidate>& candidates, const std::unordered_map<uint64_t, double>& evidence,
+                       const ShapingOptions& options) {
+  if (evidence.empty() || options.file_evidence_boost <= 0) return;
+  const double unit = bestScore(candidates) * options.file_evidence_boost;
+  for (ShapedCandidate& c : candidates) {
+    auto it = evidence.find(c.features->file_id);
+    if (it != evidence.end()) c.score += unit * it->second;
+  }
 }
 
 void applyPathPriors(std::vector<ShapedCandidate>& candidates, const RerankContext& context,

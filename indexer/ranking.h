@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "indexer/chunk.h"
@@ -126,6 +127,8 @@ struct ShapingOptions {
   double file_stem_boost = 1.0;          // the best chunk of a file named after the symbol
   double file_name_boost = 1.0;          // times the share of a sentence's keywords in the file name
   double coherence_boost = 0.2;          // a file's best chunk, times the file's share of the pool's score
+  double file_evidence_boost = 0.35;     // times the file's file-level retriever score (normalised by the best file)
+  size_t file_evidence_files = 20;       // files the file-level retriever contributes
   size_t saturation_threshold = 1;       // chunks of one file before each further one is decayed
   double saturation_decay = 0.5;
   bool path_priors = true;               // path_prior.h: tests, examples, benchmarks, ... demoted
@@ -145,6 +148,9 @@ void boostDefinitions(std::vector<ShapedCandidate>& candidates, const RerankCont
 void boostFileNames(std::vector<ShapedCandidate>& candidates, const RerankContext& context,
                     const ShapingOptions& options);
 void boostFileCoherence(std::vector<ShapedCandidate>& candidates, const ShapingOptions& options);
+// `evidence`: file_id -> the file-level retriever's score in [0, 1] (Index::search).
+void boostFileEvidence(std::vector<ShapedCandidate>& candidates, const std::unordered_map<uint64_t, double>& evidence,
+                       const ShapingOptions& options);
 void applyPathPriors(std::vector<ShapedCandidate>& candidates, const RerankContext& context,
                      const ShapingOptions& options);
 // The best `k` by score, where the n-th chunk of a file beyond the threshold

@@ -324,5 +324,34 @@ TEST(Index, ResultsSpreadOverFilesAndDuplicatesCollapse) {
   EXPECT_EQ(hits.value()[1].chunk.path, "/w/other.py");  // a second file before big.py's second chunk
 }
 
+TEST(Index, TheFileLevelRetrieverBringsAFileWhoseDefinitionsMatchTheQuery) {
+  auto search_with = [](double boost) {
+    IndexOptions options;
+    options.dim = 8;
+    options.workspace_root = "/w";
+    options.shaping.file_evidence_boost = boost;
+    auto index = std::move(Index::open(options).value());
+    std::vector<IndexedChunk> other;
+    for (int i = 0; i < 5; ++i) other.push_back(make("/w/other.py", "helper" + std::to_string(i), "python", unit(8, 0), i * 5, i * 5 + 3));
+    EXPECT_TRUE(index->replaceFile("/w/other.py", {}, other).ok());
+    IndexedChunk cache = make("/w/lru.py", "Cache", "python", unit(8, 1), 0, 20);
+    cache.chunk.kind = "class";
+    EXPECT_TRUE(index->replaceFile("/w/lru.py", {}, {cache, make("/w/lru.py", "store_entry", "python", unit(8, 1), 2, 5),
+                                                       make("/w/lru.py", "evict_entry", "python", unit(8, 1), 6, 9)})
+                    .ok());
+    SearchRequest request;
+    request.query = "evict store";  // no single chunk's text has both; the file's names do
+    request.query_vector = unit(8, 0);
+    request.mode = SearchMode::kSemantic;  // the dense arm alone would never reach lru.py
+    request.limit = 3;
+    return index->search(request).value();
+  };
+  auto with = search_with(0.35);
+  bool found = false;
+  for (const auto& hit : with) found |= hit.chunk.name == "Cache";
+  EXPECT_TRUE(found);  // the file's representative: its class
+  for (const auto& hit : search_with(0)) EXPECT_NE(hit.chunk.path, "/w/lru.py");
+}
+
 }  // namespace
 }  // namespace cs

@@ -136,6 +136,19 @@ TEST(Ranking, FileCoherenceLiftsTheBestChunkOfAFileWithManyGoodChunks) {
   EXPECT_DOUBLE_EQ(pool.scoreOf(1), 0.45);  // only a file's best chunk is lifted
 }
 
+TEST(Ranking, FileEvidenceLiftsEveryCandidateOfAnEvidencedFile) {
+  Pool pool;
+  pool.add(chunkNamed("a", "function"), "src/store.py", 0.5);
+  pool.add(chunkNamed("b", "function"), "src/store.py", 0.4);
+  pool.add(chunkNamed("c", "function"), "src/other.py", 1.0);
+  auto& candidates = pool.build();
+  std::unordered_map<uint64_t, double> evidence = {{pool.features[0].file_id, 1.0}};
+  boostFileEvidence(candidates, evidence, ShapingOptions{});
+  EXPECT_DOUBLE_EQ(pool.scoreOf(0), 0.5 + 0.35);
+  EXPECT_DOUBLE_EQ(pool.scoreOf(1), 0.4 + 0.35);
+  EXPECT_DOUBLE_EQ(pool.scoreOf(2), 1.0);
+}
+
 TEST(Ranking, DiverseTopKSpreadsResultsOverFiles) {
   Pool pool;
   for (int i = 0; i < 4; ++i) pool.add(chunkNamed("f" + std::to_string(i), "function"), "src/big.py", 1.0 - 0.01 * i);
