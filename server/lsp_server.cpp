@@ -368,12 +368,14 @@ Status checkLimit(int limit) {
 }
 
 Status checkFilters(const protocol::SearchFiltersParams& p) {
-  if (p.paths.size() > kMaxGlobs)
-    return makeError("at most " + std::to_string(kMaxGlobs) + " path globs per request", protocol::kInvalidParams);
-  for (const auto& glob : p.paths) {
-    if (glob.size() > kMaxGlobBytes)
-      return makeError("a path glob may be at most " + std::to_string(kMaxGlobBytes) + " bytes long",
-                       protocol::kInvalidParams);
+  for (const auto* globs : {&p.paths, &p.excludePaths}) {
+    if (globs->size() > kMaxGlobs)
+      return makeError("at most " + std::to_string(kMaxGlobs) + " path globs per request", protocol::kInvalidParams);
+    for (const auto& glob : *globs) {
+      if (glob.size() > kMaxGlobBytes)
+        return makeError("a path glob may be at most " + std::to_string(kMaxGlobBytes) + " bytes long",
+                         protocol::kInvalidParams);
+    }
   }
   return Status::success();
 }
@@ -391,6 +393,7 @@ SearchFilters toFilters(const protocol::SearchFiltersParams& p) {
   SearchFilters f;
   f.languages = p.languages;
   f.path_globs = p.paths;
+  f.exclude_path_globs = p.excludePaths;
   f.kinds = p.kinds;
   f.exclude_tests = p.excludeTests;
   return f;

@@ -109,6 +109,51 @@ TEST(DaemonSearch, FiltersApplyInsideTheSearch) {
     EXPECT_NE(r["uri"].get<std::string>().find("/auth/"), std::string::npos);
 }
 
+TEST(DaemonSearch, ExcludePathsFilterAppliesToQueryAndSimilar) {
+  TempWorkspace ws;
+  writeFixture(ws);
+  ws.write("vendor/retry_copy.py",
+           "def retry_with_backoff_vendored(request, attempts=5):\n"
+           "    delay = 0.1\n"
+           "    for _ in range(attempts):\n"
+           "        try:\n"
+           "            return request()\n"
+           "        except IOError:\n"
+           "            delay *= 2\n");
+  LspTestClient client(lexicalDaemon());
+  client.initialize(ws.root());
+  client.waitIdle(60s, 5);
+
+  auto all = client.request("codeSearch/query", Json{{"query", "retry with backoff"}});
+  auto names = resultNames(*all);
+  EXPECT_NE(std::find(names.begin(), names.end(), "retry_with_backoff_vendored"), names.end());
+
+  auto excluded = client.request(
+      "codeSearch/query", Json{{"query", "retry with backoff"}, {"filters", {{"excludePaths", {"vendor", "tests/**"}}}}});
+  ASSERT_TRUE(excluded && excluded->contains("result")) << (excluded ? excluded->dump() : "timeout");
+  names = resultNames(*excluded);
+  ASSERT_FALSE(names.empty());
+  EXPECT_EQ(names[0], "retry_with_backoff");
+  for (const auto& r : (*excluded)["result"]["results"]) {
+    EXPECT_EQ(r["uri"].get<std::string>().find("/vendor/"), std::string::npos);
+    EXPECT_EQ(r["uri"].get<std::string>().find("/tests/"), std::string::npos);
+  }
+
+  auto similar = client.request("codeSearch/similar",
+                                Json{{"textDocument", {{"uri", ws.uri("net/retry.py")}}},
+                                     {"position", {{"line", 5}, {"character", 4}}},
+                                     {"filters", {{"excludePaths", {"vendor/**"}}}}});
+  ASSERT_TRUE(similar && similar->contains("result")) << (similar ? similar->dump() : "timeout");
+  for (const auto& r : (*similar)["result"]["results"])
+    EXPECT_EQ(r["uri"].get<std::string>().find("/vendor/"), std::string::npos);
+
+  // Bounded like filters.paths.
+  Json many = Json::array();
+  for (int i = 0; i < 65; ++i) many.push_back("g" + std::to_string(i));
+  auto too_many = client.request("codeSearch/query", Json{{"query", "x"}, {"filters", {{"excludePaths", many}}}});
+  EXPECT_EQ((*too_many)["error"]["code"], -32602);
+}
+
 TEST(DaemonSearch, UnsavedBufferEditsAreSearchable) {
   TempWorkspace ws;
   writeFixture(ws);
