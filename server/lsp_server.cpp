@@ -93,6 +93,9 @@ void LspServer::registerHandlers() {
   notification_handlers_["textDocument/didSave"] = [this](const Json& p) { didSave(p); };
   notification_handlers_["textDocument/didClose"] = [this](const Json& p) { didClose(p); };
   notification_handlers_["workspace/didChangeWatchedFiles"] = [this](const Json& p) { didChangeWatchedFiles(p); };
+  notification_handlers_["workspace/didChangeWorkspaceFolders"] = [this](const Json& p) {
+    didChangeWorkspaceFolders(p);
+  };
   notification_handlers_["$/cancelRequest"] = [this](const Json& p) {
     if (!p.is_object() || !p.contains("id")) return;
     std::lock_guard lock(inflight_mutex_);
@@ -266,7 +269,7 @@ void LspServer::initialize(const Json& params, std::shared_ptr<ReplyOnce> reply)
       {"capabilities",
        {{"positionEncoding", encoding_ == PositionEncoding::kUtf8 ? "utf-8" : "utf-16"},
         {"textDocumentSync", {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
-        {"workspace", {{"workspaceFolders", {{"supported", true}, {"changeNotifications", false}}}}},
+        {"workspace", {{"workspaceFolders", {{"supported", true}, {"changeNotifications", true}}}}},
         {"experimental", {{"codeSearch", {{"version", 1}, {"query", true}, {"similar", true}, {"status", true}}}}}}},
       {"serverInfo", {{"name", "codesearch"}, {"version", CODESEARCH_VERSION}}}};
   reply->result(result);
@@ -334,6 +337,22 @@ void LspServer::didClose(const Json& params) {
   if (!path) return;
   documents_.close(*path);
   service_->closeDocument(*path);  // the file on disk is the truth again
+}
+
+void LspServer::didChangeWorkspaceFolders(const Json& params) {
+  if (!service_ || !options_.roots.empty()) return;  // roots given on the command line stay as they are
+  const Json& event = params.at("event");
+  auto paths = [&](const char* key) {
+    std::vector<std::string> out;
+    if (auto list = event.find(key); list != event.end() && list->is_array()) {
+      for (const auto& folder : *list) {
+        if (!folder.is_object()) continue;
+        if (auto path = protocol::uriToPath(folder.value("uri", ""))) out.push_back(*path);
+      }
+    }
+    return out;
+  };
+  service_->changeRoots(paths("added"), paths("removed"));
 }
 
 void LspServer::didChangeWatchedFiles(const Json& params) {

@@ -154,6 +154,55 @@ TEST(DaemonSearch, ExcludePathsFilterAppliesToQueryAndSimilar) {
   EXPECT_EQ((*too_many)["error"]["code"], -32602);
 }
 
+TEST(DaemonSearch, WorkspaceFoldersAddedAndRemovedAtRunTime) {
+  TempWorkspace ws;
+  writeFixture(ws);
+  TempWorkspace extra;
+  extra.write("lib/semver.py", "def parse_semantic_version(text):\n    return tuple(text.split('.'))\n");
+  LspTestClient client(lexicalDaemon());
+  Json init = client.initialize(ws.root());
+  const Json& folders = init["result"]["capabilities"]["workspace"]["workspaceFolders"];
+  EXPECT_EQ(folders["supported"], true);
+  EXPECT_EQ(folders["changeNotifications"], true);
+  client.waitIdle(60s, 4);
+  auto r = client.request("codeSearch/query", Json{{"query", "parse semantic version"}});
+  auto names = resultNames(*r);
+  EXPECT_EQ(std::find(names.begin(), names.end(), "parse_semantic_version"), names.end());
+
+  client.notify("workspace/didChangeWorkspaceFolders",
+                Json{{"event", {{"added", {{{"uri", "file://" + extra.root()}, {"name", "extra"}}}}, {"removed", Json::array()}}}});
+  Json status = client.waitIdle();
+  EXPECT_EQ(status["files"], 5);
+  ASSERT_EQ(status["roots"].size(), 2u) << status.dump();
+  r = client.request("codeSearch/query", Json{{"query", "parse semantic version"}});
+  names = resultNames(*r);
+  ASSERT_FALSE(names.empty());
+  EXPECT_EQ(names[0], "parse_semantic_version");
+  EXPECT_EQ((*r)["result"]["results"][0]["uri"], extra.uri("lib/semver.py"));
+  // A document of the new folder is now in the workspace: its unsaved text counts.
+  client.notify("textDocument/didOpen",
+                Json{{"textDocument", {{"uri", extra.uri("lib/semver.py")}, {"languageId", "python"}, {"version", 1},
+                                       {"text", "def compare_release_numbers(a, b):\n    return a < b\n"}}}});
+  client.waitIdle();
+  r = client.request("codeSearch/query", Json{{"query", "compare release numbers"}});
+  ASSERT_FALSE(resultNames(*r).empty());
+  EXPECT_EQ(resultNames(*r)[0], "compare_release_numbers");
+
+  // The original folder is removed: its files leave the index; the added one stays.
+  client.notify("workspace/didChangeWorkspaceFolders",
+                Json{{"event", {{"added", Json::array()}, {"removed", {{{"uri", "file://" + ws.root()}, {"name", "ws"}}}}}}});
+  status = client.waitIdle();
+  EXPECT_EQ(status["files"], 1) << status.dump();
+  ASSERT_EQ(status["roots"].size(), 1u);
+  r = client.request("codeSearch/query", Json{{"query", "validate token"}});
+  names = resultNames(*r);
+  EXPECT_EQ(std::find(names.begin(), names.end(), "ValidateToken"), names.end());
+  // A file of the removed folder is outside the workspace now.
+  auto similar = client.request("codeSearch/similar", Json{{"textDocument", {{"uri", ws.uri("net/retry.py")}}},
+                                                          {"position", {{"line", 5}, {"character", 4}}}});
+  EXPECT_EQ((*similar)["error"]["code"], -32602);
+}
+
 TEST(DaemonSearch, UnsavedBufferEditsAreSearchable) {
   TempWorkspace ws;
   writeFixture(ws);
