@@ -402,6 +402,57 @@ end)
 local tpath, ppath = vim.env.TELESCOPE_PATH, vim.env.PLENARY_PATH
 if not tpath or tpath == '' or not ppath or ppath == '' then
   skip('Telescope picker', 'set TELESCOPE_PATH and PLENARY_PATH (telescope.nvim 0.1.4, plenary.nvim v0.1.4) to run it')
+  -- Without Telescope, the extension's own code still runs against a minimal stand-in of the
+  -- modules it uses: column layout, signatures for repeated names, the per-answer entry maker.
+  test('Telescope extension (stand-in modules): columns sized to the window, signatures for repeated names', function()
+    local created = {}
+    local stubs = {
+      ['telescope'] = { register_extension = function(ext) return ext end },
+      ['telescope.pickers'] = { new = function() return { find = function() end } end },
+      ['telescope.sorters'] = { Sorter = { new = function(_, o) return o end } },
+      ['telescope.config'] = { values = { grep_previewer = function() end, generic_sorter = function() end } },
+      ['telescope.pickers.entry_display'] = {
+        create = function(o)
+          table.insert(created, o)
+          return function(cols) return cols end
+        end,
+      },
+      ['telescope.actions.state'] = { get_current_picker = function() return nil end },
+    }
+    for name, mod in pairs(stubs) do package.loaded[name] = mod end
+    local ok, ext = pcall(dofile, vim.api.nvim_get_runtime_file('lua/telescope/_extensions/codesearch.lua', false)[1])
+    for name, _ in pairs(stubs) do package.loaded[name] = nil end
+    truthy(ok, 'the extension loads: ' .. tostring(not ok and ext))
+    local internal = ext.exports._internal
+    local results = {
+      { uri = vim.uri_from_fname(root .. '/t/a_test.cc'), name = 'TEST', qualifiedName = 'TEST', kind = 'function',
+        range = { start = { line = 0, character = 0 } }, preview = 'TEST(Index, Search) {' },
+      { uri = vim.uri_from_fname(root .. '/t/a_test.cc'), name = 'TEST', qualifiedName = 'TEST', kind = 'function',
+        range = { start = { line = 9, character = 0 } }, preview = 'TEST(Index, Open) {' },
+      { uri = vim.uri_from_fname(root .. '/src/index.cc'), name = 'open', qualifiedName = 'Index.open', kind = 'method',
+        range = { start = { line = 4, character = 0 } }, preview = 'Result<Index> Index::open() {' },
+    }
+    local finder = internal._async_finder({
+      make_entry_maker = internal._make_entry_maker(root, 'utf-16'),
+      send = function(_, cb)
+        cb(nil, { results = results, index = { files = 2, pending = 0, complete = true } })
+        return function() end
+      end,
+    })
+    local entries = {}
+    finder:_find('index', function(e) table.insert(entries, e) end, function() end)
+    eq(#entries, 3, 'entries')
+    eq(#created, 1, 'one layout per answer')
+    local widths = { created[1].items[1].width, created[1].items[2].width }
+    local expected = require('codesearch.util').column_widths(results, math.floor(vim.o.columns * 0.4) - 4,
+      require('codesearch.util').name_counts(results))
+    eq(widths, expected, 'widths from the window and the names')
+    truthy(widths[1] ~= 30, 'not the old fixed 30')
+    eq(entries[1].display()[1][1], 'TEST(Index, Search) {', 'repeated name shows its signature')
+    eq(entries[3].display()[1][1], 'Index.open', 'unique name')
+    eq(entries[3].display()[3], 'src/index.cc:5', 'location column')
+    eq(entries[2].lnum, 10, 'entry lnum')
+  end)
 else
   vim.opt.rtp:append(tpath)
   vim.opt.rtp:append(ppath)

@@ -214,6 +214,7 @@ function M.similar(opts)
 end
 
 M._async_finder = async_finder
+M._make_entry_maker = make_entry_maker
 
 return telescope.register_extension({
   setup = function(config) ext_config = config or {} end,
