@@ -196,12 +196,33 @@ test('the extension bundle drives the daemon: status bar, live QuickPick search,
     await vscode.commands.executeCommand('codesearch.showStatus');
     assert.ok(log.messages.some(([k, m]) => k === 'info' && /idle, 4 files/.test(m)), JSON.stringify(log.messages));
 
+    // The picker starts from the selection, or the word at the cursor.
+    const text = 'def slugify_words(x):\n    return x\n';
+    const doc = {
+      uri: retryUri, languageId: 'python',
+      getText: (r) => (r ? text.split('\n')[r.start.line].slice(r.start.character, r.end.character) : text),
+      getWordRangeAtPosition: (p) => new vscode.Range(p.line, 4, p.line, 17),
+    };
+    vscode.window.activeTextEditor = { document: doc, selection: new vscode.Selection(new vscode.Position(0, 6), new vscode.Position(0, 6)), viewColumn: 1 };
+    const seedDone = vscode.commands.executeCommand('codesearch.search');
+    await until(() => log.quickPicks.length === 5, 5000, 'the seeded QuickPick');
+    assert.equal(log.quickPicks[4].value, 'slugify_words', 'the word at the cursor');
+    log.quickPicks[4].hide();
+    await seedDone;
+    vscode.window.activeTextEditor = { document: doc, selection: new vscode.Selection(new vscode.Position(0, 4), new vscode.Position(0, 11)), viewColumn: 1 };
+    const selDone = vscode.commands.executeCommand('codesearch.search');
+    await until(() => log.quickPicks.length === 6, 5000, 'the QuickPick seeded from the selection');
+    assert.equal(log.quickPicks[5].value, 'slugify', 'the selection');
+    log.quickPicks[5].hide();
+    await selDone;
+    vscode.window.activeTextEditor = undefined;
+
     // A workspace folder added while running reaches the daemon (workspace/didChangeWorkspaceFolders): no restart.
     log.changeFolders([ws, ws2]);
     const semverUri = vscode.Uri.file(path.join(ws2, 'lib/semver.py')).toString();
     const addDone = vscode.commands.executeCommand('codesearch.search', 'parse semantic version');
-    await until(() => log.quickPicks.length === 5, 5000, 'the fifth QuickPick');
-    const ap = log.quickPicks[4];
+    await until(() => log.quickPicks.length === 7, 5000, 'the seventh QuickPick');
+    const ap = log.quickPicks[6];
     const end = Date.now() + 20000;
     while (!(ap.items[0] && ap.items[0].result && ap.items[0].result.uri === semverUri)) {
       if (Date.now() > end) throw new Error('the added folder was not searched: ' + JSON.stringify(ap.items.map((i) => i.description)));
