@@ -294,6 +294,9 @@ struct Index::Impl {
       }
       if (!any) return false;
     }
+    for (const auto& glob : filters.exclude_path_globs) {
+      if (!glob.empty() && glob[0] == '/' ? globMatches(glob, c.path) : globMatches(glob, e.relative_path)) return false;
+    }
     return true;
   }
 };
@@ -515,7 +518,7 @@ Result<std::vector<SearchHit>> Index::search(const SearchRequest& request) const
   std::unordered_set<ChunkId> excluded(request.exclude_ids.begin(), request.exclude_ids.end());
   const SearchFilters& filters = request.filters;
   const bool filtering = !filters.languages.empty() || !filters.kinds.empty() || !filters.path_globs.empty() ||
-                         filters.exclude_tests || !excluded.empty();
+                         !filters.exclude_path_globs.empty() || filters.exclude_tests || !excluded.empty();
   std::function<bool(uint32_t)> allowed = [&](uint32_t slot) {
     return filtering ? impl_->passesFilters(slot, filters, excluded) : impl_->entries[slot].live;
   };

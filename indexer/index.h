@@ -28,6 +28,8 @@ struct SearchFilters {
                                         // and the absolute path; empty = all
   std::vector<std::string> kinds;       // empty = all
   bool exclude_tests = false;           // drop chunks from test files / test functions
+  std::vector<std::string> exclude_path_globs;  // same glob rules as path_globs; a chunk matching any is
+                                                // dropped (last, so positional initialisers stay valid)
 };
 
 enum class SearchMode { kHybrid, kSemantic, kLexical };

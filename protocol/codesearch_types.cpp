@@ -37,6 +37,7 @@ Json optionalNumber(const std::optional<double>& v) { return v ? Json(*v) : Json
 void from_json(const Json& j, SearchFiltersParams& f) {
   readOptional(j, "languages", f.languages);
   readOptional(j, "paths", f.paths);
+  readOptional(j, "excludePaths", f.excludePaths);
   readOptional(j, "kinds", f.kinds);
   readOptional(j, "excludeTests", f.excludeTests);
 }

@@ -17,6 +17,7 @@ namespace cs::protocol {
 struct SearchFiltersParams {
   std::vector<std::string> languages;
   std::vector<std::string> paths;  // globs
+  std::vector<std::string> excludePaths;  // globs; a result matching any is left out
   std::vector<std::string> kinds;
   bool excludeTests = false;
 };

@@ -93,6 +93,9 @@ void LspServer::registerHandlers() {
   notification_handlers_["textDocument/didSave"] = [this](const Json& p) { didSave(p); };
   notification_handlers_["textDocument/didClose"] = [this](const Json& p) { didClose(p); };
   notification_handlers_["workspace/didChangeWatchedFiles"] = [this](const Json& p) { didChangeWatchedFiles(p); };
+  notification_handlers_["workspace/didChangeWorkspaceFolders"] = [this](const Json& p) {
+    didChangeWorkspaceFolders(p);
+  };
   notification_handlers_["$/cancelRequest"] = [this](const Json& p) {
     if (!p.is_object() || !p.contains("id")) return;
     std::lock_guard lock(inflight_mutex_);
@@ -266,7 +269,7 @@ void LspServer::initialize(const Json& params, std::shared_ptr<ReplyOnce> reply)
       {"capabilities",
        {{"positionEncoding", encoding_ == PositionEncoding::kUtf8 ? "utf-8" : "utf-16"},
         {"textDocumentSync", {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
-        {"workspace", {{"workspaceFolders", {{"supported", true}, {"changeNotifications", false}}}}},
+        {"workspace", {{"workspaceFolders", {{"supported", true}, {"changeNotifications", true}}}}},
         {"experimental", {{"codeSearch", {{"version", 1}, {"query", true}, {"similar", true}, {"status", true}}}}}}},
       {"serverInfo", {{"name", "codesearch"}, {"version", CODESEARCH_VERSION}}}};
   reply->result(result);
@@ -336,6 +339,22 @@ void LspServer::didClose(const Json& params) {
   service_->closeDocument(*path);  // the file on disk is the truth again
 }
 
+void LspServer::didChangeWorkspaceFolders(const Json& params) {
+  if (!service_ || !options_.roots.empty()) return;  // roots given on the command line stay as they are
+  const Json& event = params.at("event");
+  auto paths = [&](const char* key) {
+    std::vector<std::string> out;
+    if (auto list = event.find(key); list != event.end() && list->is_array()) {
+      for (const auto& folder : *list) {
+        if (!folder.is_object()) continue;
+        if (auto path = protocol::uriToPath(folder.value("uri", ""))) out.push_back(*path);
+      }
+    }
+    return out;
+  };
+  service_->changeRoots(paths("added"), paths("removed"));
+}
+
 void LspServer::didChangeWatchedFiles(const Json& params) {
   for (const auto& event : params.at("changes").get<std::vector<protocol::FileEvent>>()) {
     if (event.type == protocol::FileEvent::kDeleted) {
@@ -368,12 +387,14 @@ Status checkLimit(int limit) {
 }
 
 Status checkFilters(const protocol::SearchFiltersParams& p) {
-  if (p.paths.size() > kMaxGlobs)
-    return makeError("at most " + std::to_string(kMaxGlobs) + " path globs per request", protocol::kInvalidParams);
-  for (const auto& glob : p.paths) {
-    if (glob.size() > kMaxGlobBytes)
-      return makeError("a path glob may be at most " + std::to_string(kMaxGlobBytes) + " bytes long",
-                       protocol::kInvalidParams);
+  for (const auto* globs : {&p.paths, &p.excludePaths}) {
+    if (globs->size() > kMaxGlobs)
+      return makeError("at most " + std::to_string(kMaxGlobs) + " path globs per request", protocol::kInvalidParams);
+    for (const auto& glob : *globs) {
+      if (glob.size() > kMaxGlobBytes)
+        return makeError("a path glob may be at most " + std::to_string(kMaxGlobBytes) + " bytes long",
+                         protocol::kInvalidParams);
+    }
   }
   return Status::success();
 }
@@ -391,6 +412,7 @@ SearchFilters toFilters(const protocol::SearchFiltersParams& p) {
   SearchFilters f;
   f.languages = p.languages;
   f.path_globs = p.paths;
+  f.exclude_path_globs = p.excludePaths;
   f.kinds = p.kinds;
   f.exclude_tests = p.excludeTests;
   return f;

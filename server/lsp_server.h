@@ -71,6 +71,7 @@ class LspServer {
   void didSave(const Json& params);
   void didClose(const Json& params);
   void didChangeWatchedFiles(const Json& params);
+  void didChangeWorkspaceFolders(const Json& params);
   Result<Json> query(const Json& params) const;
   Result<Json> similar(const Json& params) const;
   Json status() const;

@@ -102,8 +102,38 @@ void SearchService::setProgressListener(std::function<void(const IndexProgress&)
   scheduler_->setProgressListener(std::move(listener));
 }
 
+std::vector<std::string> SearchService::roots() const {
+  std::lock_guard lock(roots_mutex_);
+  return options_.roots;
+}
+
 std::optional<std::string> SearchService::workspacePath(const std::string& path) const {
-  return resolveUnderRoots(path, options_.roots);
+  return resolveUnderRoots(path, roots());
+}
+
+void SearchService::changeRoots(const std::vector<std::string>& added, const std::vector<std::string>& removed) {
+  auto canonical = [](const std::string& root) {
+    std::error_code ec;
+    fs::path path = fs::weakly_canonical(fs::absolute(root), ec);
+    std::string out = ec ? fs::path(root).lexically_normal().string() : path.string();
+    while (out.size() > 1 && out.back() == '/') out.pop_back();
+    return out;
+  };
+  {
+    std::lock_guard lock(roots_mutex_);
+    auto& roots = options_.roots;
+    for (const auto& root : removed) {
+      const std::string gone = canonical(root);
+      roots.erase(std::remove(roots.begin(), roots.end(), gone), roots.end());
+    }
+    for (const auto& root : added) {
+      const std::string path = canonical(root);
+      std::error_code ec;
+      if (!fs::is_directory(path, ec)) continue;
+      if (std::find(roots.begin(), roots.end(), path) == roots.end()) roots.push_back(path);
+    }
+  }
+  startWorkspaceScan();
 }
 
 Result<std::string> SearchService::readWorkspaceFile(const std::string& path) const {
@@ -113,8 +143,15 @@ Result<std::string> SearchService::readWorkspaceFile(const std::string& path) co
 }
 
 void SearchService::startWorkspaceScan() {
-  if (scanning_.exchange(true)) return;
-  if (scan_thread_.joinable()) scan_thread_.join();
+  {
+    std::lock_guard lock(scan_mutex_);
+    if (scanning_) {
+      scan_again_ = true;  // the running scan walks once more when it is done
+      return;
+    }
+    scanning_ = true;
+  }
+  if (scan_thread_.joinable()) scan_thread_.join();  // a finished scan's thread
   if (options_.index_threads == 0) {
     scanWorkspace();
     return;
@@ -123,8 +160,20 @@ void SearchService::startWorkspaceScan() {
 }
 
 void SearchService::scanWorkspace() {
+  for (;;) {
+    walkOnce();
+    std::lock_guard lock(scan_mutex_);
+    if (!scan_again_) {
+      scanning_ = false;
+      return;
+    }
+    scan_again_ = false;
+  }
+}
+
+void SearchService::walkOnce() {
   WalkOptions walk_options;
-  walk_options.roots = options_.roots;
+  walk_options.roots = roots();
   walk_options.max_file_bytes = options_.max_file_bytes;
   walk_options.cache_dir = options_.cache_dir;
   WorkspaceWalker walker(walk_options);
@@ -141,7 +190,6 @@ void SearchService::scanWorkspace() {
   for (const std::string& indexed : index_->files()) {
     if (!present.count(indexed)) scheduler_->submitRemoval(indexed);
   }
-  scanning_ = false;
 }
 
 void SearchService::waitUntilIdle() {
@@ -176,7 +224,7 @@ void SearchService::fileDeleted(const std::string& path) {
     std::string normal = fs::path(path).lexically_normal().string();
     while (normal.size() > 1 && normal.back() == '/') normal.pop_back();
     bool inside = false;
-    for (const auto& root : options_.roots) inside |= normal != root && isPathUnder(normal, root);
+    for (const auto& root : roots()) inside |= normal != root && isPathUnder(normal, root);
     if (!inside) return;
     real = normal;
   }

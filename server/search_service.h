@@ -11,6 +11,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -69,8 +70,15 @@ class SearchService {
   ~SearchService();
 
   // Walks the roots on a background thread and queues every new or changed file;
-  // files that left the workspace leave the index.
+  // files that left the workspace leave the index. Called while a scan runs, it
+  // makes that scan walk again once it is done (so no change of roots is missed).
   void startWorkspaceScan();
+  // Workspace folders added or removed at run time (absolute paths): `added`
+  // roots that are directories join, `removed` ones leave, then the workspace
+  // is scanned again: files under a new root are indexed, files no longer
+  // under any root leave the index. A root equal to or inside a remaining one
+  // changes nothing but the list.
+  void changeRoots(const std::vector<std::string>& added, const std::vector<std::string>& removed);
   void waitUntilIdle();
 
   // Editor buffers: the text given is what gets indexed until the document closes.
@@ -90,7 +98,7 @@ class SearchService {
                                     uint32_t last_line, int limit, const SearchFilters& filters) const;
 
   ServiceStatus status() const;
-  const std::vector<std::string>& roots() const { return options_.roots; }
+  std::vector<std::string> roots() const;
   // The workspace path rule (indexer/workspace_paths.h): the real path of
   // `path` when it lies below a root, nullopt otherwise. Every document, watched
   // file and similar request goes through it; the document methods below also
@@ -104,9 +112,13 @@ class SearchService {
  private:
   explicit SearchService(SearchServiceOptions options);
   void scanWorkspace();
+  void walkOnce();
   Result<QueryAnswer> searchWithVector(SearchRequest request) const;
 
-  SearchServiceOptions options_;
+  SearchServiceOptions options_;       // options_.roots is guarded by roots_mutex_ after create()
+  mutable std::mutex roots_mutex_;
+  std::mutex scan_mutex_;               // guards scan_again_ and the scanning_ transitions
+  bool scan_again_ = false;
   std::unique_ptr<CodeEncoder> encoder_;
   std::string model_error_;
   std::unique_ptr<Index> index_;

@@ -109,6 +109,100 @@ TEST(DaemonSearch, FiltersApplyInsideTheSearch) {
     EXPECT_NE(r["uri"].get<std::string>().find("/auth/"), std::string::npos);
 }
 
+TEST(DaemonSearch, ExcludePathsFilterAppliesToQueryAndSimilar) {
+  TempWorkspace ws;
+  writeFixture(ws);
+  ws.write("vendor/retry_copy.py",
+           "def retry_with_backoff_vendored(request, attempts=5):\n"
+           "    delay = 0.1\n"
+           "    for _ in range(attempts):\n"
+           "        try:\n"
+           "            return request()\n"
+           "        except IOError:\n"
+           "            delay *= 2\n");
+  LspTestClient client(lexicalDaemon());
+  client.initialize(ws.root());
+  client.waitIdle(60s, 5);
+
+  auto all = client.request("codeSearch/query", Json{{"query", "retry with backoff"}});
+  auto names = resultNames(*all);
+  EXPECT_NE(std::find(names.begin(), names.end(), "retry_with_backoff_vendored"), names.end());
+
+  auto excluded = client.request(
+      "codeSearch/query", Json{{"query", "retry with backoff"}, {"filters", {{"excludePaths", {"vendor", "tests/**"}}}}});
+  ASSERT_TRUE(excluded && excluded->contains("result")) << (excluded ? excluded->dump() : "timeout");
+  names = resultNames(*excluded);
+  ASSERT_FALSE(names.empty());
+  EXPECT_EQ(names[0], "retry_with_backoff");
+  for (const auto& r : (*excluded)["result"]["results"]) {
+    EXPECT_EQ(r["uri"].get<std::string>().find("/vendor/"), std::string::npos);
+    EXPECT_EQ(r["uri"].get<std::string>().find("/tests/"), std::string::npos);
+  }
+
+  auto similar = client.request("codeSearch/similar",
+                                Json{{"textDocument", {{"uri", ws.uri("net/retry.py")}}},
+                                     {"position", {{"line", 5}, {"character", 4}}},
+                                     {"filters", {{"excludePaths", {"vendor/**"}}}}});
+  ASSERT_TRUE(similar && similar->contains("result")) << (similar ? similar->dump() : "timeout");
+  for (const auto& r : (*similar)["result"]["results"])
+    EXPECT_EQ(r["uri"].get<std::string>().find("/vendor/"), std::string::npos);
+
+  // Bounded like filters.paths.
+  Json many = Json::array();
+  for (int i = 0; i < 65; ++i) many.push_back("g" + std::to_string(i));
+  auto too_many = client.request("codeSearch/query", Json{{"query", "x"}, {"filters", {{"excludePaths", many}}}});
+  EXPECT_EQ((*too_many)["error"]["code"], -32602);
+}
+
+TEST(DaemonSearch, WorkspaceFoldersAddedAndRemovedAtRunTime) {
+  TempWorkspace ws;
+  writeFixture(ws);
+  TempWorkspace extra;
+  extra.write("lib/semver.py", "def parse_semantic_version(text):\n    return tuple(text.split('.'))\n");
+  LspTestClient client(lexicalDaemon());
+  Json init = client.initialize(ws.root());
+  const Json& folders = init["result"]["capabilities"]["workspace"]["workspaceFolders"];
+  EXPECT_EQ(folders["supported"], true);
+  EXPECT_EQ(folders["changeNotifications"], true);
+  client.waitIdle(60s, 4);
+  auto r = client.request("codeSearch/query", Json{{"query", "parse semantic version"}});
+  auto names = resultNames(*r);
+  EXPECT_EQ(std::find(names.begin(), names.end(), "parse_semantic_version"), names.end());
+
+  client.notify("workspace/didChangeWorkspaceFolders",
+                Json{{"event", {{"added", {{{"uri", "file://" + extra.root()}, {"name", "extra"}}}}, {"removed", Json::array()}}}});
+  Json status = client.waitIdle();
+  EXPECT_EQ(status["files"], 5);
+  ASSERT_EQ(status["roots"].size(), 2u) << status.dump();
+  r = client.request("codeSearch/query", Json{{"query", "parse semantic version"}});
+  names = resultNames(*r);
+  ASSERT_FALSE(names.empty());
+  EXPECT_EQ(names[0], "parse_semantic_version");
+  EXPECT_EQ((*r)["result"]["results"][0]["uri"], extra.uri("lib/semver.py"));
+  // A document of the new folder is now in the workspace: its unsaved text counts.
+  client.notify("textDocument/didOpen",
+                Json{{"textDocument", {{"uri", extra.uri("lib/semver.py")}, {"languageId", "python"}, {"version", 1},
+                                       {"text", "def compare_release_numbers(a, b):\n    return a < b\n"}}}});
+  client.waitIdle();
+  r = client.request("codeSearch/query", Json{{"query", "compare release numbers"}});
+  ASSERT_FALSE(resultNames(*r).empty());
+  EXPECT_EQ(resultNames(*r)[0], "compare_release_numbers");
+
+  // The original folder is removed: its files leave the index; the added one stays.
+  client.notify("workspace/didChangeWorkspaceFolders",
+                Json{{"event", {{"added", Json::array()}, {"removed", {{{"uri", "file://" + ws.root()}, {"name", "ws"}}}}}}});
+  status = client.waitIdle();
+  EXPECT_EQ(status["files"], 1) << status.dump();
+  ASSERT_EQ(status["roots"].size(), 1u);
+  r = client.request("codeSearch/query", Json{{"query", "validate token"}});
+  names = resultNames(*r);
+  EXPECT_EQ(std::find(names.begin(), names.end(), "ValidateToken"), names.end());
+  // A file of the removed folder is outside the workspace now.
+  auto similar = client.request("codeSearch/similar", Json{{"textDocument", {{"uri", ws.uri("net/retry.py")}}},
+                                                          {"position", {{"line", 5}, {"character", 4}}}});
+  EXPECT_EQ((*similar)["error"]["code"], -32602);
+}
+
 TEST(DaemonSearch, UnsavedBufferEditsAreSearchable) {
   TempWorkspace ws;
   writeFixture(ws);

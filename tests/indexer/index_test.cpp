@@ -71,6 +71,43 @@ TEST(Index, LanguageFilterIsAppliedInsideTheSearch) {
   EXPECT_EQ((*hits)[0].chunk.path, "/w/py/a.py");
 }
 
+TEST(Index, ExcludePathGlobsDropMatchingChunksInsideTheSearch) {
+  IndexOptions options;
+  options.dim = 8;
+  options.workspace_root = "/w";
+  auto index = std::move(Index::open(options).value());
+  // 500 vendored chunks score as high as the one kept chunk: excluding them after
+  // the top-k cut would leave nothing.
+  for (int i = 0; i < 500; ++i) {
+    const std::string path = "/w/vendor/f" + std::to_string(i) + ".py";
+    ASSERT_TRUE(index->replaceFile(path, {}, {make(path, "retry_backoff_" + std::to_string(i), "python", unit(8, 0))}).ok());
+  }
+  ASSERT_TRUE(index->replaceFile("/w/src/a.py", {}, {make("/w/src/a.py", "retry_backoff", "python", unit(8, 1))}).ok());
+  ASSERT_TRUE(index->replaceFile("/w/src/gen/b.py", {}, {make("/w/src/gen/b.py", "retry_backoff_gen", "python", unit(8, 1))}).ok());
+  for (SearchMode mode : {SearchMode::kLexical, SearchMode::kSemantic, SearchMode::kHybrid}) {
+    SearchRequest request;
+    request.query = "retry backoff";
+    request.query_vector = unit(8, 0);
+    request.mode = mode;
+    request.limit = 5;
+    request.filters.exclude_path_globs = {"vendor", "src/gen/**"};
+    auto hits = index->search(request);
+    ASSERT_TRUE(hits.ok());
+    ASSERT_EQ(hits->size(), 1u) << static_cast<int>(mode);
+    EXPECT_EQ((*hits)[0].chunk.path, "/w/src/a.py");
+  }
+  // Combined with an allow-list, and an absolute glob.
+  SearchRequest both;
+  both.query = "retry backoff";
+  both.mode = SearchMode::kLexical;
+  both.filters.path_globs = {"src/**"};
+  both.filters.exclude_path_globs = {"/w/src/a.py"};
+  auto hits = index->search(both);
+  ASSERT_TRUE(hits.ok());
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ((*hits)[0].chunk.path, "/w/src/gen/b.py");
+}
+
 TEST(Index, HybridFusesBothSignalsAndReportsScores) {
   auto index = inMemoryIndex(4);
   ASSERT_TRUE(index->replaceFile("/w/a.py", {}, {make("/w/a.py", "parse_url", "python", unit(4, 0))}).ok());

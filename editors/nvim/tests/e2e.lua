@@ -113,6 +113,18 @@ vim.api.nvim_create_autocmd('User', {
 local shown_messages = {}
 vim.lsp.handlers['window/showMessage'] = function(_, result) table.insert(shown_messages, result) end
 
+-- Record vim.notify (indexing start/end messages, errors).
+local notified = {}
+vim.notify = function(msg, level) table.insert(notified, { msg = msg, level = level }) end
+local function notified_matching(pat)
+  local out = {}
+  for _, n in ipairs(notified) do
+    if n.msg:match(pat) then table.insert(out, n) end
+  end
+  return out
+end
+vim.fn.writefile({ '# fixture' }, root .. '/README.md') -- not a code file: attaches nothing
+
 local cs = require('codesearch')
 cs.setup({
   cmd = { bin, 'serve', '--no-model', '--no-cache', '--index-threads', '1' },
@@ -162,6 +174,35 @@ local function cursor_at(rel, line, col)
 end
 
 -- Tests ------------------------------------------------------------------
+test(':CodeSearch issued at start-up waits for the daemon; buffers opened meanwhile share one daemon', function()
+  -- As `nvim README.md +'CodeSearch ...'`: the first request is made before the daemon is initialized.
+  vim.cmd('edit ' .. root .. '/README.md')
+  vim.cmd('CodeSearch retry http request with exponential backoff')
+  eq(next(cs.clients()), nil, 'not initialized yet')
+  -- As `nvim -O a.py b.py`: two code buffers open while the daemon initialises.
+  vim.cmd('edit ' .. root .. '/stats/averages.py')
+  vim.cmd('vsplit ' .. root .. '/stats/scores.py')
+  wait(function()
+    return vim.fn.getqflist({ title = 1 }).title:match('^CodeSearch: retry http') ~= nil or #notified_matching('failed') > 0
+  end, 20000, 'the start-up query to be answered')
+  eq(notified_matching('failed'), {}, 'no failure reported')
+  eq(notified_matching('codesearch: nil'), {}, 'no nil client')
+  eq(cs.daemon_count(), 1, 'the starting daemon was reused')
+  vim.wait(1500) -- a duplicate daemon would have initialized by now
+  local running = 0
+  for _, c in ipairs(vim.lsp.get_active_clients()) do
+    if c.name == 'codesearch' then running = running + 1 end
+  end
+  eq(running, 1, 'one codesearch client')
+  local c = cs.clients()[root]
+  truthy(c, 'client registered for the root')
+  wait(function()
+    return vim.lsp.buf_is_attached(vim.fn.bufnr(root .. '/stats/scores.py'), c.id)
+      and vim.lsp.buf_is_attached(vim.fn.bufnr(root .. '/stats/averages.py'), c.id)
+  end, 5000, 'both buffers attached to it')
+  vim.cmd('only')
+end)
+
 test('the daemon starts for the workspace root and finishes indexing, with $/progress', function()
   vim.cmd('edit ' .. root .. '/web/src/cart.ts')
   wait(function() return client() ~= nil and client().initialized ~= false end, 15000, 'client for ' .. root)
@@ -223,7 +264,9 @@ end)
 test(':CodeSearch! fills and opens the quickfix list instead of the selector', function()
   local before = #selections
   vim.cmd('CodeSearch! parse config file')
-  wait(function() return vim.fn.getqflist({ title = 1 }).title == 'CodeSearch: parse config file' end, 15000, 'quickfix')
+  -- (an index still busy with the buffers opened so far adds ' (indexing, N%)')
+  wait(function() return vim.fn.getqflist({ title = 1 }).title:match('^CodeSearch: parse config file') ~= nil end,
+    15000, 'quickfix')
   eq(#selections, before, 'no selector')
   eq(vim.bo.buftype, 'quickfix', 'quickfix window opened')
   eq(vim.fn.getqflist()[1].lnum, 7, 'parse_config_file line')
@@ -288,7 +331,25 @@ end)
 test('util helpers: root detection and item formatting', function()
   local util = require('codesearch.util')
   eq(util.find_root(root .. '/web/src/cart.ts', { '.codesearchignore' }), root, 'root from a nested file')
-  eq(util.find_root(root .. '/web/src/cart.ts', { 'no-such-marker' }), root .. '/web/src', 'fallback: the file dir')
+  eq(util.find_root(root .. '/web/src/cart.ts', { 'no-such-marker' }, '/nonexistent-cwd'), root .. '/web/src',
+    'fallback: the file dir')
+  eq(util.find_root(root .. '/web/src/cart.ts', { 'no-such-marker' }, root), root, 'fallback: the cwd holding the file')
+  eq(util.find_root(root .. '/web/src/cart.ts', { 'no-such-marker' }), root, 'the cwd by default (the test cds to root)')
+  eq(util.enclosing_root('/a/b/c', { '/a/b', '/a', '/x' }), '/a', 'outermost enclosing root')
+  eq(util.enclosing_root('/ab', { '/a' }), nil, 'component-wise')
+  eq(util.indexing_note({ files = 3, pending = 1, complete = false }), ' (indexing, 75%)', 'indexing note from counts')
+  eq(util.indexing_note({ files = 3, pending = 1, complete = false }, 40), ' (indexing, 40%)', 'progress percentage wins')
+  eq(util.indexing_note({ files = 4, pending = 0, complete = true }), '', 'complete index: no note')
+  local tests = {
+    { name = 'TEST', qualifiedName = 'TEST', kind = 'function', preview = '\nTEST(Index, Search) {\n  x();' },
+    { name = 'TEST', qualifiedName = 'TEST', kind = 'function', preview = 'TEST(Index, Open) {' },
+    { name = 'open', qualifiedName = 'Index.open', kind = 'constructor', preview = 'Index::open() {' },
+  }
+  local counts = util.name_counts(tests)
+  eq(util.display_name(tests[1], counts), 'TEST(Index, Search) {', 'repeated name: its signature')
+  eq(util.display_name(tests[3], counts), 'Index.open', 'unique name: the qualified name')
+  eq(util.column_widths(tests, 100, counts), { 21, 11 }, 'columns sized to the content')
+  eq(util.column_widths(tests, 30, counts), { 13, 11 }, 'name column capped at 45% of a narrow window')
   eq(util.relative('/a/b/c.py', '/a'), 'b/c.py', 'relative')
   eq(util.relative('/x/c.py', '/a'), '/x/c.py', 'outside root')
   eq(util.one_line('\n   def f(a,\n   b)'), 'def f(a,', 'one_line')
@@ -308,10 +369,90 @@ test(':checkhealth codesearch reports the daemon and the index', function()
   vim.cmd('bwipeout!')
 end)
 
+test('indexing is visible: start/end messages, status() for the statusline, indexing note in titles', function()
+  eq(#notified_matching('^codesearch: indexing '), 1, 'a start message')
+  eq(#notified_matching('^codesearch: index of .* ready'), 1, 'an end message')
+  eq(cs.status(), 'codesearch: idle', 'statusline string')
+  eq(cs.index_state(root), { state = 'idle' }, 'index_state')
+  -- A response from an incomplete index marks the quickfix title.
+  cs.present('CodeSearch: x', { results = {}, index = { files = 1, pending = 1, complete = false } }, nil, root, true)
+  eq(vim.fn.getqflist({ title = 1 }).title, 'CodeSearch: x (indexing, 50%)', 'quickfix title while indexing')
+end)
+
+test('root detection: the cwd holding the file, root_dir option, nested roots reuse the running daemon', function()
+  -- A nested marker: its own root, but inside the running root, so the same daemon serves it.
+  vim.fn.mkdir(root .. '/nested/pkg', 'p')
+  vim.fn.writefile({}, root .. '/nested/pkg/.codesearch')
+  vim.fn.writefile({ 'def tokenize_nested_module(text):', '    return text.split()' }, root .. '/nested/pkg/mod.py')
+  vim.cmd('edit ' .. root .. '/nested/pkg/mod.py')
+  eq(cs.root_for(0), root, 'nested root resolves to the running root')
+  eq(cs.daemon_count(), 1, 'no second daemon')
+  truthy(vim.lsp.buf_is_attached(0, client().id), 'attached to the root daemon')
+  local saved = cs.config.root_dir
+  cs.config.root_dir = '/tmp/somewhere/'
+  eq(cs.root_for(0), '/tmp/somewhere', 'root_dir string')
+  cs.config.root_dir = function(bufnr) return vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ':h:h') end
+  eq(cs.root_for(0), root, 'root_dir function (its root is inside the running one)')
+  cs.config.root_dir = function() return nil end
+  eq(cs.root_for(0), root, 'root_dir function returning nil: the default rule')
+  cs.config.root_dir = saved
+end)
+
 -- Telescope (only when TELESCOPE_PATH and PLENARY_PATH point at checkouts).
 local tpath, ppath = vim.env.TELESCOPE_PATH, vim.env.PLENARY_PATH
 if not tpath or tpath == '' or not ppath or ppath == '' then
   skip('Telescope picker', 'set TELESCOPE_PATH and PLENARY_PATH (telescope.nvim 0.1.4, plenary.nvim v0.1.4) to run it')
+  -- Without Telescope, the extension's own code still runs against a minimal stand-in of the
+  -- modules it uses: column layout, signatures for repeated names, the per-answer entry maker.
+  test('Telescope extension (stand-in modules): columns sized to the window, signatures for repeated names', function()
+    local created = {}
+    local stubs = {
+      ['telescope'] = { register_extension = function(ext) return ext end },
+      ['telescope.pickers'] = { new = function() return { find = function() end } end },
+      ['telescope.sorters'] = { Sorter = { new = function(_, o) return o end } },
+      ['telescope.config'] = { values = { grep_previewer = function() end, generic_sorter = function() end } },
+      ['telescope.pickers.entry_display'] = {
+        create = function(o)
+          table.insert(created, o)
+          return function(cols) return cols end
+        end,
+      },
+      ['telescope.actions.state'] = { get_current_picker = function() return nil end },
+    }
+    for name, mod in pairs(stubs) do package.loaded[name] = mod end
+    local ok, ext = pcall(dofile, vim.api.nvim_get_runtime_file('lua/telescope/_extensions/codesearch.lua', false)[1])
+    for name, _ in pairs(stubs) do package.loaded[name] = nil end
+    truthy(ok, 'the extension loads: ' .. tostring(not ok and ext))
+    local internal = ext.exports._internal
+    local results = {
+      { uri = vim.uri_from_fname(root .. '/t/a_test.cc'), name = 'TEST', qualifiedName = 'TEST', kind = 'function',
+        range = { start = { line = 0, character = 0 } }, preview = 'TEST(Index, Search) {' },
+      { uri = vim.uri_from_fname(root .. '/t/a_test.cc'), name = 'TEST', qualifiedName = 'TEST', kind = 'function',
+        range = { start = { line = 9, character = 0 } }, preview = 'TEST(Index, Open) {' },
+      { uri = vim.uri_from_fname(root .. '/src/index.cc'), name = 'open', qualifiedName = 'Index.open', kind = 'method',
+        range = { start = { line = 4, character = 0 } }, preview = 'Result<Index> Index::open() {' },
+    }
+    local finder = internal._async_finder({
+      make_entry_maker = internal._make_entry_maker(root, 'utf-16'),
+      send = function(_, cb)
+        cb(nil, { results = results, index = { files = 2, pending = 0, complete = true } })
+        return function() end
+      end,
+    })
+    local entries = {}
+    finder:_find('index', function(e) table.insert(entries, e) end, function() end)
+    eq(#entries, 3, 'entries')
+    eq(#created, 1, 'one layout per answer')
+    local widths = { created[1].items[1].width, created[1].items[2].width }
+    local expected = require('codesearch.util').column_widths(results, math.floor(vim.o.columns * 0.4) - 4,
+      require('codesearch.util').name_counts(results))
+    eq(widths, expected, 'widths from the window and the names')
+    truthy(widths[1] ~= 30, 'not the old fixed 30')
+    eq(entries[1].display()[1][1], 'TEST(Index, Search) {', 'repeated name shows its signature')
+    eq(entries[3].display()[1][1], 'Index.open', 'unique name')
+    eq(entries[3].display()[3], 'src/index.cc:5', 'location column')
+    eq(entries[2].lnum, 10, 'entry lnum')
+  end)
 else
   vim.opt.rtp:append(tpath)
   vim.opt.rtp:append(ppath)

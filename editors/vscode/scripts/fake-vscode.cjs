@@ -55,9 +55,34 @@ function inert() {
   });
 }
 
+class ThemeIcon { constructor(id) { this.id = id; } }
+ThemeIcon.File = new ThemeIcon('file');
+class TreeItem { constructor(label, collapsibleState) { this.label = label; this.collapsibleState = collapsibleState; } }
+
 function createFakeVscode({ folders = [], settings = {} } = {}) {
-  const log = { commands: new Map(), quickPicks: [], shownDocuments: [], messages: [], statusItems: [], output: [] };
+  const log = {
+    commands: new Map(), quickPicks: [], shownDocuments: [], messages: [], statusItems: [], output: [],
+    closedTabs: [], treeViews: [], executed: [],
+  };
   const event = () => new EventEmitter().event;
+  const foldersChanged = new EventEmitter();
+  // Fires workspace.onDidChangeWorkspaceFolders as VS Code does after a folder is added or removed.
+  log.changeFolders = (paths) => {
+    const before = vscode.workspace.workspaceFolders;
+    const after = paths.map((p, index) => ({ uri: Uri.file(p), name: path.basename(p), index }));
+    vscode.workspace.workspaceFolders = after;
+    const has = (list, f) => list.some((x) => x.uri.fsPath === f.uri.fsPath);
+    foldersChanged.fire({ added: after.filter((f) => !has(before, f)), removed: before.filter((f) => !has(after, f)) });
+  };
+  // One editor group: a preview tab (replaced by the next preview) and permanent tabs.
+  const group = { isActive: true, viewColumn: 1, tabs: [] };
+  const showInTabs = (uri, preview) => {
+    const key = uri.toString();
+    const existing = group.tabs.find((t) => t.input.uri.toString() === key);
+    if (existing) { if (!preview) existing.isPreview = false; return; }
+    if (preview) group.tabs = group.tabs.filter((t) => !t.isPreview);
+    group.tabs.push({ label: path.basename(uri.fsPath), input: { uri }, isPreview: !!preview, isDirty: false, group });
+  };
   const outputChannel = (name) => {
     const ch = { name, logLevel: 2, onDidChangeLogLevel: event(), show() {}, hide() {}, dispose() {}, clear() {}, replace() {} };
     for (const m of ['append', 'appendLine', 'trace', 'debug', 'info', 'warn', 'error']) ch[m] = (s) => log.output.push(`[${m}] ${s}`);
@@ -65,11 +90,13 @@ function createFakeVscode({ folders = [], settings = {} } = {}) {
   };
   const createQuickPick = () => {
     const changeValue = new EventEmitter(), accept = new EventEmitter(), hide = new EventEmitter(), changeActive = new EventEmitter();
+    const triggerButton = new EventEmitter();
+    let items = [];
     const qp = {
-      items: [], activeItems: [], selectedItems: [], value: '', busy: false, title: '', placeholder: '',
-      matchOnDescription: undefined, matchOnDetail: undefined, visible: false,
+      activeItems: [], selectedItems: [], value: '', busy: false, title: '', placeholder: '', buttons: [],
+      matchOnDescription: undefined, matchOnDetail: undefined, visible: false, activeChanges: 0,
       onDidChangeValue: changeValue.event, onDidAccept: accept.event, onDidHide: hide.event,
-      onDidChangeActive: changeActive.event, onDidChangeSelection: event(), onDidTriggerButton: event(), onDidTriggerItemButton: event(),
+      onDidChangeActive: changeActive.event, onDidChangeSelection: event(), onDidTriggerButton: triggerButton.event, onDidTriggerItemButton: event(),
       show() { this.visible = true; },
       hide() { if (this.visible) { this.visible = false; hide.fire(); } },
       dispose() {},
@@ -77,14 +104,26 @@ function createFakeVscode({ folders = [], settings = {} } = {}) {
       type(text) { this.value = text; changeValue.fire(text); },
       moveTo(i) { this.activeItems = [this.items[i]]; changeActive.fire(this.activeItems); },
       accept(i) { this.activeItems = [this.items[i]]; this.selectedItems = [this.items[i]]; accept.fire(); },
+      press(id) { triggerButton.fire(this.buttons.find((b) => b.id === id)); },
     };
+    // As VS Code: new items activate the first one (or the one the extension sets
+    // right after), and that fires onDidChangeActive a moment later.
+    Object.defineProperty(qp, 'items', {
+      get: () => items,
+      set: (v) => {
+        items = v;
+        qp.activeItems = v.length ? [v[0]] : [];
+        setTimeout(() => { if (qp.activeItems.length) { qp.activeChanges++; changeActive.fire(qp.activeItems); } }, 0);
+      },
+    });
     log.quickPicks.push(qp);
     return qp;
   };
   const vscode = {
     version: '1.95.0',
     env: { appName: 'Visual Studio Code', language: 'en', machineId: 'test', sessionId: 'test', uiKind: 1, appRoot: '/tmp' },
-    Uri, Position, Range, Selection, Disposable, EventEmitter, CancellationTokenSource,
+    Uri, Position, Range, Selection, Disposable, EventEmitter, CancellationTokenSource, ThemeIcon, TreeItem,
+    TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
     StatusBarAlignment: { Left: 1, Right: 2 },
     ThemeColor: class { constructor(id) { this.id = id; } },
     TextEditorRevealType: { Default: 0, InCenter: 1, InCenterIfOutsideViewport: 2, AtTop: 3 },
@@ -102,7 +141,17 @@ function createFakeVscode({ folders = [], settings = {} } = {}) {
         return s;
       },
       createQuickPick,
-      showTextDocument: async (uri, options) => { log.shownDocuments.push({ uri: uri.toString(), options }); return { document: { uri }, selection: options.selection, revealRange() {} }; },
+      showTextDocument: async (doc, options) => {
+        const uri = doc && doc.uri && !(doc instanceof Uri) ? doc.uri : doc;
+        log.shownDocuments.push({ uri: uri.toString(), options });
+        showInTabs(uri, options && options.preview);
+        return { document: { uri }, selection: options && options.selection, revealRange() {} };
+      },
+      createTreeView: (id, options) => {
+        const view = { id, provider: options.treeDataProvider, message: '', title: '', description: '', dispose() {} };
+        log.treeViews.push(view);
+        return view;
+      },
       showErrorMessage: async (m) => { log.messages.push(['error', m]); },
       showWarningMessage: async (m) => { log.messages.push(['warning', m]); },
       showInformationMessage: async (m) => { log.messages.push(['info', m]); },
@@ -113,11 +162,21 @@ function createFakeVscode({ folders = [], settings = {} } = {}) {
       onDidChangeVisibleTextEditors: event(),
       onDidChangeWindowState: event(),
       state: { focused: true },
-      tabGroups: { all: [], onDidChangeTabs: event(), onDidChangeTabGroups: event() },
+      tabGroups: {
+        get all() { return [group]; },
+        close: async (tabs) => {
+          for (const t of [].concat(tabs)) {
+            log.closedTabs.push(t.input.uri.toString());
+            group.tabs = group.tabs.filter((x) => x !== t);
+          }
+          return true;
+        },
+        onDidChangeTabs: event(), onDidChangeTabGroups: event(),
+      },
     },
     commands: {
       registerCommand: (id, fn) => { log.commands.set(id, fn); return new Disposable(() => log.commands.delete(id)); },
-      executeCommand: async (id, ...args) => (log.commands.has(id) ? log.commands.get(id)(...args) : undefined),
+      executeCommand: async (id, ...args) => { log.executed.push(id); return log.commands.has(id) ? log.commands.get(id)(...args) : undefined; },
     },
     workspace: {
       workspaceFolders: folders.map((p, index) => ({ uri: Uri.file(p), name: path.basename(p), index })),
@@ -132,7 +191,7 @@ function createFakeVscode({ folders = [], settings = {} } = {}) {
         has: () => false, inspect: () => undefined, update: async () => undefined,
       }),
       getWorkspaceFolder: (uri) => vscode.workspace.workspaceFolders.find((f) => uri.fsPath.startsWith(f.uri.fsPath)),
-      onDidChangeConfiguration: event(), onDidChangeWorkspaceFolders: event(), onDidOpenTextDocument: event(),
+      onDidChangeConfiguration: event(), onDidChangeWorkspaceFolders: foldersChanged.event, onDidOpenTextDocument: event(),
       onDidCloseTextDocument: event(), onDidChangeTextDocument: event(), onDidSaveTextDocument: event(),
       onWillSaveTextDocument: event(), onDidOpenNotebookDocument: event(), onDidCloseNotebookDocument: event(),
       onDidChangeNotebookDocument: event(), onDidSaveNotebookDocument: event(),

@@ -23,6 +23,7 @@ const anything = () =>
 const vscode = {
   StatusBarAlignment: { Left: 1, Right: 2 },
   ThemeColor: class { constructor(id) { this.id = id; } },
+  ThemeIcon: class { constructor(id) { this.id = id; } },
   Disposable: class { constructor(fn) { this.dispose = fn; } static from() { return disposable(); } },
   EventEmitter: class { constructor() { this.event = event(); } fire() {} dispose() {} },
   window: {
@@ -32,6 +33,7 @@ const vscode = {
       statusItems.push(item);
       return item;
     },
+    createTreeView: (id) => ({ id, message: '', title: '', dispose() {} }),
     showErrorMessage: async () => undefined,
     showWarningMessage: async () => undefined,
     showInformationMessage: async () => undefined,

@@ -34,6 +34,11 @@ local defaults = {
   cmd = nil,
   -- Files/directories marking a workspace root (searched upwards from the buffer).
   root_markers = { '.git', '.hg', '.codesearchignore', '.codesearch' },
+  -- Workspace root: nil (markers, then the cwd when it holds the file, then the
+  -- file's directory), a path, or function(bufnr) -> path (nil: the default rule).
+  root_dir = nil,
+  -- vim.notify when indexing starts and ends (see also require('codesearch').status()).
+  notify_progress = true,
   limit = 30,
   debounce_ms = 150,
   mode = 'hybrid',
@@ -52,7 +57,8 @@ local defaults = {
 
 M.config = vim.deepcopy(defaults)
 
--- root -> { id = client_id, ready = bool, waiting = {fn...} }
+-- root -> { id = client_id, ready = bool, exited = bool, client = client once
+-- initialized and registered, waiting = {fn...}, progress = {percentage, message} | nil }
 local servers = {}
 
 function M.default_cmd()
@@ -73,23 +79,85 @@ local function supported(bufnr)
   return vim.tbl_contains(M.config.filetypes, vim.bo[bufnr].filetype)
 end
 
---- Workspace root of a buffer (or of the cwd when the buffer has no file).
+local function running_roots()
+  local roots = {}
+  for root, s in pairs(servers) do
+    if not s.exited then table.insert(roots, root) end
+  end
+  return roots
+end
+
+--- Workspace root of a buffer (or of the cwd when the buffer has no file):
+--- `root_dir` when configured, else the marker / cwd / file-directory rule;
+--- a root inside one whose daemon is already running is that running root.
 function M.root_for(bufnr)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
   local name = is_file_buffer(bufnr) and vim.api.nvim_buf_get_name(bufnr) or nil
-  return util.find_root(name, M.config.root_markers)
+  local root
+  local opt = M.config.root_dir
+  if type(opt) == 'function' then
+    root = opt(bufnr)
+  elseif type(opt) == 'string' and opt ~= '' then
+    root = opt
+  end
+  if root then
+    root = vim.fn.fnamemodify(root, ':p'):gsub('/+$', '')
+    if root == '' then root = '/' end
+  else
+    root = util.find_root(name, M.config.root_markers)
+  end
+  return util.enclosing_root(root, running_roots()) or root
+end
+
+-- The state of `root`'s daemon while it runs or starts. 0.7's
+-- client_is_stopped() is true for a client that is still initialising, so
+-- the state is ours: a daemon counts as gone only after on_exit.
+local function state_of(root)
+  local s = servers[root]
+  if s and not s.exited then return s end
+  return nil
 end
 
 local function client_of(root)
-  local s = servers[root]
-  if s and not vim.lsp.client_is_stopped(s.id) then return vim.lsp.get_client_by_id(s.id), s end
-  return nil, nil
+  local s = state_of(root)
+  if s and s.ready then return s.client or vim.lsp.get_client_by_id(s.id), s end
+  return nil, s
 end
 
---- The running client for `root`, starting the daemon when needed.
+local function progress_handler(root)
+  return function(err, result, ctx, config)
+    local default = vim.lsp.handlers['$/progress']
+    if default then pcall(default, err, result, ctx, config) end
+    local s = servers[root]
+    local value = result and result.value
+    if not s or type(value) ~= 'table' then return end
+    if value.kind == 'begin' then
+      s.progress = { percentage = value.percentage, message = value.message }
+      -- Messages for the first indexing only (edits re-index with a progress of their own).
+      if M.config.notify_progress and not s.indexed then
+        vim.notify('codesearch: indexing ' .. vim.fn.fnamemodify(root, ':~') .. '…', vim.log.levels.INFO)
+      end
+    elseif value.kind == 'report' then
+      s.progress = s.progress or {}
+      if value.percentage then s.progress.percentage = value.percentage end
+      if value.message then s.progress.message = value.message end
+    elseif value.kind == 'end' then
+      s.progress = nil
+      if M.config.notify_progress and not s.indexed then
+        vim.notify('codesearch: index of ' .. vim.fn.fnamemodify(root, ':~') .. ' ready' ..
+          (value.message and (' (' .. value.message .. ')') or ''), vim.log.levels.INFO)
+      end
+      s.indexed = true
+    end
+    pcall(vim.cmd, 'redrawstatus')
+  end
+end
+
+--- The daemon for `root`, starting it when needed. Returns the client once it
+--- is initialized (nil while it starts) and its state (nil when it cannot start).
 function M.ensure_client(root, bufnr)
-  local client, s = client_of(root)
-  if client then return client, s end
+  local s = state_of(root)
+  if s then return client_of(root) end
   local state = { ready = false, waiting = {} }
   local config = {
     name = 'codesearch',
@@ -97,22 +165,36 @@ function M.ensure_client(root, bufnr)
     root_dir = root,
     workspace_folders = { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ':t') } },
     -- make_client_capabilities() advertises window.workDoneProgress = true, so the
-    -- daemon reports indexing through $/progress (shown by Neovim's builtin handler).
+    -- daemon reports indexing through $/progress (the builtin handler records it;
+    -- ours adds status() and the start/end messages).
     capabilities = vim.lsp.protocol.make_client_capabilities(),
-    on_init = function(_)
-      state.ready = true
-      local waiting = state.waiting
-      state.waiting = {}
-      for _, fn in ipairs(waiting) do fn() end
+    handlers = { ['$/progress'] = progress_handler(root) },
+    on_init = function(client)
+      -- 0.7 calls on_init before the client is registered (get_client_by_id
+      -- is nil until on_init returns): send what waits on the next turn.
+      vim.schedule(function()
+        if state.exited then return end
+        state.client = vim.lsp.get_client_by_id(state.id) or client
+        state.ready = true
+        local waiting = state.waiting
+        state.waiting = {}
+        for _, fn in ipairs(waiting) do fn() end
+      end)
     end,
     on_exit = function(code, signal)
+      state.exited = true
+      state.ready = false
       if servers[root] == state then servers[root] = nil end
-      for _, fn in ipairs(state.waiting) do
-        pcall(fn, string.format('codesearch daemon exited (code %s, signal %s)', tostring(code), tostring(signal)))
-      end
+      local waiting = state.waiting
       state.waiting = {}
+      vim.schedule(function()
+        for _, fn in ipairs(waiting) do
+          pcall(fn, string.format('codesearch daemon exited (code %s, signal %s)', tostring(code), tostring(signal)))
+        end
+      end)
     end,
   }
+  servers[root] = state -- before starting: a buffer attaching meanwhile reuses it
   local id
   if vim.lsp.start and bufnr and is_file_buffer(bufnr) then
     id = vim.lsp.start(config, { bufnr = bufnr })
@@ -120,41 +202,47 @@ function M.ensure_client(root, bufnr)
     id = vim.lsp.start_client(config)
   end
   if not id then
+    if servers[root] == state then servers[root] = nil end
     vim.notify('codesearch: cannot start ' .. table.concat(cmd(), ' '), vim.log.levels.ERROR)
     return nil, nil
   end
   state.id = id
-  servers[root] = state
-  return vim.lsp.get_client_by_id(id), state
+  return nil, state
+end
+
+local function attach_buffer(bufnr, state)
+  if state.id and is_file_buffer(bufnr) and supported(bufnr) and not vim.lsp.buf_is_attached(bufnr, state.id) then
+    vim.lsp.buf_attach_client(bufnr, state.id)
+  end
 end
 
 --- Attaches a buffer to its root's daemon (so its unsaved text is indexed).
 function M.attach(bufnr)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
   if not is_file_buffer(bufnr) or not supported(bufnr) then return end
-  local root = M.root_for(bufnr)
-  local client = M.ensure_client(root, bufnr)
-  if client and not vim.lsp.buf_is_attached(bufnr, client.id) then vim.lsp.buf_attach_client(bufnr, client.id) end
+  local _, state = M.ensure_client(M.root_for(bufnr), bufnr)
+  if state then attach_buffer(bufnr, state) end
 end
 
 --- Calls fn(client, root) once the daemon for the current buffer's root is
---- initialized, or fn(nil, root, err) if it cannot start.
+--- initialized and registered, or fn(nil, root, err) if it cannot start.
+--- Requests made while it starts wait for it.
 function M.with_client(bufnr, fn)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
   local root = M.root_for(bufnr)
   local client, state = M.ensure_client(root, is_file_buffer(bufnr) and bufnr or nil)
-  if not client then return fn(nil, root, 'daemon not started') end
-  if is_file_buffer(bufnr) and supported(bufnr) and not vim.lsp.buf_is_attached(bufnr, client.id) then
-    vim.lsp.buf_attach_client(bufnr, client.id)
-  end
-  if state.ready then return fn(client, root) end
+  if not state then return fn(nil, root, 'daemon not started') end
+  attach_buffer(bufnr, state)
+  if client then return fn(client, root) end
   table.insert(state.waiting, function(err)
     if err then return fn(nil, root, err) end
-    fn(vim.lsp.get_client_by_id(state.id), root)
+    local c = state.client or vim.lsp.get_client_by_id(state.id)
+    if not c then return fn(nil, root, 'codesearch daemon is not running') end
+    fn(c, root)
   end)
 end
 
---- All running codesearch clients, by root.
+--- All running (initialized) codesearch clients, by root.
 function M.clients()
   local out = {}
   for root, _ in pairs(servers) do
@@ -162,6 +250,21 @@ function M.clients()
     if c then out[root] = c end
   end
   return out
+end
+
+--- Number of daemons running or starting (for tests and :checkhealth).
+function M.daemon_count()
+  return #running_roots()
+end
+
+--- Indexing state of a root's daemon: {state = 'starting'|'indexing'|'idle',
+--- percentage?, message?}, or nil when none runs for it.
+function M.index_state(root)
+  local s = state_of(root or M.root_for())
+  if not s then return nil end
+  if not s.ready then return { state = 'starting' } end
+  if s.progress then return { state = 'indexing', percentage = s.progress.percentage, message = s.progress.message } end
+  return { state = 'idle' }
 end
 
 --- Sends a request; cb(err, result, client, root). Returns a cancel function
@@ -241,9 +344,25 @@ function M.similar(range, opts, cb)
   end
 end
 
---- codeSearch/status of the current root's daemon; cb(err, status).
+--- M.status(cb[, bufnr]): codeSearch/status of the current root's daemon; cb(err, status).
+--- M.status(): a statusline string for the current buffer's daemon ('' when
+--- none runs): "codesearch: starting", "codesearch: indexing 42%", "codesearch: idle".
 function M.status(cb, bufnr)
+  if type(cb) ~= 'function' then
+    local ok, st = pcall(M.index_state, nil)
+    if not ok or not st then return '' end
+    if st.state == 'indexing' then
+      return 'codesearch: indexing' .. (st.percentage and string.format(' %d%%', st.percentage) or '')
+    end
+    return 'codesearch: ' .. st.state
+  end
   return M.request('codeSearch/status', vim.empty_dict(), cb, bufnr)
+end
+
+--- " (indexing, N%)" for a response whose index is incomplete, else ''.
+function M.indexing_note(response, root)
+  local s = root and servers[root]
+  return util.indexing_note(response and response.index, s and s.progress and s.progress.percentage)
 end
 
 --- Jumps to a result (utf-16 positions converted by the builtin helper).
@@ -269,13 +388,10 @@ end
 function M.present(title, response, client, root, open_qf)
   local results = response and response.results or {}
   local enc = client and client.offset_encoding or 'utf-16'
+  title = title .. M.indexing_note(response, root)
   vim.fn.setqflist({}, ' ', { title = title, items = qf_items(results, enc) })
   if #results == 0 then
-    local note = ''
-    if response and response.index and not response.index.complete then
-      note = string.format(' (still indexing: %d pending)', response.index.pending or 0)
-    end
-    vim.notify('codesearch: no results for ' .. title .. note, vim.log.levels.INFO)
+    vim.notify('codesearch: no results for ' .. title, vim.log.levels.INFO)
     return
   end
   if open_qf then

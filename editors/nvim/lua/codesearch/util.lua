@@ -3,18 +3,34 @@ local M = {}
 
 local uv = vim.loop
 
---- Directory of `path` (or the cwd when nil/empty) walked upwards until one of
---- `markers` exists in it. Falls back to the starting directory.
-function M.find_root(path, markers)
+--- True when `path` is `dir` or lies below it (both absolute, no trailing '/').
+function M.is_under(path, dir)
+  if path == nil or dir == nil then return false end
+  dir = dir:gsub('/+$', '')
+  if dir == '' then return true end -- '/'
+  return path == dir or path:sub(1, #dir + 1) == dir .. '/'
+end
+
+local function absolute_dir(path)
+  local dir = vim.fn.fnamemodify(path, ':p'):gsub('/+$', '')
+  if dir == '' then dir = '/' end
+  return dir
+end
+
+--- Workspace root for `path`: the directory of `path` (or `cwd` when nil/empty)
+--- walked upwards until one of `markers` exists in it. Without a marker: `cwd`
+--- when it contains `path` (`cd proj; nvim pkg/mod.py` is proj), else the
+--- file's directory. `cwd` defaults to the current directory.
+function M.find_root(path, markers, cwd)
+  cwd = absolute_dir(cwd or uv.cwd())
   local start
   if path == nil or path == '' then
-    start = uv.cwd()
+    start = cwd
   else
     local stat = uv.fs_stat(path)
     start = (stat and stat.type == 'directory') and path or vim.fn.fnamemodify(path, ':p:h')
   end
-  start = vim.fn.fnamemodify(start, ':p'):gsub('/+$', '')
-  if start == '' then start = '/' end
+  start = absolute_dir(start)
   local dir = start
   while true do
     for _, marker in ipairs(markers or {}) do
@@ -24,7 +40,67 @@ function M.find_root(path, markers)
     if parent == dir or parent == '' then break end
     dir = parent
   end
+  if M.is_under(start, cwd) then return cwd end
   return start
+end
+
+--- The root among `roots` (a list) that contains `root`, the outermost one
+--- first; nil when none does. One daemon serves nested roots.
+function M.enclosing_root(root, roots)
+  local best
+  for _, r in ipairs(roots) do
+    if M.is_under(root, r) and (best == nil or #r < #best) then best = r end
+  end
+  return best
+end
+
+--- " (indexing, N%)" while the index is incomplete, else ''. `index` is a
+--- response's `index` ({files, pending, complete}); `percentage` the latest
+--- $/progress percentage, when known.
+function M.indexing_note(index, percentage)
+  if type(index) ~= 'table' or index.complete ~= false then return '' end
+  local pct = percentage
+  if pct == nil then
+    local files, pending = tonumber(index.files) or 0, tonumber(index.pending) or 0
+    pct = (files + pending) > 0 and math.floor(100 * files / (files + pending)) or 0
+  end
+  return string.format(' (indexing, %d%%)', pct)
+end
+
+--- Display name of a result: the qualified name, or, when that name occurs
+--- more than once in the list (`counts`: name -> n; e.g. many `TEST`), the
+--- first line of its code (its signature).
+function M.display_name(result, counts)
+  local name = (result.qualifiedName and result.qualifiedName ~= '') and result.qualifiedName or result.name
+  if name == nil or name == '' then name = '(anonymous)' end
+  if counts and (counts[name] or 0) > 1 then
+    local sig = M.one_line(result.preview)
+    if sig ~= '' then return sig end
+  end
+  return name
+end
+
+--- name -> number of results carrying it.
+function M.name_counts(results)
+  local counts = {}
+  for _, r in ipairs(results or {}) do
+    local name = (r.qualifiedName and r.qualifiedName ~= '') and r.qualifiedName or r.name or ''
+    counts[name] = (counts[name] or 0) + 1
+  end
+  return counts
+end
+
+--- Column widths {name, kind} for a picker `width` columns wide: each as wide
+--- as its longest value, the name column at most 45% of the width (at least
+--- 12), the kind column at most 11; the location gets the rest.
+function M.column_widths(results, width, counts)
+  local name_w, kind_w = 4, 4
+  for _, r in ipairs(results or {}) do
+    name_w = math.max(name_w, vim.fn.strdisplaywidth(M.display_name(r, counts)))
+    kind_w = math.max(kind_w, #(r.kind or '?'))
+  end
+  local max_name = math.max(12, math.floor((width or 80) * 0.45))
+  return { math.min(name_w, max_name), math.min(kind_w, 11) }
 end
 
 --- Path of `fname` relative to `root` (unchanged when outside it).

@@ -7,15 +7,14 @@ export interface PickItem {
   description: string;
   detail: string;
   /**
-   * Always true. VS Code's QuickPick filters items by fuzzy-matching the typed
-   * text against labels (and, if enabled, description/detail). Our items come
-   * from the daemon already ranked for exactly that text, so filtering must be
-   * off: the stable API has no `matchOnLabel` switch (it and `sortByLabel` are
-   * proposed-only APIs, microsoft/vscode#73904 and #83425), and
-   * `QuickPickItem.alwaysShow = true` is the documented way to keep an item
-   * shown whatever the filter text; matchOnDescription/matchOnDetail stay false.
+   * True in the live search picker: VS Code's QuickPick filters items by
+   * fuzzy-matching the typed text against labels, but those items come from
+   * the daemon already ranked for exactly that text, so filtering must be off
+   * there (the stable API has no `matchOnLabel` switch; `alwaysShow` is the
+   * documented way to keep an item shown whatever the filter text). False in
+   * the "Find Similar Code" picker, where typing narrows the list.
    */
-  alwaysShow: true;
+  alwaysShow: boolean;
   result: SearchResult;
 }
 
@@ -79,7 +78,7 @@ export function oneLine(text: string, max = 120): string {
   return collapsed.length > max ? collapsed.slice(0, max - 1) + '…' : collapsed;
 }
 
-export function toPickItem(result: SearchResult, folders: { uri: string; name: string }[]): PickItem {
+export function toPickItem(result: SearchResult, folders: { uri: string; name: string }[], alwaysShow = true): PickItem {
   const rel = relativePath(result.uri, folders);
   const line = result.range.start.line + 1;
   const name = result.qualifiedName && result.qualifiedName !== result.name ? result.qualifiedName : result.name;
@@ -87,11 +86,16 @@ export function toPickItem(result: SearchResult, folders: { uri: string; name: s
     label: `$(${iconForKind(result.kind)}) ${name || '(anonymous)'}`,
     description: `${result.kind} · ${rel}:${line}`,
     detail: oneLine(result.preview),
-    alwaysShow: true,
+    alwaysShow,
     result,
   };
 }
 
-export function toPickItems(results: SearchResult[], folders: { uri: string; name: string }[]): PickItem[] {
-  return results.map((r) => toPickItem(r, folders));
+export function toPickItems(results: SearchResult[], folders: { uri: string; name: string }[], alwaysShow = true): PickItem[] {
+  return results.map((r) => toPickItem(r, folders, alwaysShow));
+}
+
+/** Identity of a result across answers: file and start position. */
+export function resultKey(result: SearchResult): string {
+  return `${result.uri}#${result.range.start.line}:${result.range.start.character}`;
 }

@@ -16,6 +16,8 @@ export interface Range { start: Position; end: Position }
 export interface SearchFilters {
   languages?: string[];
   paths?: string[];
+  /** Globs; a result whose path matches any of them is left out (daemon side). */
+  excludePaths?: string[];
   kinds?: string[];
   excludeTests?: boolean;
 }

@@ -20,26 +20,45 @@ local util = require('codesearch.util')
 
 local ext_config = {}
 
+-- Width of the results window: the open picker's, else an estimate from the
+-- default horizontal layout (80% of the screen, half of it for the results).
+local function results_width()
+  local ok, action_state = pcall(require, 'telescope.actions.state')
+  if ok then
+    local picker = action_state.get_current_picker(vim.api.nvim_get_current_buf())
+    if picker and picker.results_win and vim.api.nvim_win_is_valid(picker.results_win) then
+      return vim.api.nvim_win_get_width(picker.results_win)
+    end
+  end
+  return math.floor(vim.o.columns * 0.4)
+end
+
+--- make(results) -> entry_maker for that answer: columns sized to the window
+--- and the names in it; a name that repeats (many `TEST`) shows its signature.
 local function make_entry_maker(root, offset_encoding)
-  local displayer = entry_display.create({
-    separator = '  ',
-    items = { { width = 30 }, { width = 9 }, { remaining = true } },
-  })
-  return function(result)
-    local item = util.to_qf_item(result, offset_encoding)
-    local name = (result.qualifiedName and result.qualifiedName ~= '') and result.qualifiedName or result.name
-    local where = string.format('%s:%d', util.relative(item.filename, root), item.lnum)
-    return {
-      value = result,
-      ordinal = name .. ' ' .. where,
-      display = function()
-        return displayer({ { name, 'TelescopeResultsFunction' }, { result.kind, 'TelescopeResultsComment' }, where })
-      end,
-      filename = item.filename,
-      lnum = item.lnum,
-      col = item.col,
-      text = item.text,
-    }
+  return function(results)
+    local counts = util.name_counts(results)
+    local widths = util.column_widths(results, results_width() - 4, counts)
+    local displayer = entry_display.create({
+      separator = '  ',
+      items = { { width = widths[1] }, { width = widths[2] }, { remaining = true } },
+    })
+    return function(result)
+      local item = util.to_qf_item(result, offset_encoding)
+      local name = util.display_name(result, counts)
+      local where = string.format('%s:%d', util.relative(item.filename, root), item.lnum)
+      return {
+        value = result,
+        ordinal = name .. ' ' .. where,
+        display = function()
+          return displayer({ { name, 'TelescopeResultsFunction' }, { result.kind, 'TelescopeResultsComment' }, where })
+        end,
+        filename = item.filename,
+        lnum = item.lnum,
+        col = item.col,
+        text = item.text,
+      }
+    end
   end
 end
 
@@ -55,6 +74,8 @@ end
 local function async_finder(opts)
   local finder = { seq = 0, cancel = nil, requests = 0, cancelled = 0 }
   finder.entry_maker = opts.entry_maker
+  -- opts.make_entry_maker(results) -> entry_maker, per answer (column widths); else opts.entry_maker.
+  finder.make_entry_maker = opts.make_entry_maker
   function finder:_find(prompt, process_result, process_complete)
     self.seq = self.seq + 1
     local seq = self.seq
@@ -78,8 +99,11 @@ local function async_finder(opts)
         process_complete()
         return
       end
-      for i, r in ipairs(response.results or {}) do
-        local entry = self.entry_maker(r)
+      if opts.on_response then opts.on_response(response) end
+      local results = response.results or {}
+      local maker = self.make_entry_maker and self.make_entry_maker(results) or self.entry_maker
+      for i, r in ipairs(results) do
+        local entry = maker(r)
         entry.index = i
         if process_result(entry) then return end
       end
@@ -98,20 +122,37 @@ end
 
 local function open_picker(opts, title, finder)
   opts = opts or {}
-  pickers.new(opts, {
+  local picker = pickers.new(opts, {
     prompt_title = title,
+    results_title = 'Results',
     finder = finder,
     sorter = rank_sorter(),
     previewer = conf.grep_previewer(opts),
     debounce = opts.debounce or ext_config.debounce_ms or cs.config.debounce_ms,
-  }):find()
+  })
+  picker:find()
+  return picker
 end
 
+-- Marks the results window's title "Results (indexing, N%)" while the index is incomplete.
+local function title_updater(root, base)
+  return function(response)
+    local note = cs.indexing_note(response, root)
+    local ok, action_state = pcall(require, 'telescope.actions.state')
+    if not ok then return end
+    local picker = action_state.get_current_picker(vim.api.nvim_get_current_buf())
+    if not picker then return end
+    local border = picker.results_border
+    if border and border.change_title then pcall(border.change_title, border, base .. note) end
+  end
+end
+
+-- fn(client, root, bufnr) once the daemon is initialized (the picker waits for a starting daemon).
 local function with_client(fn)
   local bufnr = vim.api.nvim_get_current_buf()
   cs.with_client(bufnr, function(client, root, err)
     if not client then
-      vim.notify('codesearch: ' .. tostring(err), vim.log.levels.ERROR)
+      vim.notify('codesearch: ' .. tostring(err or 'daemon not started'), vim.log.levels.ERROR)
       return
     end
     fn(client, root, bufnr)
@@ -125,7 +166,8 @@ function M.codesearch(opts)
   opts = opts or {}
   with_client(function(client, root, bufnr)
     local finder = async_finder({
-      entry_maker = make_entry_maker(root, client.offset_encoding),
+      make_entry_maker = make_entry_maker(root, client.offset_encoding),
+      on_response = title_updater(root, 'Results'),
       send = function(prompt, cb)
         return cs.query(prompt, { limit = opts.limit or ext_config.limit, filters = opts.filters or ext_config.filters,
           mode = opts.mode or ext_config.mode }, cb, bufnr)
@@ -143,7 +185,8 @@ function M.similar(opts)
     local params = cs.similar_params(opts.range, client.offset_encoding, { limit = opts.limit or ext_config.limit })
     local response_cache
     local finder = async_finder({
-      entry_maker = make_entry_maker(root, client.offset_encoding),
+      make_entry_maker = make_entry_maker(root, client.offset_encoding),
+      on_response = title_updater(root, 'Results'),
       allow_empty = true,
       -- The similar query does not depend on the prompt: ask once, then let the
       -- prompt narrow the list with Telescope's generic sorter.
@@ -162,6 +205,7 @@ function M.similar(opts)
     opts.sorter = nil
     pickers.new(opts, {
       prompt_title = 'Similar Code',
+      results_title = 'Results',
       finder = finder,
       sorter = conf.generic_sorter(opts),
       previewer = conf.grep_previewer(opts),
@@ -170,6 +214,7 @@ function M.similar(opts)
 end
 
 M._async_finder = async_finder
+M._make_entry_maker = make_entry_maker
 
 return telescope.register_extension({
   setup = function(config) ext_config = config or {} end,

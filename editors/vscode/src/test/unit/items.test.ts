@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { iconForKind, oneLine, relativePath, toPickItem, toPickItems, uriToPath } from '../../core/items';
+import { iconForKind, oneLine, relativePath, resultKey, toPickItem, toPickItems, uriToPath } from '../../core/items';
 import type { SearchResult } from '../../core/protocol';
 
 const result = (over: Partial<SearchResult> = {}): SearchResult => ({
@@ -61,4 +61,11 @@ test('toPickItems keeps the daemon order and iconForKind falls back', () => {
   assert.deepEqual(items.map((i) => i.label.split(' ')[1]), ['b', 'a']);
   assert.equal(iconForKind('class'), 'symbol-class');
   assert.equal(iconForKind('something-new'), 'symbol-misc');
+});
+
+test('similar items are not alwaysShow, so typing narrows the list; live items are', () => {
+  const folders = [{ uri: 'file:///home/me/proj', name: 'proj' }];
+  assert.ok(toPickItems([result()], folders, false).every((i) => i.alwaysShow === false));
+  assert.ok(toPickItems([result()], folders).every((i) => i.alwaysShow === true));
+  assert.equal(resultKey(result()), 'file:///home/me/proj/src/net/retry.py#41:4');
 });

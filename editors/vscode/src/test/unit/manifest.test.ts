@@ -39,3 +39,32 @@ test('the manifest is packageable: main points at the bundle, engine matches the
   assert.equal(pkg.dependencies['vscode-languageclient'], '11.0.0');
   assert.equal(pkg.devDependencies['@types/vscode'], '1.91.0', '@types/vscode must not exceed engines.vscode');
 });
+
+test('activation is lazy: on a command, the results view or a supported language, never at start-up', () => {
+  const events: string[] = pkg.activationEvents;
+  assert.ok(!events.includes('*') && !events.includes('onStartupFinished'), JSON.stringify(events));
+  for (const c of pkg.contributes.commands) assert.ok(events.includes(`onCommand:${c.command}`), c.command);
+  const langs = [...src('extension.ts').matchAll(/export const LANGUAGES = \[([^\]]*)\]/g)][0][1].match(/'[^']+'/g)!.map((s) => s.slice(1, -1));
+  assert.ok(langs.length >= 20);
+  for (const l of langs) assert.ok(events.includes(`onLanguage:${l}`), l);
+  assert.ok(events.includes('onView:codesearch.results'));
+});
+
+test('keybindings avoid macOS Replace (cmd+alt+f) and cover Search and Similar', () => {
+  const keys = pkg.contributes.keybindings as { command: string; key: string; mac?: string }[];
+  for (const k of keys) {
+    assert.notEqual(k.mac, 'cmd+alt+f', 'cmd+alt+f is Replace on macOS');
+    assert.notEqual(k.key, 'ctrl+alt+f');
+    assert.notEqual(k.key, 'ctrl+h');
+  }
+  assert.ok(keys.some((k) => k.command === 'codesearch.search'));
+  assert.ok(keys.some((k) => k.command === 'codesearch.similar'));
+});
+
+test('the results view is contributed and the exclude setting says it is sent to the daemon', () => {
+  assert.ok(pkg.contributes.views.explorer.some((v: { id: string }) => v.id === 'codesearch.results'));
+  assert.match(src('resultsView.ts'), /RESULTS_VIEW_ID = 'codesearch\.results'/);
+  const exclude = pkg.contributes.configuration.properties['codesearch.exclude'].description as string;
+  assert.match(exclude, /filters\.excludePaths/);
+  assert.doesNotMatch(exclude, /negated/);
+});
