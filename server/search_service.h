@@ -11,7 +11,9 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -112,7 +114,8 @@ class SearchService {
   std::unique_ptr<Index> index_;
   std::unique_ptr<IndexScheduler> scheduler_;
   std::atomic<bool> scanning_{false};
-  std::atomic<size_t> walk_skipped_{0};
+  mutable std::mutex walk_skipped_mutex_;
+  std::set<std::string> walk_skipped_;  // paths the latest scan skipped (each once)
   std::thread scan_thread_;
 };
 
