@@ -56,9 +56,15 @@ std::string repairUtf8(std::string_view body) {
       } else if (isHighSurrogate(unit) || isLowSurrogate(unit)) {
         out.append("\\ufffd");  // a lone surrogate
         i += 6;
-      } else {
-        out.append(body.substr(i, std::min<size_t>(2, body.size() - i)));  // any other escape, \" included
+      } else if (i + 1 < body.size() && static_cast<unsigned char>(body[i + 1]) < 0x80) {
+        out.append(body.substr(i, 2));  // any other escape, \" included
         i += 2;
+      } else {
+        // A backslash before a non-ASCII byte (invalid JSON anyway) or at the
+        // end: keep the backslash alone and repair what follows as text, so
+        // the output stays UTF-8 (found by fuzz/jsonrpc_fuzzer.cpp).
+        out.push_back('\\');
+        i += 1;
       }
       continue;
     }

@@ -13,6 +13,13 @@ PACKAGES=(
   libgtest-dev libbenchmark-dev
   neovim                                     # the Neovim client's tests
 )
+# scripts/fuzz.sh passes --fuzz: clang and
+# its sanitizer and libFuzzer runtimes (Debian 12: clang 14).
+for arg in "$@"; do
+  case "$arg" in
+    --fuzz) PACKAGES+=(clang libclang-rt-14-dev) ;;
+  esac
+done
 command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
 command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 

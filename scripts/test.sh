@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Sets everything up, builds, and runs every test: the C++ suites (ctest: unit
-# and end-to-end), then the editor clients' tests (VS Code and Neovim).
+# and end-to-end), the editor clients' tests (VS Code and Neovim), then the
+# hardening suites, each in its own build directory: the fuzzers for a short
+# time (scripts/fuzz.sh, CODESEARCH_FUZZ_SECONDS per harness, default 60), the
+# ASan+UBSan ctest run and the TSan concurrency tests (scripts/sanitize.sh).
+# CODESEARCH_SKIP_HARDENING=1 skips those three.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh || exit 1
@@ -16,6 +20,11 @@ run_suite() {
 run_suite "C++ tests (ctest)" ctest --test-dir build --output-on-failure -j2 --timeout 600
 if [ -x editors/run-tests.sh ]; then
   run_suite "editor clients" env CODESEARCH_BIN="$PWD/build/server/codesearch" editors/run-tests.sh
+fi
+if [ "${CODESEARCH_SKIP_HARDENING:-0}" != 1 ]; then
+  run_suite "fuzzers (${CODESEARCH_FUZZ_SECONDS:-60}s each)" scripts/fuzz.sh "${CODESEARCH_FUZZ_SECONDS:-60}"
+  run_suite "ASan+UBSan (ctest)" scripts/sanitize.sh asan
+  run_suite "TSan (concurrency tests)" scripts/sanitize.sh tsan
 fi
 echo
 echo "suites: $passed_suites passed, $failed_suites failed"

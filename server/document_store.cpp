@@ -44,4 +44,11 @@ std::optional<OpenDocument> DocumentStore::get(const std::string& path) const {
   return it->second;
 }
 
+std::vector<std::string> DocumentStore::paths() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
+  for (const auto& [path, doc] : documents_) out.push_back(path);
+  return out;
+}
+
 }  // namespace cs

@@ -33,6 +33,7 @@ class DocumentStore {
                              const std::vector<protocol::TextDocumentContentChangeEvent>& changes);
   void close(const std::string& path);
   std::optional<OpenDocument> get(const std::string& path) const;
+  std::vector<std::string> paths() const;  // the open documents
 
  private:
   mutable std::mutex mutex_;

@@ -60,7 +60,12 @@ size_t IndexScheduler::pending() const {
 
 size_t IndexScheduler::skippedFiles() const {
   std::lock_guard lock(mutex_);
-  return skipped_;
+  return skipped_.size();
+}
+
+std::vector<std::string> IndexScheduler::skippedPaths() const {
+  std::lock_guard lock(mutex_);
+  return {skipped_.begin(), skipped_.end()};
 }
 
 std::vector<IndexScheduler::Task> IndexScheduler::takeBatchLocked() {
@@ -88,34 +93,36 @@ std::vector<IndexScheduler::Task> IndexScheduler::takeBatchLocked() {
   return batch;
 }
 
-// Indexes (or removes) the batch's files; returns how many were skipped. An
-// exception from below (bad_alloc, hnswlib, libtorch) skips the batch's files
-// instead of ending the worker thread, and with it the process.
-size_t IndexScheduler::processBatch(FileIndexer& indexer, std::vector<Task>& batch) {
+// Indexes (or removes) the batch's files; returns each path with whether it
+// was skipped. An exception from below (bad_alloc, hnswlib, libtorch) skips the
+// batch's files instead of ending the worker thread, and with it the process.
+std::vector<std::pair<std::string, bool>> IndexScheduler::processBatch(FileIndexer& indexer, std::vector<Task>& batch) {
+  std::vector<std::pair<std::string, bool>> results;
   std::vector<FileInput> inputs;
-  size_t skipped = 0;
   try {
     for (Task& task : batch) {
       if (task.remove) {
         (void)index_.removeFile(task.input.path);
+        results.emplace_back(task.input.path, false);
       } else {
         inputs.push_back(task.input);
       }
     }
     if (!inputs.empty()) {
       for (const FileOutcome& outcome : indexer.indexBatch(inputs)) {
-        if (outcome.kind == FileOutcome::Kind::kSkipped) ++skipped;
+        results.emplace_back(outcome.path, outcome.kind == FileOutcome::Kind::kSkipped);
       }
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "codesearch: indexing a batch of %zu files failed: %s\n", batch.size(), e.what());
-    skipped = inputs.size();
+    results.clear();
+    for (const Task& task : batch) results.emplace_back(task.input.path, !task.remove);
   }
-  return skipped;
+  return results;
 }
 
 void IndexScheduler::runBatch(FileIndexer& indexer, std::vector<Task>& batch) {
-  const size_t skipped = processBatch(indexer, batch);
+  const auto outcomes = processBatch(indexer, batch);
   std::lock_guard order(progress_order_);
   bool finished = false;
   {
@@ -123,7 +130,13 @@ void IndexScheduler::runBatch(FileIndexer& indexer, std::vector<Task>& batch) {
     for (const Task& task : batch) busy_.erase(task.input.path);
     in_flight_ -= batch.size();
     done_ += batch.size();
-    skipped_ += skipped;
+    for (const auto& [path, skipped] : outcomes) {
+      if (skipped) {
+        skipped_.insert(path);
+      } else {
+        skipped_.erase(path);
+      }
+    }
     finished = queued_.empty() && in_flight_ == 0;
   }
   notify(finished ? IndexProgress::Phase::kEnd : IndexProgress::Phase::kReport);

@@ -52,7 +52,11 @@ class IndexScheduler {
   bool idle() const { return pending() == 0; }
   void waitIdle();         // blocks until nothing is queued or in flight
 
+  // Distinct paths whose latest processing skipped them (binary, too large,
+  // unreadable, a failed batch). A path counts once however often it is
+  // skipped again, and leaves the set when it later indexes fine or is removed.
   size_t skippedFiles() const;
+  std::vector<std::string> skippedPaths() const;
   void setProgressListener(std::function<void(const IndexProgress&)> listener);
 
  private:
@@ -65,7 +69,8 @@ class IndexScheduler {
   // Takes up to batch_files runnable tasks; caller holds mutex_.
   std::vector<Task> takeBatchLocked();
   void runBatch(FileIndexer& indexer, std::vector<Task>& batch);
-  size_t processBatch(FileIndexer& indexer, std::vector<Task>& batch);  // never throws
+  // Never throws; returns each processed path with whether it was skipped.
+  std::vector<std::pair<std::string, bool>> processBatch(FileIndexer& indexer, std::vector<Task>& batch);
   void enqueue(Task task, bool urgent);
   void enqueueLocked(Task task, bool urgent);
   void notify(IndexProgress::Phase phase);
@@ -87,7 +92,7 @@ class IndexScheduler {
   size_t in_flight_ = 0;
   size_t done_ = 0;
   size_t total_ = 0;
-  size_t skipped_ = 0;
+  std::unordered_set<std::string> skipped_;      // paths skipped by their latest processing
   bool stopping_ = false;
   std::function<void(const IndexProgress&)> listener_;
   std::vector<std::thread> workers_;

@@ -49,13 +49,34 @@ class LspServer::ReplyOnce {
 
 LspServer::LspServer(asio::io_context& io, Transport& transport, LspServerOptions options)
     : io_(io), transport_(transport), options_(std::move(options)),
-      pool_(static_cast<size_t>(std::max(1, options_.request_threads))) {
+      pool_(static_cast<size_t>(std::max(1, options_.request_threads))),
+      host_(options_.shared_service ? options_.shared_service : std::make_shared<SharedSearchService>()) {
   registerHandlers();
 }
 
 LspServer::~LspServer() {
   pool_.join();
-  service_.reset();
+  if (progress_listener_) host_->removeProgressListener(progress_listener_);
+  service_ = nullptr;
+  host_.reset();  // the last session's reference stops the engine
+}
+
+void LspServer::endSession() {
+  if (session_ended_) return;
+  session_ended_ = true;
+  exit_code_ = state_ == State::kShutdown ? 0 : 1;
+  if (options_.shared_service && service_) {
+    // Other sessions keep the engine: stop reporting to this one, and hand its
+    // open buffers back to the files on disk.
+    if (progress_listener_) host_->removeProgressListener(progress_listener_);
+    progress_listener_ = 0;
+    for (const std::string& path : documents_.paths()) service_->closeDocument(path);
+  }
+  if (on_session_end_) {
+    on_session_end_(exit_code_);
+  } else {
+    io_.stop();
+  }
 }
 
 void LspServer::start() {
@@ -64,10 +85,7 @@ void LspServer::start() {
       [this](const Error& error) {
         transport_.send(protocol::serializeError(nullptr, protocol::kParseError, "bad frame: " + error.message));
       },
-      [this] {  // end of input: as 'exit' would, 0 only after a shutdown request
-        exit_code_ = state_ == State::kShutdown ? 0 : 1;
-        io_.stop();
-      }});
+      [this] { endSession(); }});  // end of input: as 'exit' would, 0 only after a shutdown request
 }
 
 void LspServer::registerHandlers() {
@@ -101,10 +119,7 @@ void LspServer::registerHandlers() {
     std::lock_guard lock(inflight_mutex_);
     if (auto it = inflight_.find(p["id"].dump()); it != inflight_.end()) it->second->store(true);
   };
-  notification_handlers_["exit"] = [this](const Json&) {
-    exit_code_ = state_ == State::kShutdown ? 0 : 1;
-    io_.stop();
-  };
+  notification_handlers_["exit"] = [this](const Json&) { endSession(); };
 }
 
 void LspServer::onMessage(std::string body) {
@@ -251,18 +266,20 @@ void LspServer::initialize(const Json& params, std::shared_ptr<ReplyOnce> reply)
   service_options.cache_dir = options_.cache_dir;
   service_options.index_threads = options_.index_threads;
   service_options.max_file_bytes = options_.max_file_bytes;
-  Result<std::unique_ptr<SearchService>> service = makeError("");
-  try {  // libtorch, sqlite and hnswlib may throw while the model and the index load
-    service = SearchService::create(service_options);
-  } catch (const std::exception& e) {
-    service = makeError(std::string("starting the search service: ") + e.what());
-  }
+  auto service = host_->acquire(service_options);  // exceptions from the engine become errors
   if (!service.ok()) {
     reply->error(protocol::kRequestFailed, service.error().message);
     return;
   }
-  service_ = std::move(service.value());
-  service_->setProgressListener([this](const IndexProgress& p) { onProgress(p); });
+  service_ = service.value();
+  // Runs on indexing threads, possibly after this session ended: it touches
+  // nothing of `this` until the loop has checked that the session still exists.
+  progress_listener_ = host_->addProgressListener(
+      [this, io = &io_, alive = std::weak_ptr<int>(alive_)](const IndexProgress& progress) {
+        asio::post(*io, [this, alive, progress] {
+          if (alive.lock()) reportProgress(progress);
+        });
+      });
   state_ = State::kInitialized;
 
   Json result = {
@@ -291,7 +308,7 @@ void LspServer::initialized() {
                           {"message", "codesearch: no model loaded (" + status.model_error +
                                           "); serving lexical results only"}});
   }
-  service_->startWorkspaceScan();
+  host_->startScanOnce();
 }
 
 // ---- documents -------------------------------------------------------------
@@ -507,10 +524,6 @@ Json LspServer::status() const {
 }
 
 // ---- progress --------------------------------------------------------------
-
-void LspServer::onProgress(const IndexProgress& progress) {
-  asio::post(io_, [this, progress] { reportProgress(progress); });
-}
 
 void LspServer::reportProgress(const IndexProgress& progress) {
   if (!client_supports_progress_) return;

@@ -25,6 +25,7 @@
 #include "protocol/jsonrpc.h"
 #include "server/document_store.h"
 #include "server/search_service.h"
+#include "server/shared_search_service.h"
 #include "server/transport.h"
 
 namespace cs {
@@ -37,6 +38,9 @@ struct LspServerOptions {
   int request_threads = 2;          // pool answering queries
   size_t max_file_bytes = 1 << 20;
   std::vector<std::string> roots;   // overrides the client's workspace folders when set
+  // Several sessions (TCP clients) over one engine: the first session's
+  // initialize creates it, the others join it. Null: this session owns its engine.
+  std::shared_ptr<SharedSearchService> shared_service;
 };
 
 class LspServer {
@@ -44,11 +48,15 @@ class LspServer {
   LspServer(asio::io_context& io, Transport& transport, LspServerOptions options);
   ~LspServer();
 
-  // Starts reading from the transport. The loop ends after `exit` or when the
-  // client goes away (end of input); exitCode() then says whether shutdown
+  // Starts reading from the transport. The session ends after `exit` or when
+  // the client goes away (end of input); exitCode() then says whether shutdown
   // came first (0) or not (1).
   void start();
   int exitCode() const { return exit_code_; }
+  // What ending the session does (called once, on the loop thread). Default:
+  // stop the io_context (stdio: the daemon exits). The TCP server closes this
+  // session only; the destructor must not run inside the handler itself.
+  void setSessionEndHandler(std::function<void(int exit_code)> handler) { on_session_end_ = std::move(handler); }
 
  private:
   using Json = protocol::Json;
@@ -57,6 +65,7 @@ class LspServer {
   using NotificationHandler = std::function<void(const Json& params)>;
 
   void registerHandlers();
+  void endSession();  // exit or end of input
   void onMessage(std::string body);
   void onRequest(protocol::Message message);
   void onNotification(const protocol::Message& message);
@@ -80,14 +89,18 @@ class LspServer {
 
   void sendRequest(const std::string& method, const Json& params, std::function<void(const protocol::Message&)> on_response);
   void sendNotification(const std::string& method, const Json& params);
-  void onProgress(const IndexProgress& progress);  // any thread
   void reportProgress(const IndexProgress& progress);  // loop thread
 
   asio::io_context& io_;
   Transport& transport_;
   LspServerOptions options_;
   asio::thread_pool pool_;
-  std::unique_ptr<SearchService> service_;
+  std::shared_ptr<SharedSearchService> host_;  // owns the engine (alone, or with other sessions)
+  SearchService* service_ = nullptr;           // host_'s service once initialized
+  int progress_listener_ = 0;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // expires with this object (posted progress checks it)
+  std::function<void(int)> on_session_end_;
+  bool session_ended_ = false;
   DocumentStore documents_;
   PositionEncoding encoding_ = PositionEncoding::kUtf16;
 

@@ -178,7 +178,12 @@ void SearchService::walkOnce() {
   walk_options.cache_dir = options_.cache_dir;
   WorkspaceWalker walker(walk_options);
   WalkResult walked = walker.walk();
-  walk_skipped_ = walked.skipped.size();
+  {
+    std::set<std::string> skipped;
+    for (const SkippedFile& file : walked.skipped) skipped.insert(file.path);
+    std::lock_guard lock(walk_skipped_mutex_);
+    walk_skipped_ = std::move(skipped);
+  }
 
   std::set<std::string> present;
   for (const WalkedFile& file : walked.files) {
@@ -317,7 +322,16 @@ ServiceStatus SearchService::status() const {
   status.stats = index_->stats();
   status.pending = scheduler_->pending();
   status.indexing = scanning_ || status.pending > 0;
-  status.skipped_files = walk_skipped_ + scheduler_->skippedFiles();
+  {
+    // Distinct paths: the latest scan's skips plus the scheduler's (a path in both counts once).
+    std::set<std::string> skipped;
+    {
+      std::lock_guard lock(walk_skipped_mutex_);
+      skipped = walk_skipped_;
+    }
+    for (std::string& path : scheduler_->skippedPaths()) skipped.insert(std::move(path));
+    status.skipped_files = skipped.size();
+  }
   if (encoder_) {
     status.model = ModelDescription{encoder_->modelId(), encoder_->dim(), encoder_->device()};
   } else {

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -124,7 +125,8 @@ class SearchService {
   std::unique_ptr<Index> index_;
   std::unique_ptr<IndexScheduler> scheduler_;
   std::atomic<bool> scanning_{false};
-  std::atomic<size_t> walk_skipped_{0};
+  mutable std::mutex walk_skipped_mutex_;
+  std::set<std::string> walk_skipped_;  // paths the latest scan skipped (each once)
   std::thread scan_thread_;
 };
 

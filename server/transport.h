@@ -34,7 +34,18 @@ class Transport {
 // terminals alike) and hands bytes to the loop; writes happen on the loop.
 std::unique_ptr<Transport> makeStdioTransport(asio::io_context& io);
 
-// One client connection accepted on a loopback TCP port.
-Result<std::unique_ptr<Transport>> makeTcpTransport(asio::io_context& io, const std::string& host, int port);
+// A loopback TCP listener: every accepted connection becomes a Transport of
+// its own, handed to `on_client` on the loop thread. Non-loopback addresses
+// are refused. Thread-safety: loop thread only.
+class TcpListener {
+ public:
+  virtual ~TcpListener() = default;
+  virtual void start(std::function<void(std::unique_ptr<Transport>)> on_client) = 0;
+  virtual void close() = 0;  // stops accepting; connections already made stay
+  virtual int port() const = 0;
+};
+Result<std::unique_ptr<TcpListener>> makeTcpListener(asio::io_context& io, const std::string& host, int port);
+
+// In-process transport for tests: server/memory_transport.h.
 
 }  // namespace cs

@@ -1,71 +1,103 @@
-// `codesearch serve --listen 127.0.0.1:PORT`: the same LSP session over a loopback socket.
+// `codesearch serve --listen 127.0.0.1:PORT`: LSP sessions over loopback sockets, any number
+// of clients at once, each its own session over one shared index.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <atomic>
+
 #include <gtest/gtest.h>
 
 #include "lsp_test_client.h"
+#include "tcp_test_client.h"
 
 namespace cs::test {
 namespace {
 
-std::optional<Json> readMessage(int fd, protocol::FrameDecoder& decoder, std::chrono::seconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  char buffer[65536];
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (auto frame = decoder.next(); frame && frame->ok()) return Json::parse(frame->value());
-    ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-    if (n <= 0) return std::nullopt;
-    decoder.feed(std::string_view(buffer, static_cast<size_t>(n)));
-  }
-  return std::nullopt;
+int testPort(int offset) { return 20000 + static_cast<int>((getpid() * 7 + offset) % 20000); }
+
+std::string firstName(const std::optional<Json>& reply) {
+  if (!reply || !reply->contains("result") || (*reply)["result"]["results"].empty()) return "";
+  return (*reply)["result"]["results"][0]["name"];
 }
 
-TEST(DaemonTcp, ServesOneClientOnLoopback) {
+// Queries until `name` is the top hit (indexing is asynchronous).
+bool waitForTopHit(TcpLspClient& client, const std::string& query, const std::string& name) {
+  for (int i = 0; i < 200; ++i) {
+    auto reply = client.request("codeSearch/query", {{"query", query}});
+    if (!reply) return false;
+    if (firstName(reply) == name) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
+}
+
+TEST(DaemonTcp, ServesSeveralClientsAndOutlivesEachOfThem) {
   TempWorkspace ws;
   ws.write("lib.py", "def compute_checksum(data):\n    return sum(data) % 255\n");
-  const int port = 20000 + static_cast<int>(getpid() % 20000);
+  const int port = testPort(1);
   LspTestClient daemon({"serve", "--no-model", "--no-cache", "--listen", "127.0.0.1:" + std::to_string(port)});
-  int fd = -1;
-  for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
-    int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(s, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-      fd = s;
-    } else {
-      ::close(s);
-      std::this_thread::sleep_for(50ms);
+  auto first = TcpLspClient::connect(port);
+  ASSERT_TRUE(first.has_value()) << "daemon did not listen on port " << port;
+  auto second = TcpLspClient::connect(port);
+  ASSERT_TRUE(second.has_value());
+
+  // Each its own session: the second asks for UTF-8 positions, the first does not.
+  auto init1 = first->initialize(ws.root());
+  ASSERT_TRUE(init1 && init1->contains("result"));
+  EXPECT_EQ((*init1)["result"]["capabilities"]["positionEncoding"], "utf-16");
+  auto init2 = second->initialize(ws.root(), {{"general", {{"positionEncodings", {"utf-8"}}}}});
+  ASSERT_TRUE(init2 && init2->contains("result"));
+  EXPECT_EQ((*init2)["result"]["capabilities"]["positionEncoding"], "utf-8");
+  ASSERT_TRUE(waitForTopHit(*first, "checksum", "compute_checksum"));
+  ASSERT_TRUE(waitForTopHit(*second, "checksum", "compute_checksum"));
+
+  // An edit from one session is visible to the other (one shared index).
+  second->notify("textDocument/didOpen",
+                 {{"textDocument", {{"uri", ws.uri("lib.py")}, {"languageId", "python"}, {"version", 1},
+                                    {"text", "def rotate_ledger_entries(book):\n    return book[::-1]\n"}}}});
+  EXPECT_TRUE(waitForTopHit(*first, "rotate ledger", "rotate_ledger_entries"));
+
+  // The first keeps querying while the second shuts down, exits and leaves.
+  std::atomic<bool> stop{false};
+  std::atomic<int> answered{0}, failed{0};
+  std::thread querying([&] {
+    while (!stop) {
+      auto reply = first->request("codeSearch/query", {{"query", "ledger entries"}});
+      (reply && reply->contains("result") ? answered : failed)++;
     }
-  }
-  ASSERT_GE(fd, 0) << "daemon did not listen on port " << port;
-  auto send = [&](const Json& message) {
-    std::string frame = protocol::encodeFrame(message.dump());
-    ASSERT_EQ(::send(fd, frame.data(), frame.size(), 0), static_cast<ssize_t>(frame.size()));
-  };
-  protocol::FrameDecoder decoder;
-  send({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "initialize"},
-        {"params", {{"rootUri", "file://" + ws.root()}, {"capabilities", Json::object()}}}});
-  auto init = readMessage(fd, decoder, 20s);
-  ASSERT_TRUE(init.has_value());
-  EXPECT_EQ((*init)["result"]["capabilities"]["experimental"]["codeSearch"]["version"], 1);
-  send({{"jsonrpc", "2.0"}, {"method", "initialized"}, {"params", Json::object()}});
-  bool found = false;
-  for (int i = 0; i < 100 && !found; ++i) {
-    send({{"jsonrpc", "2.0"}, {"id", 100 + i}, {"method", "codeSearch/query"}, {"params", {{"query", "checksum"}}}});
-    std::optional<Json> reply;
-    while ((reply = readMessage(fd, decoder, 20s)) && !reply->contains("id")) {
-    }
-    ASSERT_TRUE(reply.has_value());
-    found = !(*reply)["result"]["results"].empty() && (*reply)["result"]["results"][0]["name"] == "compute_checksum";
-    if (!found) std::this_thread::sleep_for(50ms);
-  }
-  EXPECT_TRUE(found);
-  ::close(fd);
-  EXPECT_EQ(daemon.waitExit(10s), 1);  // client gone without shutdown/exit
+  });
+  auto shutdown = second->request("shutdown", nullptr);
+  ASSERT_TRUE(shutdown.has_value());
+  EXPECT_TRUE((*shutdown)["result"].is_null());
+  second->notify("exit", nullptr);
+  EXPECT_FALSE(second->read(10s).has_value());  // the daemon closes that connection
+  second.reset();
+  std::this_thread::sleep_for(500ms);
+  // The leaving session's open buffer went back to the file on disk.
+  stop = true;
+  querying.join();
+  EXPECT_GT(answered.load(), 0);
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_TRUE(waitForTopHit(*first, "checksum", "compute_checksum"));
+  EXPECT_TRUE(daemon.alive());
+
+  // A client that just disappears ends its session too; new clients are still served.
+  first->disconnect();
+  auto third = TcpLspClient::connect(port);
+  ASSERT_TRUE(third.has_value());
+  ASSERT_TRUE(third->initialize(ws.root()).has_value());
+  EXPECT_TRUE(waitForTopHit(*third, "checksum", "compute_checksum"));
+  auto refused = TcpLspClient::connect(port);  // requests before initialize are still refused per session
+  ASSERT_TRUE(refused.has_value());
+  auto early = refused->request("codeSearch/status", Json::object());
+  ASSERT_TRUE(early.has_value());
+  EXPECT_EQ((*early)["error"]["code"], -32002);
+  EXPECT_TRUE(daemon.alive());
+
+  // The daemon itself ends on SIGTERM, with 0.
+  ::kill(daemon.pid(), SIGTERM);
+  EXPECT_EQ(daemon.waitExit(20s), 0);
 }
 
 TEST(DaemonTcp, RefusesNonLoopbackAddresses) {

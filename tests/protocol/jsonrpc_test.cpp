@@ -80,6 +80,18 @@ TEST(RepairUtf8, KeepsWellFormedTextByteForByte) {
   EXPECT_EQ(repairUtf8("\xed\xa0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // an encoded surrogate
 }
 
+// Found by fuzz/jsonrpc_fuzzer.cpp: a backslash before a non-ASCII byte copied
+// that byte through unrepaired (ill-formed output; a valid multi-byte
+// character behind it was split and its tail replaced).
+TEST(RepairUtf8, BackslashBeforeNonAsciiKeepsTheOutputWellFormed) {
+  EXPECT_EQ(repairUtf8("\"\\\xa9\""), "\"\\\xEF\xBF\xBD\"");
+  EXPECT_EQ(repairUtf8("\"\\\xc3\xa9\""), "\"\\\xc3\xa9\"");  // é after the backslash survives whole
+  const std::string once = repairUtf8("{\"jsonrpc\":\"2.2\",\"D[[\":\"\xff\xfe \\\xa9\"}}");
+  EXPECT_EQ(repairUtf8(once), once);  // idempotent
+  EXPECT_EQ(once.find('\xa9'), std::string::npos);
+  EXPECT_EQ(repairUtf8("\"\\"), "\"\\");  // a backslash at the very end
+}
+
 TEST(ParseMessage, WrongShapeIsInvalidRequestAndKeepsTheId) {
   Json id;
   auto m = parseMessage(R"({"jsonrpc":"2.0","id":3,"method":42})", &id);

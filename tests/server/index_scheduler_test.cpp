@@ -104,5 +104,32 @@ TEST_F(SchedulerTest, VanishedAndUnreadableFilesAreSkippedWithoutStoppingTheRest
   EXPECT_EQ(index_->stats().files, 1u);
 }
 
+// Issue 14: every event for a skipped file used to add one to skippedFiles.
+TEST_F(SchedulerTest, SkippedFilesCountsEachPathOnceAndForgetsItWhenItIndexes) {
+  IndexSchedulerOptions options;
+  options.threads = 1;
+  IndexScheduler scheduler(*index_, nullptr, options);
+  std::string binary = write("blob.py", std::string("def x():\0\0\0\x01\x02 pass\n", 22));
+  std::string other = write("other.py", std::string("\0\0\0\0", 4));
+  for (int i = 0; i < 5; ++i) {
+    scheduler.submit(FileInput{binary, std::nullopt});
+    scheduler.waitIdle();
+  }
+  EXPECT_EQ(scheduler.skippedFiles(), 1u);
+  scheduler.submit(FileInput{other, std::nullopt});
+  scheduler.submit(FileInput{binary, std::nullopt});
+  scheduler.waitIdle();
+  EXPECT_EQ(scheduler.skippedFiles(), 2u);
+
+  write("blob.py", "def now_fine():\n    pass\n");
+  scheduler.submit(FileInput{binary, std::nullopt});
+  scheduler.waitIdle();
+  EXPECT_EQ(scheduler.skippedFiles(), 1u);
+  EXPECT_EQ(index_->stats().files, 1u);
+  scheduler.submitRemoval(other);
+  scheduler.waitIdle();
+  EXPECT_EQ(scheduler.skippedFiles(), 0u);
+}
+
 }  // namespace
 }  // namespace cs

@@ -1,0 +1,49 @@
+// SharedSearchService: one SearchService shared by several LSP sessions (the
+// TCP transport's clients), created by the first session's `initialize` and
+// kept until the daemon exits. Progress events fan out to every session that
+// listens. A stdio session owns one of these alone.
+//
+// Thread-safety: every method may be called from any thread. Listeners are
+// called on indexing threads, one event at a time, and may be removed at any
+// moment (a call already started finishes; no new call starts).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "server/search_service.h"
+
+namespace cs {
+
+class SharedSearchService {
+ public:
+  SharedSearchService() = default;
+  ~SharedSearchService();
+  SharedSearchService(const SharedSearchService&) = delete;
+  SharedSearchService& operator=(const SharedSearchService&) = delete;
+
+  // The service, created with `options` on the first successful call; later
+  // calls return it unchanged (their options, roots included, are ignored).
+  // Exceptions from creation (libtorch, sqlite) become errors.
+  Result<SearchService*> acquire(const SearchServiceOptions& options);
+  // Starts the workspace scan the first time it is called; later calls do nothing.
+  void startScanOnce();
+
+  using ProgressListener = std::function<void(const IndexProgress&)>;
+  int addProgressListener(ProgressListener listener);
+  void removeProgressListener(int id);
+
+ private:
+  void broadcast(const IndexProgress& progress);
+
+  std::mutex mutex_;
+  std::unique_ptr<SearchService> service_;
+  bool scanned_ = false;
+  std::mutex listeners_mutex_;
+  std::map<int, std::shared_ptr<ProgressListener>> listeners_;
+  int next_listener_ = 1;
+};
+
+}  // namespace cs
