@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up, builds, and runs every test: the C++ suites (ctest: unit
-# and end-to-end), then the editor clients' tests (VS Code and Neovim).
+# and end-to-end), the MCP server with the official SDK client, then the editor
+# clients' tests (VS Code and Neovim).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh || exit 1
@@ -14,6 +15,7 @@ run_suite() {
   if "$@"; then passed_suites=$((passed_suites + 1)); else failed_suites=$((failed_suites + 1)); echo "=== $name FAILED"; fi
 }
 run_suite "C++ tests (ctest)" ctest --test-dir build --output-on-failure -j2 --timeout 600
+run_suite "MCP server (SDK client)" env CODESEARCH_BIN="$PWD/build/server/codesearch" tests/mcp/run-tests.sh
 if [ -x editors/run-tests.sh ]; then
   run_suite "editor clients" env CODESEARCH_BIN="$PWD/build/server/codesearch" editors/run-tests.sh
 fi
