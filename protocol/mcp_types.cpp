@@ -390,6 +390,10 @@ std::string codeLines(const std::string& code, int count) {
   for (size_t i = 0; i < lines.size(); ++i) {
     std::string_view line = lines[i];
     if (i > 0) line.remove_prefix(std::min(indent, line.size()));
+    if (line.find_first_not_of(" \t") == std::string_view::npos) {  // a blank line stays blank
+      out += '\n';
+      continue;
+    }
     out += "    ";
     if (line.size() > 160) {
       size_t cut = 160;

@@ -148,19 +148,19 @@ void McpServer::initialize(const Json& params, std::shared_ptr<Reply> reply) {
        "find_similar finds code like a given function (file + 1-based line) or snippet; index_status tells how far "
        "indexing has got. Results give workspace-relative paths and 1-based line ranges."}});
   if (options_.service.roots.empty() && !client_roots_) useRoots({options_.fallback_root});
+  if (client_roots_) {  // don't wait forever for a client that never sends initialized or never answers roots/list
+    roots_timer_.expires_after(options_.roots_timeout);
+    roots_timer_.async_wait([this](const std::error_code& ec) {
+      if (ec || !roots_.empty()) return;
+      std::cerr << "codesearch mcp: no roots from the client; indexing " << options_.fallback_root << "\n";
+      useRoots({options_.fallback_root});
+    });
+  }
 }
 
 // ---- roots -----------------------------------------------------------------
 
 void McpServer::requestRoots() {
-  if (roots_.empty()) {  // first time: don't wait forever for a client that never answers
-    roots_timer_.expires_after(options_.roots_timeout);
-    roots_timer_.async_wait([this](const std::error_code& ec) {
-      if (ec || !roots_.empty() || service_error_) return;
-      std::cerr << "codesearch mcp: no answer to roots/list; indexing " << options_.fallback_root << "\n";
-      useRoots({options_.fallback_root});
-    });
-  }
   sendRequest("roots/list", Json::object(), [this](const protocol::Message& m) {
     std::vector<std::string> roots;
     if (!m.error && m.result.is_object() && m.result.contains("roots") && m.result["roots"].is_array()) {

@@ -162,6 +162,13 @@ TEST(McpRender, TitleLineThenDedentedCode) {
             "    …\n");
 }
 
+TEST(McpRender, BlankLinesCarryNoIndentation) {
+  SearchResult r = sample(1);
+  r.results[0].code = "class A:\n    x = 1\n\n    def f(self):\n        pass\n";
+  std::string text = renderText(r, "h", 2000);
+  EXPECT_NE(text.find("    x = 1\n\n    def f(self):\n        pass\n"), std::string::npos) << text;
+}
+
 TEST(McpRender, CutToTheTokenBudgetAndSaysHowManyAreLeftOut) {
   SearchResult r = sample(20);
   std::string text = renderText(r, "20 results", 100);

@@ -189,8 +189,10 @@ class McpSessionTest : public McpToolsTest {
     }
     return transport_.sent();
   }
-  std::unique_ptr<McpServer> makeServer(std::vector<std::string> roots) {
+  std::unique_ptr<McpServer> makeServer(std::vector<std::string> roots,
+                                        std::chrono::milliseconds roots_timeout = std::chrono::seconds(10)) {
     McpServerOptions options;
+    options.roots_timeout = roots_timeout;
     options.service.roots = std::move(roots);
     options.service.index_threads = 0;
     options.fallback_root = (base_ / "ws").string();
@@ -261,6 +263,17 @@ TEST_F(McpSessionTest, RootsComeFromTheClientWhenItDeclaresThem) {
   EXPECT_EQ(sent[2]["id"], 2);
   EXPECT_EQ(sent[2]["result"]["structuredContent"]["roots"], Json::array({(base_ / "ws" / "src").string()}));
   EXPECT_EQ(server->currentRoots(), std::vector<std::string>{(base_ / "ws" / "src").string()});
+}
+
+TEST_F(McpSessionTest, AClientThatNeverListsItsRootsGetsTheWorkingDirectory) {
+  auto server = makeServer({}, std::chrono::milliseconds(50));
+  transport_.receive(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",)"
+                     R"("capabilities":{"roots":{}},"clientInfo":{"name":"t","version":"1"}}})");
+  transport_.receive(R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"index_status"}})");
+  auto sent = runUntil(2);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[1]["id"], 2);
+  EXPECT_EQ(sent[1]["result"]["structuredContent"]["roots"], Json::array({(base_ / "ws").string()}));
 }
 
 }  // namespace
