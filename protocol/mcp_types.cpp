@@ -362,8 +362,9 @@ std::string indexingNotice(const IndexInfo& i) {
          " chunks indexed, " + std::to_string(i.pending) + " files pending): results may be incomplete.\n";
 }
 
-// Up to `count` lines of `code`, the common indentation removed, each cut at 160 bytes.
-std::string codeLines(const std::string& code, int count) {
+// Up to `count` lines of `code`, the common indentation removed, each cut at 160 bytes. The first line
+// starts at column `first_column` of its line (a chunk begins at its definition, not at the line start).
+std::string codeLines(const std::string& code, int count, size_t first_column) {
   std::vector<std::string_view> lines;
   std::string_view rest(code);
   bool more = false;
@@ -380,12 +381,11 @@ std::string codeLines(const std::string& code, int count) {
     rest.remove_prefix(newline + 1);
   }
   while (!lines.empty() && lines.back().find_first_not_of(" \t") == std::string_view::npos) lines.pop_back();
-  size_t indent = std::string_view::npos;
-  for (size_t i = 1; i < lines.size(); ++i) {  // the first line starts mid-line (at the chunk's byte)
+  size_t indent = first_column;
+  for (size_t i = 1; i < lines.size(); ++i) {
     size_t first = lines[i].find_first_not_of(" \t");
     if (first != std::string_view::npos) indent = std::min(indent, first);
   }
-  if (indent == std::string_view::npos) indent = 0;
   std::string out;
   for (size_t i = 0; i < lines.size(); ++i) {
     std::string_view line = lines[i];
@@ -395,6 +395,7 @@ std::string codeLines(const std::string& code, int count) {
       continue;
     }
     out += "    ";
+    if (i == 0) out.append(first_column - indent, ' ');  // the definition's own depth relative to its body
     if (line.size() > 160) {
       size_t cut = 160;
       while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 sequence
@@ -463,7 +464,7 @@ std::string renderText(const SearchResult& result, std::string_view header, int 
     const ResultItem& r = result.results[i];
     std::string title = r.path + ":" + std::to_string(r.start_line) + "  " + r.kind + " " +
                         (r.qualified_name.empty() ? r.name : r.qualified_name) + "\n";
-    std::string block = "\n" + title + codeLines(r.code.empty() ? r.preview : r.code, code_lines);
+    std::string block = "\n" + title + codeLines(r.code.empty() ? r.preview : r.code, code_lines, r.code.empty() ? 0 : r.start_column);
     const bool last = i + 1 == result.results.size();
     if (out.size() + block.size() + (last ? 0 : kTrailerReserve) > budget) {
       size_t shown = i;

@@ -92,6 +92,7 @@ struct ResultItem {
   double score = 0;
   std::string preview;  // one line: the signature or the first line of code
   std::string code;     // the chunk's code, for the text rendering only (not in structuredContent)
+  size_t start_column = 0;  // byte column where `code` begins on its first line (text rendering only)
 };
 
 struct IndexInfo {

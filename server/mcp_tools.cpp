@@ -104,6 +104,7 @@ pm::ResultItem toResultItem(const SearchHit& hit, const std::vector<std::string>
   item.score = hit.score;
   item.preview = previewOf(c);
   item.code = c.text;
+  item.start_column = c.start.byte_column;
   return item;
 }
 

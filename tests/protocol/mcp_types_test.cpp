@@ -138,6 +138,7 @@ SearchResult sample(size_t n, bool complete = true) {
     item.language = "python";
     item.score = 1.0 / (i + 1);
     item.preview = "def handler(self, request):";
+    item.start_column = 4;  // a method: its body is indented 8
     item.code = "def handler(self, request):\n        x = 1\n        y = 2\n        z = 3\n        w = 4\n"
                 "        v = 5\n        u = 6\n        return x\n";
     r.results.push_back(item);
@@ -147,26 +148,36 @@ SearchResult sample(size_t n, bool complete = true) {
   return r;
 }
 
-TEST(McpRender, TitleLineThenDedentedCode) {
+TEST(McpRender, TitleLineThenCodeIndentedFromTheDefinition) {
   std::string text = renderText(sample(1), "1 result for \"handler\" (hybrid)", 2000);
   EXPECT_EQ(text,
             "1 result for \"handler\" (hybrid)\n"
             "\n"
             "src/file0.py:10  method Server.handler0\n"
             "    def handler(self, request):\n"
-            "    x = 1\n"
-            "    y = 2\n"
-            "    z = 3\n"
-            "    w = 4\n"
-            "    v = 5\n"
+            "        x = 1\n"
+            "        y = 2\n"
+            "        z = 3\n"
+            "        w = 4\n"
+            "        v = 5\n"
             "    …\n");
 }
 
 TEST(McpRender, BlankLinesCarryNoIndentation) {
   SearchResult r = sample(1);
   r.results[0].code = "class A:\n    x = 1\n\n    def f(self):\n        pass\n";
+  r.results[0].start_column = 0;
   std::string text = renderText(r, "h", 2000);
-  EXPECT_NE(text.find("    x = 1\n\n    def f(self):\n        pass\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n    class A:\n        x = 1\n\n        def f(self):\n            pass\n"), std::string::npos)
+      << text;
+}
+
+TEST(McpRender, AMethodKeepsItsBodyIndentedUnderItsFirstLine) {
+  SearchResult r = sample(1);
+  r.results[0].code = "def send(self, request):\n        return request\n";  // starts at column 4
+  r.results[0].start_column = 4;
+  std::string text = renderText(r, "h", 2000);
+  EXPECT_NE(text.find("\n    def send(self, request):\n        return request\n"), std::string::npos) << text;
 }
 
 TEST(McpRender, CutToTheTokenBudgetAndSaysHowManyAreLeftOut) {
