@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Sets everything up, builds, and runs every test: the C++ suites (ctest: unit
-# and end-to-end), the editor clients' tests (VS Code and Neovim), then the
-# hardening suites, each in its own build directory: the fuzzers for a short
-# time (scripts/fuzz.sh, CODESEARCH_FUZZ_SECONDS per harness, default 60), the
-# ASan+UBSan ctest run and the TSan concurrency tests (scripts/sanitize.sh).
+# and end-to-end), the MCP server with the official SDK client, the editor
+# clients' tests (VS Code and Neovim), then the hardening suites, each in its
+# own build directory: the fuzzers for a short time (scripts/fuzz.sh,
+# CODESEARCH_FUZZ_SECONDS per harness, default 60), the ASan+UBSan ctest run
+# and the TSan concurrency tests (scripts/sanitize.sh).
 # CODESEARCH_SKIP_HARDENING=1 skips those three.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,7 @@ run_suite() {
   if "$@"; then passed_suites=$((passed_suites + 1)); else failed_suites=$((failed_suites + 1)); echo "=== $name FAILED"; fi
 }
 run_suite "C++ tests (ctest)" ctest --test-dir build --output-on-failure -j2 --timeout 600
+run_suite "MCP server (SDK client)" env CODESEARCH_BIN="$PWD/build/server/codesearch" tests/mcp/run-tests.sh
 if [ -x editors/run-tests.sh ]; then
   run_suite "editor clients" env CODESEARCH_BIN="$PWD/build/server/codesearch" editors/run-tests.sh
 fi

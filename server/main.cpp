@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   cs::registerServeCommand(app, exit_code);
+  cs::registerMcpCommand(app, exit_code);
   cs::registerIndexCommand(app, exit_code);
   cs::registerQueryCommand(app, exit_code);
   cs::registerSimilarCommand(app, exit_code);

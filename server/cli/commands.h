@@ -11,6 +11,7 @@ class App;
 namespace cs {
 
 void registerServeCommand(CLI::App& app, int& exit_code);    // codesearch serve (LSP daemon)
+void registerMcpCommand(CLI::App& app, int& exit_code);      // codesearch mcp (MCP server for coding agents)
 void registerIndexCommand(CLI::App& app, int& exit_code);    // codesearch index DIR
 void registerQueryCommand(CLI::App& app, int& exit_code);    // codesearch query DIR "text"
 void registerSimilarCommand(CLI::App& app, int& exit_code);  // codesearch similar FILE:LINE
