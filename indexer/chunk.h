@@ -22,7 +22,7 @@ struct Chunk {
   std::string language;        // "python", "javascript", "typescript", "tsx", "go", "java", "rust",
                                // "c", "cpp", "csharp", "ruby", "php", "bash"
   std::string kind;            // "function", "method", "constructor", "class", "struct",
-                               // "interface", "enum", "trait", "module" (top-level remainder)
+                               // "interface", "enum", "trait", "type" (alias), "module" (top-level remainder)
   std::string name;            // simple name ("parse"), file name for "module" chunks
   std::string qualified_name;  // enclosing scopes joined with '.', e.g. "http.Client.send"
   std::string signature;       // declaration line(s) up to the body, whitespace-collapsed
@@ -32,6 +32,10 @@ struct Chunk {
   uint32_t end_byte = 0;
   SourcePoint start;
   SourcePoint end;
+  // 0 for a whole definition (or module remainder). n >= 1 for the n-th window of
+  // a definition longer than one embedding sees (Extractor): the same name and
+  // kind, a line range inside the definition's, its own text and vector.
+  uint32_t part = 0;
 };
 
 }  // namespace cs

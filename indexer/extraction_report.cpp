@@ -54,6 +54,10 @@ void addToExtractionReport(ExtractionReport& report, const std::string& path, si
     ++lang.chunks;
     ++lang.chunks_by_kind[c.kind];
     if (c.kind == "module") continue;
+    if (c.part > 0) {  // a window inside its definition: counted, never an overlap or a "largest"
+      ++lang.windows;
+      continue;
+    }
     definitions.push_back(&c);
     for (uint32_t l = c.start.line; l <= c.end.line && l < covered.size(); ++l) covered[l] = true;
     if (isSuspiciousDefinitionName(c.name)) {
@@ -100,11 +104,11 @@ Result<ExtractionReport> reportExtraction(const std::vector<std::string>& roots)
 
 std::string ExtractionReport::toMarkdown() const {
   std::ostringstream out;
-  out << "| language | files | lines | in definitions | chunks | suspicious names | partial overlaps |\n"
-      << "|---|---|---|---|---|---|---|\n";
+  out << "| language | files | lines | in definitions | chunks | windows | suspicious names | partial overlaps |\n"
+      << "|---|---|---|---|---|---|---|---|\n";
   for (const auto& [name, l] : languages) {
     out << "| " << name << " | " << l.files << " | " << l.lines << " | " << percent(l.lines_in_definitions, l.lines)
-        << " | " << l.chunks << " | " << l.suspicious_name_count << " | " << l.partial_overlap_count << " |\n";
+        << " | " << l.chunks << " | " << l.windows << " | " << l.suspicious_name_count << " | " << l.partial_overlap_count << " |\n";
   }
   for (const auto& [name, l] : languages) {
     out << "\n### " << name << "\nkinds:";

@@ -27,6 +27,7 @@ struct LanguageExtraction {
   size_t lines = 0;
   size_t lines_in_definitions = 0;  // lines inside a non-module chunk
   size_t chunks = 0;
+  size_t windows = 0;  // windows of long definitions (Chunk::part), inside chunks
   std::map<std::string, size_t> chunks_by_kind;
   std::vector<ChunkExample> largest;       // the 5 largest definition chunks, by lines
   std::vector<ChunkExample> suspicious_names;  // keyword or type names (first 10)

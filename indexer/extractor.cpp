@@ -19,7 +19,11 @@ constexpr size_t kMaxContainerText = 4 * 1024;    // classes: their methods are 
 constexpr size_t kMaxModuleText = 20 * 1024;
 constexpr size_t kMaxSignature = 300;
 constexpr uint64_t kParseTimeoutMicros = 5'000'000;
-constexpr int kMaxMacroDepth = 3;  // macro bodies inside macro bodies: cfg_net! { cfg_rt! { ... } }
+constexpr int kMaxMacroDepth = 3;
+// A definition longer than one embedding sees (embedding_text.h keeps 8 KiB)
+// also gets windows of this size over the rest, at most kMaxWindows of them.
+constexpr uint32_t kWindowBytes = 8 * 1024;
+constexpr uint32_t kMaxWindows = 16;  // macro bodies inside macro bodies: cfg_net! { cfg_rt! { ... } }
 
 // Nodes that wrap a definition without adding meaning: doc comments sit before them.
 bool isWrapper(std::string_view type) {
@@ -307,6 +311,40 @@ class LineTable {
   std::string_view source_;
   std::vector<uint32_t> starts_;
 };
+
+// Windows over the part of `whole` that its own vector does not see, each
+// starting and ending at line boundaries (Chunk::part).
+void appendWindows(std::vector<Chunk>& chunks, std::string_view source, const LineTable& lines) {
+  const Chunk whole = chunks.back();  // a copy: push_back below may move it
+  if (whole.end_byte - whole.start_byte <= kWindowBytes) return;
+  auto nextLineStart = [&](uint32_t byte) {
+    const size_t nl = source.find('\n', byte);
+    return nl == std::string_view::npos ? static_cast<uint32_t>(source.size()) : static_cast<uint32_t>(nl + 1);
+  };
+  uint32_t at = nextLineStart(whole.start_byte + kWindowBytes);
+  for (uint32_t part = 1; at < whole.end_byte && part <= kMaxWindows; ++part) {
+    uint32_t end = std::min(whole.end_byte, at + kWindowBytes);
+    if (end < whole.end_byte) {
+      const size_t nl = source.rfind('\n', end);
+      if (nl != std::string_view::npos && nl > at) end = static_cast<uint32_t>(nl);
+    }
+    Chunk window;
+    window.path = whole.path;
+    window.language = whole.language;
+    window.kind = whole.kind;
+    window.name = whole.name;
+    window.qualified_name = whole.qualified_name;
+    window.signature = whole.signature;
+    window.text = std::string(source.substr(at, end - at));
+    window.start_byte = at;
+    window.end_byte = end;
+    window.start = lines.point(at);
+    window.end = lines.point(end);
+    window.part = part;
+    chunks.push_back(std::move(window));
+    at = nextLineStart(end);
+  }
+}
 
 std::string fileNameOf(std::string_view path) {
   size_t slash = path.rfind('/');
@@ -671,6 +709,7 @@ Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string
     chunk.start = lines.point(d.start);
     chunk.end = lines.point(d.end);
     chunks.push_back(std::move(chunk));
+    if (!contains_chunks) appendWindows(chunks, source, lines);
 
     if (top_level_ranges.empty() || d.start >= top_level_ranges.back().second) {
       top_level_ranges.emplace_back(doc_start, d.end);

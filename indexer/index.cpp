@@ -131,7 +131,8 @@ struct Index::Impl {
       e.live = true;
       e.rerank = rerankFeatures(ic.chunk, path_stems, test_path, writer_stemmer);
       applyFileFeatures(file, e.rerank);
-      if (!e.rerank.module && !e.rerank.name_identifier.empty()) definitions_by_key[e.rerank.name_identifier].push_back(slot);
+      if (e.rerank.definition_rank > 0 && !e.rerank.name_identifier.empty())
+        definitions_by_key[e.rerank.name_identifier].push_back(slot);
       lexical.add(slot, ic.chunk);
       if (vectors && static_cast<int>(ic.vector.size()) == options.dim) {
         vectors->set(slot, ic.vector.data());
@@ -397,6 +398,7 @@ std::optional<std::pair<ChunkId, IndexedChunk>> Index::chunkAt(const std::string
       module = &e;
       continue;
     }
+    if (c.part > 0) continue;  // windows: the definition they belong to is the answer
     if (line < c.start.line || line > c.end.line) continue;
     auto span = [](const Chunk& k) { return std::make_pair(k.end.line - k.start.line, k.end_byte - k.start_byte); };
     if (!best || span(c) < span(best->indexed.chunk)) best = &e;

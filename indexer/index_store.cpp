@@ -32,6 +32,7 @@ std::string chunkToJson(const Chunk& c) {
                       {"qualified", c.qualified_name}, {"signature", c.signature}, {"doc", c.doc},
                       {"text", c.text},         {"bytes", {c.start_byte, c.end_byte}},
                       {"start", pointToJson(c.start)}, {"end", pointToJson(c.end)}};
+  if (c.part > 0) j["part"] = c.part;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -50,6 +51,7 @@ Chunk chunkFromJson(const std::string& path, const std::string& text) {
   c.end_byte = j.at("bytes").at(1);
   c.start = pointFromJson(j.at("start"));
   c.end = pointFromJson(j.at("end"));
+  c.part = j.value("part", 0u);
   return c;
 }
 

@@ -26,7 +26,7 @@ struct StoredFile {
 
 class IndexStore {
  public:
-  static constexpr int kFormatVersion = 1;
+  static constexpr int kFormatVersion = 2;  // 2: chunk JSON may carry "part"; extraction changed (windows, C++ macros, type kind)
 
   // Opens or creates the store. A store with another magic or format version is
   // wiped and recreated; one with another model id (or dimension) keeps its

@@ -40,19 +40,22 @@ void blank(std::string& out, size_t from, size_t to) {
 }
 
 // Masks within one line (not a preprocessor line): the whole line when it is
-// one macro call, else each macro-spelled word with an underscore that is
-// followed by another identifier (an export or attribute macro before a name).
-void maskLine(std::string& out, size_t line_start, std::string_view line) {
+// one macro call starting a statement, else each macro-spelled word with an
+// underscore that is followed by another identifier (an export or attribute
+// macro before a name).
+void maskLine(std::string& out, size_t line_start, std::string_view line, bool starts_statement) {
   size_t first = skipBlanks(line, 0);
-  if (first < line.size() && isIdentifierStart(line[first])) {
+  if (starts_statement && first < line.size() && isIdentifierStart(line[first])) {
     size_t end = first;
     while (end < line.size() && isIdentifierChar(line[end])) ++end;
     std::string_view word = line.substr(first, end - first);
     size_t rest = skipBlanks(line, end);
-    if (rest < line.size() && line[rest] == '(') rest = closingParen(line, rest);
+    const bool call = rest < line.size() && line[rest] == '(';
+    if (call) rest = closingParen(line, rest);
     if (rest != std::string_view::npos) {
       rest = skipBlanks(line, rest);
-      if (rest < line.size() && line[rest] == ';') rest = skipBlanks(line, rest + 1);
+      // FOO(x); is a macro statement; a bare FOO; is more likely the end of an expression.
+      if (call && rest < line.size() && line[rest] == ';') rest = skipBlanks(line, rest + 1);
       if (rest < line.size() && line.substr(rest, 2) == "//") rest = line.size();
       if (rest >= line.size() && word.size() >= 3 && isMacroSpelling(word)) {
         blank(out, line_start + first, line_start + line.size());
@@ -87,7 +90,9 @@ void maskLine(std::string& out, size_t line_start, std::string_view line) {
 
 std::string maskConfusingMacros(std::string_view source) {
   std::string out(source);
-  bool continued = false;  // the previous line ended with a backslash (a multi-line #define)
+  bool continued = false;        // the previous line ended with a backslash (a multi-line #define)
+  bool starts_statement = true;  // the previous code line ended a statement or block (or there was none)
+  bool in_comment = false;       // inside a /* ... */ that spans lines
   size_t start = 0;
   while (start < source.size()) {
     size_t nl = source.find('\n', start);
@@ -96,7 +101,26 @@ std::string maskConfusingMacros(std::string_view source) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     const size_t first = skipBlanks(line, 0);
     const bool directive = first < line.size() && line[first] == '#';
-    if (!continued && !directive) maskLine(out, start, line);
+    const bool was_in_comment = in_comment;
+    for (size_t i = 0; i + 1 < line.size(); ++i) {  // track /* */ (strings are rare enough to ignore here)
+      if (!in_comment && line[i] == '/' && line[i + 1] == '/') break;
+      if (!in_comment && line[i] == '/' && line[i + 1] == '*') in_comment = true, ++i;
+      else if (in_comment && line[i] == '*' && line[i + 1] == '/') in_comment = false, ++i;
+    }
+    if (!continued && !directive && !was_in_comment) maskLine(out, start, line, starts_statement);
+    // What the next line follows: the last character of this line's code, ignoring comments and blanks.
+    std::string_view code = line.substr(0, std::min(line.find("//"), line.size()));
+    const size_t last = code.find_last_not_of(" \t");
+    const bool blank_or_comment = last == std::string_view::npos || was_in_comment || in_comment ||
+                                  code.substr(skipBlanks(code, 0), 2) == "/*" || code.substr(skipBlanks(code, 0), 1) == "*";
+    if (directive || continued) {
+      starts_statement = true;
+    } else if (!blank_or_comment) {
+      const char c = code[last];
+      starts_statement = c == ';' || c == '{' || c == '}' || c == ':';
+      // A line that was itself a masked macro line also leaves the next one at a statement start.
+      if (out.compare(start, line.size(), std::string(line.size(), ' ')) == 0) starts_statement = true;
+    }
     continued = !line.empty() && line.back() == '\\';
     start = nl + 1;
   }

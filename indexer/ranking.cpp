@@ -128,6 +128,7 @@ RerankFeatures rerankFeatures(const Chunk& chunk, std::shared_ptr<const std::vec
                               bool test_path, WordStemmer& stemmer) {
   RerankFeatures features;
   features.module = chunk.kind == "module";
+  features.window = chunk.part > 0;
   features.test_path = test_path;
   for (const auto& w : splitIdentifierWords(chunk.name)) {
     features.name_identifier += w;
@@ -135,7 +136,7 @@ RerankFeatures rerankFeatures(const Chunk& chunk, std::shared_ptr<const std::vec
   }
   features.path_stems = std::move(path_stems);
   const std::string& kind = chunk.kind;
-  if (kind == "module") {
+  if (kind == "module" || chunk.part > 0) {  // a window of a long definition is not a definition site
     features.definition_rank = 0;
   } else if (kind == "method" || kind == "constructor") {
     features.definition_rank = 1;
@@ -173,6 +174,7 @@ void applyFileFeatures(const FileFeatures& file, RerankFeatures& features) {
 double rerankMultiplier(const RerankContext& context, const RerankFeatures& candidate) {
   double multiplier = 1.0;
   if (candidate.module) multiplier *= 0.8;  // top-level remainders rarely answer "where is X done"
+  if (candidate.window) multiplier *= 0.8;  // nor does the middle of a long definition, before the definition
   if (context.code_query) return multiplier;
   if (context.query_words.empty()) return multiplier;
 

@@ -80,6 +80,7 @@ RerankContext makeRerankContext(const std::string& query, bool code_query, WordS
 // chunk is added, so a search stems nothing but its query.
 struct RerankFeatures {
   bool module = false;                  // the file's top-level remainder
+  bool window = false;                  // a window of a long definition (Chunk::part > 0)
   bool test_path = false;
   uint32_t path_traits = 0;             // path_prior.h, shared by a file's chunks
   uint64_t file_id = 0;                 // the same for every chunk of one file

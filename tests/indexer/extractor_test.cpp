@@ -452,5 +452,37 @@ TEST(Extractor, RustTraitMethodsSayWhichTraitTheyImplementForWhichType) {
   EXPECT_EQ(get->signature.rfind("pub fn get", 0), 0u) << get->signature;
 }
 
+TEST(Extractor, ALongDefinitionGetsWindowsOverWhatItsVectorDoesNotSee) {
+  std::string source = "def long_function(x):\n";
+  for (int i = 0; i < 1000; ++i) source += "    x = x + " + std::to_string(i) + "  # step " + std::to_string(i) + "\n";
+  source += "    return x\n\ndef short_function():\n    return 1\n";
+  Extractor extractor;
+  auto chunks = extractor.extract("long.py", source, "python");
+  ASSERT_TRUE(chunks.ok());
+  const Chunk* whole = nullptr;
+  std::vector<const Chunk*> windows;
+  for (const Chunk& c : chunks.value()) {
+    if (c.name == "long_function" && c.part == 0) whole = &c;
+    if (c.name == "long_function" && c.part > 0) windows.push_back(&c);
+    if (c.name == "short_function") EXPECT_EQ(c.part, 0u);
+  }
+  ASSERT_NE(whole, nullptr);
+  ASSERT_GE(windows.size(), 2u);  // ~30 KB of body: the whole chunk's 8 KB plus windows of at most 8 KB
+  uint32_t previous_end = whole->start.line;
+  for (size_t i = 0; i < windows.size(); ++i) {
+    const Chunk& w = *windows[i];
+    EXPECT_EQ(w.part, i + 1);
+    EXPECT_EQ(w.kind, whole->kind);
+    EXPECT_GE(w.start.line, whole->start.line);
+    EXPECT_LE(w.end.line, whole->end.line);
+    EXPECT_GE(w.start.line, previous_end);  // windows follow each other without overlapping
+    EXPECT_LE(w.text.size(), 8u * 1024);
+    EXPECT_EQ(w.text, source.substr(w.start_byte, w.end_byte - w.start_byte));
+    EXPECT_EQ(w.start.byte_column, 0u);  // whole lines
+    previous_end = w.end.line;
+  }
+  EXPECT_EQ(windows.back()->end.line, whole->end.line);  // the last window reaches the end
+}
+
 }  // namespace
 }  // namespace cs

@@ -30,6 +30,11 @@ TEST(MacroMask, LeavesCodeDirectivesAndContinuationsAlone) {
                            "x = y;", "int FOO_BAR;"}) {
     EXPECT_EQ(maskConfusingMacros(code), code) << code;
   }
+  // The end of an expression is not a macro statement, with or without a semicolon.
+  for (const char* code : {"result = failed ?\n  /* generic */\n  CURLE_BAD_FUNCTION_ARGUMENT;\n",
+                           "flags = A |\n  FLAG_TWO\n  | C;\n"}) {
+    EXPECT_EQ(maskConfusingMacros(code), code) << code;
+  }
   const std::string multi_line_define = "#define WRAP(x) \\\n  FOO_BAR_BAZ \\\n  x\n";
   EXPECT_EQ(maskConfusingMacros(multi_line_define), multi_line_define);
 }
