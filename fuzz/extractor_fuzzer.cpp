@@ -4,6 +4,7 @@
 // must lie inside the source (byte range, ordered line positions).
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string_view>
 
@@ -16,11 +17,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string& language = languages[data[0] % languages.size()];
   std::string_view source(reinterpret_cast<const char*>(data) + 1, size - 1);
   auto chunks = extractor.extract("/fuzz/input", source, language);
-  if (!chunks.ok()) std::abort();  // only a grammar/query that cannot load may fail: a build bug
+  if (!chunks.ok()) {  // only a grammar/query that cannot load may fail: a build bug
+    std::fprintf(stderr, "extract failed for %s: %s\n", language.c_str(), chunks.error().message.c_str());
+    std::abort();
+  }
   for (const cs::Chunk& chunk : *chunks) {
-    if (chunk.start_byte > chunk.end_byte || chunk.end_byte > source.size()) std::abort();
-    if (chunk.start.line > chunk.end.line) std::abort();
-    if (chunk.language != language && !(language == "c" && chunk.language == "cpp")) std::abort();
+    const bool inside = chunk.start_byte <= chunk.end_byte && chunk.end_byte <= source.size();
+    const bool ordered = chunk.start.line <= chunk.end.line;
+    const bool language_kept = chunk.language == language || (language == "c" && chunk.language == "cpp");
+    if (!inside || !ordered || !language_kept) {
+      std::fprintf(stderr, "bad chunk %s %s [%u, %u) lines %u-%u of %zu bytes (%s)\n", chunk.kind.c_str(),
+                   chunk.name.c_str(), chunk.start_byte, chunk.end_byte, chunk.start.line, chunk.end.line,
+                   source.size(), chunk.language.c_str());
+      std::abort();
+    }
   }
   return 0;
 }
