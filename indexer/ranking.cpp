@@ -84,6 +84,7 @@ std::optional<ShapingOptions> parseShaping(const std::string& text) {
     else if (key == "file_evidence_files") options.file_evidence_files = static_cast<size_t>(number);
     else if (key == "saturation_threshold") options.saturation_threshold = static_cast<size_t>(number);
     else if (key == "saturation_decay") options.saturation_decay = number;
+    else if (key == "saturation_floor") options.saturation_floor = number;
     else if (key == "path_priors") options.path_priors = number != 0;
     else return std::nullopt;
   }
@@ -348,7 +349,8 @@ std::vector<ShapedCandidate> diverseTopK(std::vector<ShapedCandidate> candidates
     if (selected.size() >= k && c.score <= floor) break;  // decay only lowers scores: nothing later can enter
     size_t& seen = per_file[c.features->file_id];
     if (seen >= options.saturation_threshold && c.score > 0)
-      c.score *= std::pow(options.saturation_decay, static_cast<double>(seen - options.saturation_threshold + 1));
+      c.score *= std::max(options.saturation_floor,
+                          std::pow(options.saturation_decay, static_cast<double>(seen - options.saturation_threshold + 1)));
     ++seen;
     selected.push_back(c);
     if (selected.size() >= k) {

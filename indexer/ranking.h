@@ -132,6 +132,7 @@ struct ShapingOptions {
   size_t file_evidence_files = 20;       // files the file-level retriever contributes
   size_t saturation_threshold = 1;       // chunks of one file before each further one is decayed
   double saturation_decay = 0.5;
+  double saturation_floor = 0.5;         // the decay never multiplies by less than this: a file's later chunks count half
   bool path_priors = true;               // path_prior.h: tests, examples, benchmarks, ... demoted
   std::optional<FusionOptions> symbol_fusion;  // fusion for a symbol query; unset = the text-query fusion
 };

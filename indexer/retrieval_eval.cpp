@@ -173,6 +173,7 @@ Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const C
       IndexOptions index_options;
       index_options.dim = dim;
       index_options.model_id = encoder.modelId();
+      index_options.shaping = options.shaping;
       auto index = Index::open(index_options);
       if (!index.ok()) return index.error();
       std::vector<ChunkId> ids(group.size());
@@ -257,6 +258,7 @@ Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const C
       index_options.dim = dim;
       index_options.model_id = vectorSpaceId(encoder.modelId(), options.nl_embedding);
       index_options.workspace_root = root;
+      index_options.shaping = options.shaping;
       auto index = Index::open(index_options);
       if (!index.ok()) return index.error();
       WalkOptions walk;

@@ -44,6 +44,7 @@ struct EvalOptions {
   std::vector<FusionOptions> fusion_sweep;
   // Likewise for code queries (the code-to-code task; "find similar" in the daemon).
   std::vector<FusionOptions> code_fusion_sweep;
+  ShapingOptions shaping;            // result shaping after fusion, as the daemon's (ranking.h)
   std::function<void(const std::string&)> log;
 };
 

@@ -56,7 +56,7 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
   command->add_option("--semble-mode", o->semble.mode, "hybrid, semantic or lexical");
   command->add_flag("--no-model", o->semble.no_model, "With --semble: lexical ranking only");
   command->add_option("--shaping", o->semble.shaping,
-                      "With --semble: result-shaping options over the defaults, e.g. definition_boost=0,saturation_decay=1");
+                      "Result-shaping options over the defaults, e.g. definition_boost=0,saturation_decay=1 (ranking.h)");
   command->callback([o, &exit_code] {
     if (!o->semble.data_dir.empty()) {
       o->semble.model_path = o->model;
@@ -96,6 +96,15 @@ void registerEvalCommand(CLI::App& app, int& exit_code) {
         }
         out->push_back(*fusion);
       }
+    }
+    if (!o->semble.shaping.empty()) {
+      auto shaping = parseShaping(o->semble.shaping);
+      if (!shaping) {
+        std::cerr << "codesearch: bad --shaping spec " << o->semble.shaping << "\n";
+        exit_code = 2;
+        return;
+      }
+      options.shaping = *shaping;
     }
     options.log = [](const std::string& line) { std::cerr << "eval: " << line << std::endl; };
     auto report = evaluate(pairs.value(), *encoder.value(), options);
