@@ -369,7 +369,7 @@ TEST(Index, TheFileLevelRetrieverBringsAFileWhoseDefinitionsMatchTheQuery) {
     options.shaping.file_evidence_boost = boost;
     auto index = std::move(Index::open(options).value());
     std::vector<IndexedChunk> other;
-    for (int i = 0; i < 5; ++i) other.push_back(make("/w/other.py", "helper" + std::to_string(i), "python", unit(8, 0), i * 5, i * 5 + 3));
+    for (int i = 0; i < 2; ++i) other.push_back(make("/w/other.py", "helper" + std::to_string(i), "python", unit(8, 0), i * 5, i * 5 + 3));
     EXPECT_TRUE(index->replaceFile("/w/other.py", {}, other).ok());
     IndexedChunk cache = make("/w/lru.py", "Cache", "python", unit(8, 1), 0, 20);
     cache.chunk.kind = "class";
