@@ -33,7 +33,9 @@ class [[nodiscard]] Result {
 
   T& value() & { assert(ok()); return std::get<T>(state_); }
   const T& value() const& { assert(ok()); return std::get<T>(state_); }
-  T&& value() && { assert(ok()); return std::get<T>(std::move(state_)); }
+  // By value: `for (auto& x : f().value())` must not iterate a destroyed temporary
+  // (ASan found that in the tests when this returned T&&).
+  T value() && { assert(ok()); return std::get<T>(std::move(state_)); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }

@@ -98,7 +98,7 @@ TEST(DaemonRobustness, SkipsHugeBinaryAndInvalidFilesButIndexesTheRest) {
   huge.reserve(50u << 20);
   while (huge.size() < (50u << 20)) huge += "def generated_function_xyz(a):\n    return a\n";
   ws.write("huge.py", huge);
-  ws.write("blob.py", std::string("\x7f" "ELF\x00\x00\x00binary", 14));
+  ws.write("blob.py", std::string("\x7f" "ELF\x00\x00\x00" "binary", 13));
   ws.write("latin1.py", "def caf\xe9_menu():\n    return '\xff\xfe'\n");  // invalid UTF-8
   ws.write("broken.py", "def ok_before_error():\n    return 1\n\ndef broken(:\n    pass\n");
 

@@ -109,7 +109,7 @@ TEST_F(SchedulerTest, SkippedFilesCountsEachPathOnceAndForgetsItWhenItIndexes) {
   IndexSchedulerOptions options;
   options.threads = 1;
   IndexScheduler scheduler(*index_, nullptr, options);
-  std::string binary = write("blob.py", std::string("def x():\0\0\0\x01\x02 pass\n", 22));
+  std::string binary = write("blob.py", std::string("def x():\0\0\0\x01\x02 pass\n", 19));
   std::string other = write("other.py", std::string("\0\0\0\0", 4));
   for (int i = 0; i < 5; ++i) {
     scheduler.submit(FileInput{binary, std::nullopt});
