@@ -398,6 +398,39 @@ test('root detection: the cwd holding the file, root_dir option, nested roots re
   cs.config.root_dir = saved
 end)
 
+test('nested roots, parent opened second: the parent joins the child\'s daemon as a workspace folder', function()
+  local parent = vim.fn.resolve(vim.fn.tempname() .. '-codesearch-parent')
+  vim.fn.mkdir(parent .. '/pkg', 'p')
+  vim.fn.writefile({}, parent .. '/.codesearch')
+  vim.fn.writefile({}, parent .. '/pkg/.codesearch')
+  vim.fn.writefile({ 'def child_level_helper(text):', '    return text.strip()' }, parent .. '/pkg/child.py')
+  vim.fn.writefile({ 'def parent_level_entry_point(args):', '    return len(args)' }, parent .. '/main.py')
+  local before = cs.daemon_count()
+  vim.cmd('edit ' .. parent .. '/pkg/child.py')
+  eq(cs.root_for(0), parent .. '/pkg', 'the child root')
+  cs.attach(0)
+  wait(function() return cs.clients()[parent .. '/pkg'] ~= nil end, 20000, 'the child root\'s daemon')
+  eq(cs.daemon_count(), before + 1, 'one daemon for the child root')
+  vim.cmd('edit ' .. parent .. '/main.py')
+  eq(cs.root_for(0), parent, 'the parent root')
+  cs.attach(0)
+  eq(cs.daemon_count(), before + 1, 'the parent reuses the child\'s daemon')
+  local found = false
+  wait(function()
+    local c = cs.clients()[parent]
+    if not c then return false end
+    local response = c.request_sync('codeSearch/query', { query = 'parent level entry point', limit = 5 }, 5000, 0)
+    local results = response and response.result and response.result.results or {}
+    for _, r in ipairs(results) do
+      if r.name == 'parent_level_entry_point' then found = true end
+    end
+    return found
+  end, 30000, 'the parent folder to be indexed by the shared daemon')
+  truthy(found, 'a function of the parent folder is found')
+  vim.cmd('bwipeout! ' .. vim.fn.bufnr(parent .. '/main.py'))
+  vim.cmd('bwipeout! ' .. vim.fn.bufnr(parent .. '/pkg/child.py'))
+end)
+
 -- Telescope (only when TELESCOPE_PATH and PLENARY_PATH point at checkouts).
 local tpath, ppath = vim.env.TELESCOPE_PATH, vim.env.PLENARY_PATH
 if not tpath or tpath == '' or not ppath or ppath == '' then

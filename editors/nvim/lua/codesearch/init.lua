@@ -87,6 +87,18 @@ local function running_roots()
   return roots
 end
 
+-- Running or starting daemons, each once (a daemon shared by nested roots has several keys).
+local function running_daemons()
+  local seen, count = {}, 0
+  for _, s in pairs(servers) do
+    if not s.exited and not seen[s] then
+      seen[s] = true
+      count = count + 1
+    end
+  end
+  return count
+end
+
 --- Workspace root of a buffer (or of the cwd when the buffer has no file):
 --- `root_dir` when configured, else the marker / cwd / file-directory rule;
 --- a root inside one whose daemon is already running is that running root.
@@ -155,9 +167,31 @@ end
 
 --- The daemon for `root`, starting it when needed. Returns the client once it
 --- is initialized (nil while it starts) and its state (nil when it cannot start).
+-- A parent of a running root reuses its daemon: the parent becomes another
+-- workspace folder of it (workspace/didChangeWorkspaceFolders), so one daemon
+-- serves nested roots whichever was opened first.
+local function share_with_nested(root)
+  local inner = util.nested_root(root, running_roots())
+  if not inner then return nil end
+  local shared = servers[inner]
+  servers[root] = shared
+  local function add_folder(err)
+    if err then return end
+    local c = shared.client or vim.lsp.get_client_by_id(shared.id)
+    if c then
+      c.notify('workspace/didChangeWorkspaceFolders', {
+        event = { added = { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ':t') } }, removed = {} },
+      })
+    end
+  end
+  if shared.ready then add_folder() else table.insert(shared.waiting, add_folder) end
+  return shared
+end
+
 function M.ensure_client(root, bufnr)
   local s = state_of(root)
   if s then return client_of(root) end
+  if share_with_nested(root) then return client_of(root) end
   local state = { ready = false, waiting = {} }
   local config = {
     name = 'codesearch',
@@ -254,7 +288,7 @@ end
 
 --- Number of daemons running or starting (for tests and :checkhealth).
 function M.daemon_count()
-  return #running_roots()
+  return running_daemons()
 end
 
 --- Indexing state of a root's daemon: {state = 'starting'|'indexing'|'idle',

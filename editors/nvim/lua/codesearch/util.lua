@@ -46,6 +46,16 @@ end
 
 --- The root among `roots` (a list) that contains `root`, the outermost one
 --- first; nil when none does. One daemon serves nested roots.
+--- A root in `roots` that lies inside `root` (the shortest), or nil: the
+--- daemon a parent root can reuse by adding itself as a workspace folder.
+function M.nested_root(root, roots)
+  local best
+  for _, r in ipairs(roots) do
+    if r ~= root and M.is_under(r, root) and (best == nil or #r < #best) then best = r end
+  end
+  return best
+end
+
 function M.enclosing_root(root, roots)
   local best
   for _, r in ipairs(roots) do
