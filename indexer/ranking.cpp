@@ -110,10 +110,7 @@ RerankContext makeRerankContext(const std::string& query, bool code_query, WordS
   for (const auto& k : context.shape.keywords) context.keyword_stems.push_back(stemmer.stem(k));
   context.query_words = splitIdentifierWords(query);
   for (const auto& w : context.query_words) context.query_stems.push_back(stemmer.stem(w));
-  for (const auto& w : context.query_words) {
-    context.query_identifier += w;
-    if (w == "test" || w == "tests" || w == "spec") context.query_mentions_tests = true;
-  }
+  for (const auto& w : context.query_words) context.query_identifier += w;
   return context;
 }
 

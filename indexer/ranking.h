@@ -70,7 +70,6 @@ struct RerankContext {
   std::vector<std::string> query_words;  // identifier-split, lower-case
   std::vector<std::string> query_stems;  // the same words stemmed (word_stemmer.h)
   std::string query_identifier;          // the query words joined, e.g. "parseurl" for "parse url"/"parseUrl"
-  bool query_mentions_tests = false;
   bool code_query = false;               // "find similar": no name or test signals
 };
 
