@@ -276,7 +276,12 @@ Json statusOutputSchema() {
                   {"properties",
                    {{"id", {{"type", "string"}}}, {"dim", {{"type", "integer"}}}, {"device", {{"type", "string"}}}}}}},
                 {"model_error", {{"type", "string"}}},
-                {"version", {{"type", "string"}}}}},
+                {"version", {{"type", "string"}}},
+                {"watcher",
+                 {{"type", "object"},
+                  {"properties",
+                   {{"mode", {{"type", "string"}, {"enum", {"client", "inotify", "polling", "off"}}}},
+                    {"warning", {{"type", "string"}}}}}}}}},
               {"required", {"files", "chunks", "pending", "complete", "state", "roots", "model"}}};
 }
 
@@ -448,6 +453,8 @@ Json toStructured(const StatusInfo& s) {
   j["model"] = s.model_id ? Json{{"id", *s.model_id}, {"dim", s.model_dim}, {"device", s.model_device}} : Json(nullptr);
   if (s.model_error) j["model_error"] = *s.model_error;
   j["version"] = s.version;
+  j["watcher"] = Json{{"mode", s.watcher_mode}};
+  if (s.watcher_warning) j["watcher"]["warning"] = *s.watcher_warning;
   return j;
 }
 
@@ -497,6 +504,8 @@ std::string renderText(const StatusInfo& s) {
   } else {
     out += "Model: none (" + s.model_error.value_or("not configured") + "): lexical search only\n";
   }
+  out += "Watching the disk: " + s.watcher_mode + "\n";
+  if (s.watcher_warning) out += "Warning: " + *s.watcher_warning + "\n";
   return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include "server/cli/commands.h"
 #include "server/cli/engine_options.h"
+#include "server/cli/index_watch.h"
 #include "server/result_items.h"
 
 namespace cs {
@@ -69,6 +70,7 @@ struct SearchCliOptions {
   std::string mode = "hybrid";
   std::vector<std::string> languages, paths, kinds;
   bool exclude_tests = false;
+  bool watch = false;  // index: keep the index current until a signal
 
   SearchFilters filters() const { return SearchFilters{languages, paths, kinds, exclude_tests}; }
 };
@@ -84,6 +86,7 @@ void addSearchFlags(CLI::App& command, SearchCliOptions& o) {
 }
 
 int runIndex(const SearchCliOptions& o) {
+  if (o.watch) return runIndexWatch(o.engine, o.dir, o.json);
   auto service = openAndIndex(o.engine, o.dir, /*verbose=*/true);
   if (!service.ok()) {
     std::cerr << "codesearch: " << service.error().message << "\n";
@@ -173,6 +176,8 @@ void registerIndexCommand(CLI::App& app, int& exit_code) {
   command->add_option("dir", o->dir, "Workspace directory")->required()->check(CLI::ExistingDirectory);
   o->engine.addTo(*command);
   command->add_flag("--json", o->json, "Print statistics as JSON");
+  command->add_flag("--watch", o->watch,
+                    "Then keep the index current with changes on disk until SIGINT/SIGTERM (inotify)");
   command->callback([o, &exit_code] { exit_code = runIndex(*o); });
 }
 
