@@ -157,10 +157,11 @@ void SearchService::walkOnce() {
   }
 }
 
-// Each path is walked as the scan would walk it (walkSubtree); what it lists is
-// re-indexed without a stamp check (the watcher saw it change, and a rewrite
-// within the file system's timestamp granularity keeps the stamp), and indexed
-// files at or below it that it no longer lists leave the index.
+// Each path is walked as the scan would walk it (walkSubtree). A reported file
+// it lists is re-indexed without a stamp check (the watcher saw it change, and
+// a rewrite within the file system's timestamp granularity keeps the stamp);
+// the files listed below a reported directory are, when their stamp changed.
+// Indexed files at or below a path that no longer lists them leave the index.
 void SearchService::applyDiskPaths(std::vector<std::string> paths) {
   const std::vector<std::string> current_roots = roots();
   std::vector<std::string> entries;
@@ -183,7 +184,13 @@ void SearchService::applyDiskPaths(std::vector<std::string> paths) {
     std::set<std::string> listed;
     for (WalkedFile& file : found.files) {
       listed.insert(file.path);
-      if (!isOpenDocument(file.path)) changed.push_back(std::move(file.path));
+      if (isOpenDocument(file.path)) continue;
+      // Below a reported directory (moved in, touched) a file whose stamp the index already has is unchanged.
+      if (file.path != entry) {
+        auto stamp = index_->fileStamp(file.path);
+        if (stamp && stamp->mtime_ns == file.mtime_ns && stamp->size == static_cast<int64_t>(file.size)) continue;
+      }
+      changed.push_back(std::move(file.path));
     }
     skipped.insert(skipped.end(), found.skipped.begin(), found.skipped.end());
     struct stat st {};
