@@ -23,6 +23,14 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
+// The deadlines are the requirement (a second for one change, five for a branch
+// switch); sanitizer builds run several times slower and stretch them.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr int kTimeScale = 10;
+#else
+constexpr int kTimeScale = 1;
+#endif
+
 std::vector<std::string> lexicalDaemon() { return {"serve", "--no-model", "--no-cache", "--index-threads", "1"}; }
 
 // An editor that cannot register file watchers (Neovim 0.7, many plain LSP clients).
@@ -43,7 +51,7 @@ struct RemovedAtExit {
 
 template <typename Condition>
 bool eventually(Condition condition, std::chrono::milliseconds timeout = 1000ms) {
-  const auto deadline = Clock::now() + timeout;
+  const auto deadline = Clock::now() + timeout * kTimeScale;
   while (Clock::now() < deadline) {
     if (condition()) return true;
     std::this_thread::sleep_for(10ms);

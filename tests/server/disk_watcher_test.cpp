@@ -25,6 +25,14 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
+// The deadlines are the requirement (a second for one change, five for a branch
+// switch); sanitizer builds run several times slower and stretch them.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr int kTimeScale = 10;
+#else
+constexpr int kTimeScale = 1;
+#endif
+
 // Per file, its chunks as (name, kind, lines, text): what a clean rebuild must equal.
 using Snapshot = std::map<std::string, std::vector<std::string>>;
 
@@ -105,7 +113,7 @@ class DiskWatcherTest : public ::testing::Test {
   // Polls `condition` until it holds or `timeout` passes.
   template <typename Condition>
   bool eventually(Condition condition, std::chrono::milliseconds timeout = 1000ms) {
-    const auto deadline = Clock::now() + timeout;
+    const auto deadline = Clock::now() + timeout * kTimeScale;
     while (Clock::now() < deadline) {
       if (condition()) return true;
       std::this_thread::sleep_for(5ms);
