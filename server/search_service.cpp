@@ -63,6 +63,10 @@ SearchService::~SearchService() {
   scan_cv_.notify_all();
   if (scan_thread_.joinable()) scan_thread_.join();
   scheduler_.reset();  // joins workers before the index and encoder go away
+  if (walk_cache_dir_is_temporary_) {
+    std::error_code ec;
+    fs::remove_all(walk_cache_dir_, ec);
+  }
 }
 
 const char* watchModeName(WatchMode mode) {
@@ -91,6 +95,14 @@ Result<std::unique_ptr<SearchService>> SearchService::create(const SearchService
       service->encoder_ = std::move(encoder.value());
     } else {
       service->model_error_ = encoder.error().message;
+    }
+  }
+  service->walk_cache_dir_ = service->options_.cache_dir;
+  if (service->walk_cache_dir_.empty()) {
+    std::string tmpl = (fs::temp_directory_path() / "codesearch-walk-XXXXXX").string();
+    if (::mkdtemp(tmpl.data())) {
+      service->walk_cache_dir_ = tmpl;
+      service->walk_cache_dir_is_temporary_ = true;
     }
   }
   IndexOptions index_options;

@@ -170,6 +170,11 @@ class SearchService {
   std::string model_error_;
   std::unique_ptr<Index> index_;
   std::unique_ptr<IndexScheduler> scheduler_;
+  // Where walkers keep their private ignore-rule repositories: the cache dir,
+  // or a temporary one of this service's (removed with it) when there is none,
+  // so a pass does not create a repository each time.
+  std::string walk_cache_dir_;
+  bool walk_cache_dir_is_temporary_ = false;
   mutable std::mutex walk_skipped_mutex_;
   std::set<std::string> walk_skipped_;  // paths the latest walks skipped (each once)
 

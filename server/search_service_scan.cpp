@@ -129,7 +129,7 @@ WalkOptions SearchService::walkOptions() const {
   WalkOptions walk_options;
   walk_options.roots = roots();
   walk_options.max_file_bytes = options_.max_file_bytes;
-  walk_options.cache_dir = options_.cache_dir;
+  walk_options.cache_dir = walk_cache_dir_;
   std::lock_guard lock(hooks_mutex_);
   walk_options.on_directory = directory_listener_;
   return walk_options;
