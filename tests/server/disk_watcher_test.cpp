@@ -153,24 +153,29 @@ TEST_F(DiskWatcherTest, FilesCreatedModifiedRenamedAndDeletedOnDiskAreReflectedW
 }
 
 TEST_F(DiskWatcherTest, DirectoriesCreatedMovedAndDeletedOnDiskAreReflected) {
+  // One file indexed first: the process's first source file compiles every
+  // language's queries (a one-time cost of a second or more on a loaded
+  // machine), which is not what these deadlines measure.
+  write("keep.py", function("keep"));
   start();
   // Created, and filled at once (before any watch on it can exist).
   write("d/x.py", function("in_d"));
   write("d/sub/y.py", function("in_sub"));
-  EXPECT_TRUE(eventually([&] { return indexed() == std::vector<std::string>{"d/sub/y.py", "d/x.py"}; }));
+  EXPECT_TRUE(eventually([&] { return indexed() == std::vector<std::string>{"d/sub/y.py", "d/x.py", "keep.py"}; }))
+      << ::testing::PrintToString(indexed()) << " after " << watcher_->passes() << " passes";
 
   // Renamed inside the workspace: the watches follow it.
   fs::rename(root_ + "/d", root_ + "/e");
-  EXPECT_TRUE(eventually([&] { return indexed() == std::vector<std::string>{"e/sub/y.py", "e/x.py"}; }));
+  EXPECT_TRUE(eventually([&] { return indexed() == std::vector<std::string>{"e/sub/y.py", "e/x.py", "keep.py"}; }));
   write("e/sub/z.py", function("after_rename"));
   EXPECT_TRUE(eventually([&] { return isIndexed("e/sub/z.py"); }));
 
   // Moved out: its files leave, and what is written there later is not watched.
   fs::rename(root_ + "/e", base_ + "/moved-out");
-  EXPECT_TRUE(eventually([&] { return indexed().empty(); }));
+  EXPECT_TRUE(eventually([&] { return indexed() == std::vector<std::string>{"keep.py"}; }));
   std::ofstream(base_ + "/moved-out/later.py") << function("outside_later");
   sentinel("marker_one");
-  EXPECT_EQ(indexed(), std::vector<std::string>{"marker_one.py"});
+  EXPECT_EQ(indexed(), (std::vector<std::string>{"keep.py", "marker_one.py"}));
 
   // Moved in: its files are indexed and its directories watched.
   fs::rename(base_ + "/moved-out", root_ + "/incoming");
@@ -180,7 +185,7 @@ TEST_F(DiskWatcherTest, DirectoriesCreatedMovedAndDeletedOnDiskAreReflected) {
 
   // Deleted with everything in it.
   fs::remove_all(root_ + "/incoming");
-  EXPECT_TRUE(eventually([&] { return indexed() == std::vector<std::string>{"marker_one.py"}; }));
+  EXPECT_TRUE(eventually([&] { return indexed() == std::vector<std::string>{"keep.py", "marker_one.py"}; }));
 }
 
 TEST_F(DiskWatcherTest, IgnoredPathsStayOutAndAChangedIgnoreFileIsReevaluated) {
@@ -273,9 +278,10 @@ TEST_F(DiskWatcherTest, ABranchSwitchOfAThousandFilesIsCoalescedAndEqualsACleanR
   std::cerr << "branch switch reflected "
             << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - switched).count()
             << " ms after the last write, in " << passes << " passes\n";
-  // While the writes go on a pass goes every max_delay at most: a few, not one per file.
+  // A pass goes only after 75 ms without events (or 750 ms of them): a few
+  // passes for 1,300 changed paths, one more only when the writer stalled.
   const auto writing = switched - switch_start;
-  EXPECT_LE(passes, 2 + static_cast<size_t>(writing / CoalescerOptions{}.max_delay)) << "writing took "
+  EXPECT_LE(passes, 2 + static_cast<size_t>(writing / CoalescerOptions{}.quiet)) << "writing took "
       << std::chrono::duration_cast<std::chrono::milliseconds>(writing).count() << " ms";
 }
 
