@@ -146,6 +146,221 @@ std::map<std::string, std::vector<std::vector<size_t>>> evaluationGroups(const s
   return groups;
 }
 
+namespace {
+
+using ScoreSums = std::map<std::string, std::map<std::string, RetrievalScores>>;  // mode -> language -> sums
+
+// The exact 1-based rank of code `q` for query vector `q` among a group's codes.
+size_t denseRank(const std::vector<float>& queries, const std::vector<float>& codes, size_t q, size_t group_size,
+                 int dim) {
+  const float* qv = queries.data() + q * dim;
+  float target = 0;
+  for (int d = 0; d < dim; ++d) target += qv[d] * codes[q * dim + d];
+  size_t rank = 1;
+  for (size_t j = 0; j < group_size; ++j) {
+    if (j == q) continue;
+    float s = 0;
+    for (int d = 0; d < dim; ++d) s += qv[d] * codes[j * dim + d];
+    if (s > target) ++rank;
+  }
+  return rank;
+}
+
+std::vector<float> rowOf(const std::vector<float>& matrix, size_t row, int dim) {
+  return std::vector<float>(matrix.begin() + static_cast<long>(row * dim), matrix.begin() + static_cast<long>((row + 1) * dim));
+}
+
+// One CodeSearchNet-protocol group: each pair's doc (and its renamed code, for
+// code-to-code) searched among the group's codes, dense exactly and lexical and
+// hybrid through the daemon's own Index.
+Status evaluateGroup(const std::vector<const TrainingPair*>& group, const std::string& language,
+                     const CodeEncoder& encoder, const EvalOptions& options, ScoreSums& csn, ScoreSums& c2c) {
+  const int dim = encoder.dim();
+  std::vector<std::string> codes, docs, variants;
+  for (const auto* p : group) {
+    codes.push_back(p->code);
+    docs.push_back(p->doc);
+    variants.push_back(renameIdentifiers(p->code, p->name));
+  }
+  std::vector<float> code_vecs = encoder.encodeCode(codes);
+  std::vector<float> doc_vecs = encoder.encodeQuery(docs);
+  std::vector<float> variant_vecs = encoder.encodeCode(variants);
+  if (code_vecs.size() != codes.size() * static_cast<size_t>(dim)) return makeError("encoder failed");
+
+  IndexOptions index_options;
+  index_options.dim = dim;
+  index_options.model_id = encoder.modelId();
+  index_options.shaping = options.shaping;
+  auto index = Index::open(index_options);
+  if (!index.ok()) return index.error();
+  std::vector<ChunkId> ids(group.size());
+  for (size_t i = 0; i < group.size(); ++i) {
+    IndexedChunk ic;
+    ic.chunk = chunkFor(*group[i], i);
+    ic.content_hash = embeddingHash(ic.chunk) ^ i;  // distinct: duplicates must not collapse here
+    ic.vector = rowOf(code_vecs, i, dim);
+    std::string path = ic.chunk.path;
+    (void)index.value()->replaceFile(path, FileStamp{}, {ic});
+    ids[i] = index.value()->chunkAt(path, 0)->first;
+  }
+  const Index& searched = *index.value();
+  auto rank = [&](const SearchRequest& request, size_t q) {
+    return rankOf(searched.search(request).value(), ids[q], options.rank_cutoff);
+  };
+  for (size_t q = 0; q < group.size(); ++q) {
+    csn["dense"][language].addRank(denseRank(doc_vecs, code_vecs, q, group.size(), dim));
+    c2c["dense"][language].addRank(denseRank(variant_vecs, code_vecs, q, group.size(), dim));
+
+    SearchRequest request;
+    request.query = group[q]->doc;
+    request.limit = static_cast<int>(options.rank_cutoff);
+    request.mode = SearchMode::kLexical;
+    csn["lexical"][language].addRank(rank(request, q));
+    request.mode = SearchMode::kHybrid;
+    request.query_vector = rowOf(doc_vecs, q, dim);
+    csn["hybrid"][language].addRank(rank(request, q));
+    for (const FusionOptions& fusion : options.fusion_sweep) {
+      request.fusion = fusion;
+      csn["hybrid[" + describeFusion(fusion) + "]"][language].addRank(rank(request, q));
+    }
+
+    SearchRequest similar;
+    similar.query = variants[q];
+    similar.limit = static_cast<int>(options.rank_cutoff);
+    similar.mode = SearchMode::kHybrid;
+    similar.code_query = true;
+    similar.query_vector = rowOf(variant_vecs, q, dim);
+    c2c["hybrid"][language].addRank(rank(similar, q));
+    for (const FusionOptions& fusion : options.code_fusion_sweep) {
+      similar.fusion = fusion;
+      c2c["hybrid[" + describeFusion(fusion) + "]"][language].addRank(rank(similar, q));
+    }
+  }
+  return {};
+}
+
+// The NL query file's lines, grouped by the codebase root they search.
+Result<std::map<std::string, std::vector<nlohmann::json>>> readNlQueries(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return makeError("cannot read " + path);
+  std::map<std::string, std::vector<nlohmann::json>> by_root;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded()) return makeError(path + ": bad line");
+    by_root[j.at("root").get<std::string>()].push_back(j);
+  }
+  return by_root;
+}
+
+// A codebase indexed in memory the way the daemon indexes a workspace.
+Result<std::unique_ptr<Index>> indexCodebase(const std::string& root, const CodeEncoder& encoder,
+                                             const EvalOptions& options) {
+  IndexOptions index_options;
+  index_options.dim = encoder.dim();
+  index_options.model_id = vectorSpaceId(encoder.modelId(), options.nl_embedding);
+  index_options.workspace_root = root;
+  index_options.shaping = options.shaping;
+  auto index = Index::open(index_options);
+  if (!index.ok()) return index.error();
+  WalkOptions walk;
+  walk.roots = {root};
+  WorkspaceWalker walker(walk);
+  FileIndexerOptions file_options;
+  file_options.embedding = options.nl_embedding;
+  FileIndexer indexer(*index.value(), &encoder, file_options);
+  std::vector<FileInput> inputs;
+  for (const auto& file : walker.walk().files) {
+    inputs.push_back(FileInput{file.path, std::nullopt});
+    if (inputs.size() == 64) {
+      indexer.indexBatch(inputs);
+      inputs.clear();
+    }
+  }
+  indexer.indexBatch(inputs);
+  return index;
+}
+
+// One NL query in every reported variant (the three modes, then the hybrid
+// fusion sweep), scored against its relevant (path, name) entries.
+Status evaluateNlQuery(const nlohmann::json& q, const std::string& root, const Index& index,
+                       const CodeEncoder& encoder, const EvalOptions& options, EvalReport& report) {
+  auto log = [&](const std::string& s) {
+    if (options.log) options.log(s);
+  };
+  std::vector<std::pair<std::string, std::string>> relevant;
+  for (const auto& r : q.at("relevant"))
+    relevant.emplace_back(root + "/" + r.at("path").get<std::string>(), r.at("name").get<std::string>());
+  auto named = [](const Chunk& c, const std::string& name) { return c.qualified_name == name || c.name == name; };
+  for (const auto& [path, name] : relevant) {
+    const auto chunks = index.chunksOf(path);
+    if (std::none_of(chunks.begin(), chunks.end(), [&](const Chunk& c) { return named(c, name); })) {
+      report.nl_missing_relevant.push_back(q.value("id", "") + ": " + path + " " + name);
+      log("relevant entry names no indexed chunk: " + report.nl_missing_relevant.back());
+    }
+  }
+  auto is_relevant = [&](const Chunk& c) {
+    for (const auto& [path, name] : relevant) {
+      if (c.path == path && named(c, name)) return true;
+    }
+    return false;
+  };
+  const std::string text = q.at("query").get<std::string>();
+  std::vector<float> qv = encoder.encodeQuery({text});
+  std::vector<std::pair<std::string, SearchRequest>> variants;
+  for (auto [name, mode] : {std::pair{"dense", SearchMode::kSemantic}, {"lexical", SearchMode::kLexical},
+                            {"hybrid", SearchMode::kHybrid}}) {
+    SearchRequest request;
+    request.mode = mode;
+    variants.emplace_back(name, std::move(request));
+  }
+  for (const FusionOptions& fusion : options.fusion_sweep) {
+    SearchRequest request;
+    request.fusion = fusion;
+    variants.emplace_back("hybrid[" + describeFusion(fusion) + "]", std::move(request));
+  }
+  EvalReport::NlQueryRanks details{q.value("id", ""), text, {}, {}};
+  for (auto& [name, request] : variants) {
+    request.query = text;
+    request.limit = static_cast<int>(options.rank_cutoff);
+    if (request.mode != SearchMode::kLexical) request.query_vector = qv;
+    auto hits = index.search(request);
+    if (!hits.ok()) return hits.error();
+    std::vector<bool> flags;
+    for (const auto& h : hits.value()) flags.push_back(is_relevant(h.chunk));
+    report.nl[name].addRanking(flags, relevant.size());
+    report.nl_by_codebase[q.value("codebase", root)][name].addRanking(flags, relevant.size());
+    auto first = std::find(flags.begin(), flags.end(), true);
+    details.first_relevant[name] = first == flags.end() ? 0 : static_cast<size_t>(first - flags.begin()) + 1;
+    details.ndcg10[name] = ndcgAt(flags, relevant.size(), 10);
+  }
+  report.nl_details.push_back(std::move(details));
+  ++report.nl_queries;
+  return {};
+}
+
+// Means over the NL queries, and hybrid minus lexical with its bootstrap interval.
+void summariseNl(EvalReport& report) {
+  for (auto& [mode, scores] : report.nl) scores = scores.mean();
+  for (auto& [codebase, modes] : report.nl_by_codebase) {
+    for (auto& [mode, scores] : modes) scores = scores.mean();
+  }
+  std::vector<double> ndcg, rr;
+  for (const auto& d : report.nl_details) {
+    ndcg.push_back(d.ndcg10.at("hybrid") - d.ndcg10.at("lexical"));
+    rr.push_back(reciprocalRankOf(d.first_relevant.at("hybrid")) - reciprocalRankOf(d.first_relevant.at("lexical")));
+  }
+  if (!ndcg.empty()) {
+    report.nl_hybrid_minus_lexical["ndcg@10"] = pairedBootstrap(ndcg);
+    report.nl_hybrid_minus_lexical["mrr"] = pairedBootstrap(rr);
+  }
+}
+
+}  // namespace
+
+// Stages: the CodeSearchNet-protocol groups per language, then (with NL
+// queries) each codebase indexed as the daemon would and its queries scored.
 Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const CodeEncoder& encoder,
                             const EvalOptions& options) {
   auto log = [&](const std::string& s) {
@@ -153,195 +368,36 @@ Result<EvalReport> evaluate(const std::vector<TrainingPair>& test_pairs, const C
   };
   EvalReport report;
   report.distractors = options.distractors == Distractors::kRandom ? "random" : "same-package";
-  std::map<std::string, std::map<std::string, RetrievalScores>> csn_sums, c2c_sums;
-  const int dim = encoder.dim();
+  ScoreSums csn_sums, c2c_sums;
   for (const auto& [language, language_groups] : evaluationGroups(test_pairs, options)) {
     for (size_t g = 0; g < language_groups.size(); ++g) {
       std::vector<const TrainingPair*> group;
       for (size_t index : language_groups[g]) group.push_back(&test_pairs[index]);
-      std::vector<std::string> codes, docs, variants;
-      for (const auto* p : group) {
-        codes.push_back(p->code);
-        docs.push_back(p->doc);
-        variants.push_back(renameIdentifiers(p->code, p->name));
-      }
-      std::vector<float> code_vecs = encoder.encodeCode(codes);
-      std::vector<float> doc_vecs = encoder.encodeQuery(docs);
-      std::vector<float> variant_vecs = encoder.encodeCode(variants);
-      if (code_vecs.size() != codes.size() * static_cast<size_t>(dim)) return makeError("encoder failed");
-
-      IndexOptions index_options;
-      index_options.dim = dim;
-      index_options.model_id = encoder.modelId();
-      index_options.shaping = options.shaping;
-      auto index = Index::open(index_options);
-      if (!index.ok()) return index.error();
-      std::vector<ChunkId> ids(group.size());
-      for (size_t i = 0; i < group.size(); ++i) {
-        IndexedChunk ic;
-        ic.chunk = chunkFor(*group[i], i);
-        ic.content_hash = embeddingHash(ic.chunk) ^ i;  // distinct: duplicates must not collapse here
-        ic.vector.assign(code_vecs.begin() + static_cast<long>(i * dim), code_vecs.begin() + static_cast<long>((i + 1) * dim));
-        std::string path = ic.chunk.path;
-        (void)index.value()->replaceFile(path, FileStamp{}, {ic});
-        ids[i] = index.value()->chunkAt(path, 0)->first;
-      }
-      for (size_t q = 0; q < group.size(); ++q) {
-        // Dense: exact rank among the group.
-        auto rank_dense = [&](const std::vector<float>& queries) {
-          const float* qv = queries.data() + q * dim;
-          float target = 0;
-          for (int d = 0; d < dim; ++d) target += qv[d] * code_vecs[q * dim + d];
-          size_t rank = 1;
-          for (size_t j = 0; j < group.size(); ++j) {
-            if (j == q) continue;
-            float s = 0;
-            for (int d = 0; d < dim; ++d) s += qv[d] * code_vecs[j * dim + d];
-            if (s > target) ++rank;
-          }
-          return rank;
-        };
-        csn_sums["dense"][language].addRank(rank_dense(doc_vecs));
-        c2c_sums["dense"][language].addRank(rank_dense(variant_vecs));
-
-        SearchRequest request;
-        request.query = group[q]->doc;
-        request.limit = static_cast<int>(options.rank_cutoff);
-        request.mode = SearchMode::kLexical;
-        csn_sums["lexical"][language].addRank(rankOf(index.value()->search(request).value(), ids[q], options.rank_cutoff));
-        request.mode = SearchMode::kHybrid;
-        request.query_vector.assign(doc_vecs.begin() + static_cast<long>(q * dim), doc_vecs.begin() + static_cast<long>((q + 1) * dim));
-        csn_sums["hybrid"][language].addRank(rankOf(index.value()->search(request).value(), ids[q], options.rank_cutoff));
-        for (const FusionOptions& fusion : options.fusion_sweep) {
-          request.fusion = fusion;
-          csn_sums["hybrid[" + describeFusion(fusion) + "]"][language].addRank(rankOf(index.value()->search(request).value(), ids[q], options.rank_cutoff));
-        }
-        request.fusion.reset();
-
-        SearchRequest similar;
-        similar.query = variants[q];
-        similar.limit = static_cast<int>(options.rank_cutoff);
-        similar.mode = SearchMode::kHybrid;
-        similar.code_query = true;
-        similar.query_vector.assign(variant_vecs.begin() + static_cast<long>(q * dim),
-                                    variant_vecs.begin() + static_cast<long>((q + 1) * dim));
-        c2c_sums["hybrid"][language].addRank(rankOf(index.value()->search(similar).value(), ids[q], options.rank_cutoff));
-        for (const FusionOptions& fusion : options.code_fusion_sweep) {
-          similar.fusion = fusion;
-          c2c_sums["hybrid[" + describeFusion(fusion) + "]"][language].addRank(
-              rankOf(index.value()->search(similar).value(), ids[q], options.rank_cutoff));
-        }
-      }
+      if (Status done = evaluateGroup(group, language, encoder, options, csn_sums, c2c_sums); !done.ok())
+        return done.error();
       log("evaluated " + language + " group " + std::to_string(g + 1));
     }
   }
   for (auto& [mode, sums] : csn_sums) addScores(report.csn[mode], sums);
   for (auto& [mode, sums] : c2c_sums) addScores(report.code2code[mode], sums);
+  if (options.nl_queries.empty()) return report;
 
-  if (!options.nl_queries.empty()) {
-    std::ifstream in(options.nl_queries);
-    if (!in) return makeError("cannot read " + options.nl_queries);
-    std::map<std::string, std::vector<nlohmann::json>> by_root;
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.empty()) continue;
-      auto j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_discarded()) return makeError(options.nl_queries + ": bad line");
-      by_root[j.at("root").get<std::string>()].push_back(j);
+  auto by_root = readNlQueries(options.nl_queries);
+  if (!by_root.ok()) return by_root.error();
+  for (const auto& [root, queries] : by_root.value()) {
+    if (!std::filesystem::is_directory(root)) {
+      log("skipping NL queries over " + root + " (not present)");
+      continue;
     }
-    for (const auto& [root, queries] : by_root) {
-      if (!std::filesystem::is_directory(root)) {
-        log("skipping NL queries over " + root + " (not present)");
-        continue;
-      }
-      IndexOptions index_options;
-      index_options.dim = dim;
-      index_options.model_id = vectorSpaceId(encoder.modelId(), options.nl_embedding);
-      index_options.workspace_root = root;
-      index_options.shaping = options.shaping;
-      auto index = Index::open(index_options);
-      if (!index.ok()) return index.error();
-      WalkOptions walk;
-      walk.roots = {root};
-      WorkspaceWalker walker(walk);
-      FileIndexerOptions file_options;
-      file_options.embedding = options.nl_embedding;
-      FileIndexer indexer(*index.value(), &encoder, file_options);
-      std::vector<FileInput> inputs;
-      for (const auto& file : walker.walk().files) {
-        inputs.push_back(FileInput{file.path, std::nullopt});
-        if (inputs.size() == 64) {
-          indexer.indexBatch(inputs);
-          inputs.clear();
-        }
-      }
-      indexer.indexBatch(inputs);
-      log("indexed " + root + ": " + std::to_string(index.value()->stats().chunks) + " chunks");
-      for (const auto& q : queries) {
-        std::vector<std::pair<std::string, std::string>> relevant;
-        for (const auto& r : q.at("relevant")) relevant.emplace_back(root + "/" + r.at("path").get<std::string>(), r.at("name").get<std::string>());
-        auto named = [](const Chunk& c, const std::string& name) { return c.qualified_name == name || c.name == name; };
-        for (const auto& [path, name] : relevant) {
-          const auto chunks = index.value()->chunksOf(path);
-          if (std::none_of(chunks.begin(), chunks.end(), [&](const Chunk& c) { return named(c, name); })) {
-            report.nl_missing_relevant.push_back(q.value("id", "") + ": " + path + " " + name);
-            log("relevant entry names no indexed chunk: " + report.nl_missing_relevant.back());
-          }
-        }
-        auto is_relevant = [&](const Chunk& c) {
-          for (const auto& [path, name] : relevant) {
-            if (c.path == path && named(c, name)) return true;
-          }
-          return false;
-        };
-        const std::string text = q.at("query").get<std::string>();
-        std::vector<float> qv = encoder.encodeQuery({text});
-        // Every reported variant: the three modes, then the hybrid fusion sweep.
-        std::vector<std::pair<std::string, SearchRequest>> variants;
-        for (auto [name, mode] : {std::pair{"dense", SearchMode::kSemantic}, {"lexical", SearchMode::kLexical},
-                                  {"hybrid", SearchMode::kHybrid}}) {
-          SearchRequest request;
-          request.mode = mode;
-          variants.emplace_back(name, std::move(request));
-        }
-        for (const FusionOptions& fusion : options.fusion_sweep) {
-          SearchRequest request;
-          request.fusion = fusion;
-          variants.emplace_back("hybrid[" + describeFusion(fusion) + "]", std::move(request));
-        }
-        EvalReport::NlQueryRanks details{q.value("id", ""), text, {}, {}};
-        for (auto& [name, request] : variants) {
-          request.query = text;
-          request.limit = static_cast<int>(options.rank_cutoff);
-          if (request.mode != SearchMode::kLexical) request.query_vector = qv;
-          auto hits = index.value()->search(request);
-          if (!hits.ok()) return hits.error();
-          std::vector<bool> flags;
-          for (const auto& h : hits.value()) flags.push_back(is_relevant(h.chunk));
-          report.nl[name].addRanking(flags, relevant.size());
-          report.nl_by_codebase[q.value("codebase", root)][name].addRanking(flags, relevant.size());
-          auto first = std::find(flags.begin(), flags.end(), true);
-          details.first_relevant[name] = first == flags.end() ? 0 : static_cast<size_t>(first - flags.begin()) + 1;
-          details.ndcg10[name] = ndcgAt(flags, relevant.size(), 10);
-        }
-        report.nl_details.push_back(std::move(details));
-        ++report.nl_queries;
-      }
-    }
-    for (auto& [mode, scores] : report.nl) scores = scores.mean();
-    for (auto& [codebase, modes] : report.nl_by_codebase) {
-      for (auto& [mode, scores] : modes) scores = scores.mean();
-    }
-    std::vector<double> ndcg, rr;
-    for (const auto& d : report.nl_details) {
-      ndcg.push_back(d.ndcg10.at("hybrid") - d.ndcg10.at("lexical"));
-      rr.push_back(reciprocalRankOf(d.first_relevant.at("hybrid")) - reciprocalRankOf(d.first_relevant.at("lexical")));
-    }
-    if (!ndcg.empty()) {
-      report.nl_hybrid_minus_lexical["ndcg@10"] = pairedBootstrap(ndcg);
-      report.nl_hybrid_minus_lexical["mrr"] = pairedBootstrap(rr);
+    auto index = indexCodebase(root, encoder, options);
+    if (!index.ok()) return index.error();
+    log("indexed " + root + ": " + std::to_string(index.value()->stats().chunks) + " chunks");
+    for (const auto& q : queries) {
+      if (Status done = evaluateNlQuery(q, root, *index.value(), encoder, options, report); !done.ok())
+        return done.error();
     }
   }
+  summariseNl(report);
   return report;
 }
 
