@@ -32,8 +32,6 @@ struct SearchFilters {
                                                 // dropped (last, so positional initialisers stay valid)
 };
 
-enum class SearchMode { kHybrid, kSemantic, kLexical };
-
 struct SearchRequest {
   std::string query;                 // natural language or code; drives the lexical signal
   std::vector<float> query_vector;   // dense query vector (dim of the index); empty = no dense signal
@@ -109,6 +107,7 @@ class Index {
 
  private:
   struct Impl;
+  struct SearchPass;  // the stages of search(), index.cpp
   explicit Index(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

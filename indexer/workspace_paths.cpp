@@ -33,12 +33,17 @@ bool isPathUnder(std::string_view path, std::string_view root) {
   return path.size() == root.size() || path[root.size()] == '/';
 }
 
+bool isPathStrictlyUnder(std::string_view path, std::string_view root) {
+  while (root.size() > 1 && root.back() == '/') root.remove_suffix(1);
+  return path != root && isPathUnder(path, root);
+}
+
 std::optional<std::string> resolveUnderRoots(const std::string& path, const std::vector<std::string>& roots) {
   if (path.empty() || path.front() != '/') return std::nullopt;
   auto real = resolve(path);
   if (!real) return std::nullopt;
   for (const std::string& root : roots) {
-    if (*real != root && isPathUnder(*real, root)) return real;
+    if (isPathStrictlyUnder(*real, root)) return real;
   }
   return std::nullopt;
 }

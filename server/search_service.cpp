@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <set>
 
+#include "indexer/bounded_file.h"
 #include "indexer/chunk_embedding.h"
 #include "indexer/embedding_text.h"
 #include "indexer/extractor.h"
-#include "indexer/bounded_file.h"
 #include "indexer/workspace_paths.h"
 #include "indexer/workspace_walker.h"
 #include "support/hash.h"
@@ -229,7 +229,7 @@ void SearchService::fileDeleted(const std::string& path) {
     std::string normal = fs::path(path).lexically_normal().string();
     while (normal.size() > 1 && normal.back() == '/') normal.pop_back();
     bool inside = false;
-    for (const auto& root : roots()) inside |= normal != root && isPathUnder(normal, root);
+    for (const auto& root : roots()) inside |= isPathStrictlyUnder(normal, root);
     if (!inside) return;
     real = normal;
   }
