@@ -15,7 +15,7 @@ namespace {
 
 const std::string kModel = std::string(CS_SOURCE_DIR) + "/model/weights/codesearch-model.bin";
 
-class SearchServiceTest : public ::testing::Test {
+class SearchServiceWithModelTest : public ::testing::Test {
  protected:
   void SetUp() override {
     base_ = std::filesystem::temp_directory_path() / ("codesearch-service-" + std::to_string(::getpid()));
@@ -53,7 +53,7 @@ class SearchServiceTest : public ::testing::Test {
   std::filesystem::path base_;
 };
 
-TEST_F(SearchServiceTest, TheDocRecipeIsPartOfTheStoredVectorsIdentity) {
+TEST_F(SearchServiceWithModelTest, TheDocRecipeIsPartOfTheStoredVectorsIdentity) {
   ASSERT_TRUE(std::filesystem::exists(kModel)) << "the shipped model is missing: " << kModel;
   const std::string query = "split a web address into its scheme host and path";
   const double code_only = denseScore(0.0f, query);
