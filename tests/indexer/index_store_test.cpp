@@ -83,5 +83,75 @@ TEST_F(IndexStoreTest, ForeignOrOldFormatIsRebuiltNotMisread) {
   EXPECT_EQ(recovered->stats().chunks, 0u);
 }
 
+// A deferred load (warm start): the index answers while the stored files come
+// in batch by batch, and what changes meanwhile keeps its newer state.
+TEST_F(IndexStoreTest, ADeferredLoadAnswersMidwayAndKeepsWhatChangedMeanwhile) {
+  const int files = 600;  // more than two load batches
+  {
+    auto index = open("model-a", 4);
+    for (int i = 0; i < files; ++i) {
+      const std::string path = "/w/f" + std::to_string(1000 + i) + ".py";
+      ASSERT_TRUE(index->replaceFile(path, FileStamp{i, 1}, {make(path, "fn" + std::to_string(i), "python", unit(4, i % 4))}).ok());
+    }
+  }
+  IndexOptions options;
+  options.store_path = path_;
+  options.model_id = "model-a";
+  options.dim = 4;
+  options.defer_load = true;
+  auto index = std::move(Index::open(options).value());
+  EXPECT_EQ(index->stats().files, 0u);
+  EXPECT_FALSE(index->loadProgress().done);
+  // Changed before their stored copies arrive: the newer state must win.
+  ASSERT_TRUE(index->replaceFile("/w/f1599.py", FileStamp{77, 1}, {make("/w/f1599.py", "edited", "python", unit(4, 1))}).ok());
+  ASSERT_TRUE(index->removeFile("/w/f1300.py").ok());
+
+  std::vector<LoadProgress> seen;
+  size_t found_midway = 0;
+  ASSERT_TRUE(index->loadStored([&](const LoadProgress& p) {
+    seen.push_back(p);
+    if (!p.done) {
+      SearchRequest request;
+      request.query = "fn3";
+      request.mode = SearchMode::kLexical;
+      found_midway = index->search(request)->size();
+    }
+    return true;
+  }).ok());
+  ASSERT_GE(seen.size(), 3u);
+  EXPECT_EQ(seen.front().files_loaded, 256u);
+  EXPECT_EQ(seen.front().files_total, static_cast<size_t>(files - 1));  // the removal reached the store at once
+  EXPECT_GE(found_midway, 1u);  // fn3 is in the first batch, searchable before the load ends
+  EXPECT_TRUE(seen.back().done);
+  EXPECT_TRUE(index->loadProgress().done);
+  EXPECT_EQ(index->stats().files, static_cast<size_t>(files - 1));
+  EXPECT_EQ(index->chunksOf("/w/f1599.py").at(0).name, "edited");
+  EXPECT_EQ(index->fileStamp("/w/f1599.py")->mtime_ns, 77);
+  EXPECT_FALSE(index->fileStamp("/w/f1300.py").has_value());
+}
+
+TEST_F(IndexStoreTest, AStoppedLoadKeepsWhatItLoadedAndResumes) {
+  {
+    auto index = open("model-a", 4);
+    for (int i = 0; i < 300; ++i) {
+      const std::string path = "/w/g" + std::to_string(1000 + i) + ".py";
+      ASSERT_TRUE(index->replaceFile(path, FileStamp{i, 1}, {make(path, "g" + std::to_string(i), "python", unit(4, 0))}).ok());
+    }
+  }
+  IndexOptions options;
+  options.store_path = path_;
+  options.model_id = "model-a";
+  options.dim = 4;
+  options.defer_load = true;
+  auto index = std::move(Index::open(options).value());
+  ASSERT_TRUE(index->loadStored([](const LoadProgress&) { return false; }).ok());
+  EXPECT_EQ(index->stats().files, 256u);
+  EXPECT_FALSE(index->loadProgress().done);
+  ASSERT_TRUE(index->loadStored().ok());
+  EXPECT_EQ(index->stats().files, 300u);
+  EXPECT_EQ(index->stats().chunks_with_vectors, 300u);
+  EXPECT_TRUE(index->loadProgress().done);
+}
+
 }  // namespace
 }  // namespace cs
