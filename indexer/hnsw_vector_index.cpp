@@ -12,6 +12,8 @@
 #include <hnswlib/hnswlib.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <cstring>
 
 #include "indexer/vector_index.h"
@@ -75,6 +77,32 @@ class HnswVectorIndex final : public VectorIndex {
     if (slot >= in_graph_.size()) in_graph_.resize(slot + 1, 0);
     if (!in_graph_[slot]) ++size_;
     in_graph_[slot] = 1;
+  }
+
+  // hnswlib's addPoint is safe to call concurrently for distinct labels; the
+  // capacity is grown first because resizeIndex is not.
+  void addedMany(const std::vector<uint32_t>& slots, int threads) override {
+    if (slots.empty()) return;
+    const uint32_t highest = *std::max_element(slots.begin(), slots.end());
+    size_t capacity = graph_->max_elements_;
+    while (graph_->cur_element_count + slots.size() > capacity) capacity *= 2;
+    if (capacity != graph_->max_elements_) graph_->resizeIndex(capacity);
+    if (highest >= in_graph_.size()) in_graph_.resize(highest + 1, 0);
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i = next++; i < slots.size(); i = next++) {
+        const Handle handle = slotHandle(slots[i]);
+        graph_->addPoint(&handle, slots[i]);
+      }
+    };
+    std::vector<std::thread> helpers;
+    for (int t = 1; t < threads; ++t) helpers.emplace_back(work);
+    work();
+    for (auto& helper : helpers) helper.join();
+    for (uint32_t slot : slots) {
+      if (!in_graph_[slot]) ++size_;
+      in_graph_[slot] = 1;
+    }
   }
 
   void removing(uint32_t slot) override {

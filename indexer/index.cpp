@@ -1,10 +1,13 @@
 #include "indexer/index.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <optional>
 #include <shared_mutex>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -26,6 +29,10 @@ struct Index::Impl {
   std::unique_ptr<IndexStore> store;
 
   mutable std::shared_mutex mutex;
+  // The deferred load (IndexOptions::defer_load). Under `mutex`.
+  bool store_loaded = false;
+  LoadProgress load_progress;
+  std::unordered_set<std::string> changed_while_loading;  // replaced or removed: their stored copy is stale
   struct Entry {
     ChunkId id = 0;
     IndexedChunk indexed;  // vector kept in the vector index, not here
@@ -64,6 +71,17 @@ struct Index::Impl {
   std::unique_ptr<VectorStore> vectors;        // every chunk's vector, once; both indexes read it
   std::unique_ptr<VectorIndex> exact;          // the reference
   std::unique_ptr<VectorIndex> approximate;    // HNSW, once the index is large
+  // The background graph build (buildGraph). Slots set or removed while it
+  // runs are recorded and reconciled before the graph goes live.
+  std::thread graph_builder;
+  bool graph_building = false;             // under `mutex`
+  std::vector<uint32_t> graph_dirty;       // under `mutex`
+  std::atomic<bool> stopping{false};
+
+  ~Impl() {
+    stopping = true;
+    if (graph_builder.joinable()) graph_builder.join();
+  }
 
   // The stored vector of a live chunk whose embedding text hashes to
   // `content_hash`, or nullptr: vectors are reused for unchanged texts.
@@ -89,6 +107,7 @@ struct Index::Impl {
       eraseFrom(definitions_by_key, e.rerank.name_identifier, slot);
       lexical.remove(slot);
       if (approximate) approximate->removing(slot);
+      if (graph_building) graph_dirty.push_back(slot);
       if (vectors) vectors->remove(slot);
       auto h = slot_by_hash.find(e.indexed.content_hash);
       if (h != slot_by_hash.end() && h->second == slot) slot_by_hash.erase(h);
@@ -147,6 +166,7 @@ struct Index::Impl {
       if (vectors && static_cast<int>(ic.vector.size()) == options.dim) {
         vectors->set(slot, ic.vector.data());
         if (approximate) approximate->added(slot);
+        if (graph_building) graph_dirty.push_back(slot);
         slot_by_hash[ic.content_hash] = slot;
       }
       ic.vector.clear();
@@ -237,12 +257,62 @@ struct Index::Impl {
   }
 
   void maybeStartApproximateLocked() {
-    if (approximate || !vectors || vectors->size() < options.hnsw_threshold) return;
-    HnswVectorIndexOptions hnsw;
-    hnsw.max_elements = std::max<size_t>(entries.size() * 2, 1024);
-    approximate = makeHnswVectorIndex(*vectors, hnsw);
-    for (uint32_t slot = 0; slot < entries.size(); ++slot) {
-      if (vectors->contains(slot)) approximate->added(slot);
+    if (approximate || graph_building || !vectors || vectors->size() < options.hnsw_threshold) return;
+    if (store && !store_loaded) return;  // built once the deferred load is done
+    if (!options.build_graph_in_background) {
+      HnswVectorIndexOptions hnsw;
+      hnsw.max_elements = std::max<size_t>(entries.size() * 2, 1024);
+      approximate = makeHnswVectorIndex(*vectors, hnsw);
+      std::vector<uint32_t> present;
+      for (uint32_t slot = 0; slot < vectors->rows(); ++slot)
+        if (vectors->contains(slot)) present.push_back(slot);
+      approximate->addedMany(present, 1);
+      return;
+    }
+    graph_building = true;
+    if (graph_builder.joinable()) graph_builder.join();  // never: one build per index
+    graph_builder = std::thread([this] { buildGraph(); });
+  }
+
+  // The background build: batches of present slots added in parallel under
+  // the read lock (writers wait a batch at most, searches never), then, under
+  // the write lock, the slots written meanwhile reconciled and the graph
+  // swapped in. Exceptions (bad_alloc) leave exact search in charge.
+  void buildGraph() {
+    constexpr uint32_t kBatch = 1024;  // a writer waits one batch at most (~0.1-0.3 s on 2 cores)
+    try {
+      std::unique_ptr<VectorIndex> graph;
+      uint32_t rows = 0;
+      {
+        std::shared_lock lock(mutex);
+        rows = vectors->rows();
+        HnswVectorIndexOptions hnsw;
+        hnsw.max_elements = std::max<size_t>(static_cast<size_t>(rows) * 2, 1024);
+        graph = makeHnswVectorIndex(*vectors, hnsw);
+      }
+      for (uint32_t begin = 0; begin < rows && !stopping; begin += kBatch) {
+        std::shared_lock lock(mutex);
+        std::vector<uint32_t> present;
+        for (uint32_t slot = begin; slot < std::min(rows, begin + kBatch); ++slot)
+          if (vectors->contains(slot)) present.push_back(slot);
+        graph->addedMany(present, std::max(1, options.graph_build_threads));
+      }
+      std::unique_lock lock(mutex);
+      graph_building = false;
+      if (stopping) return;
+      std::sort(graph_dirty.begin(), graph_dirty.end());
+      graph_dirty.erase(std::unique(graph_dirty.begin(), graph_dirty.end()), graph_dirty.end());
+      for (uint32_t slot : graph_dirty) {
+        if (vectors->contains(slot)) graph->added(slot);
+        else graph->removing(slot);
+      }
+      graph_dirty.clear();
+      approximate = std::move(graph);
+    } catch (const std::exception& e) {
+      std::unique_lock lock(mutex);
+      graph_building = false;
+      graph_dirty.clear();
+      std::fprintf(stderr, "codesearch: building the approximate-search graph failed (%s); exact search stays\n", e.what());
     }
   }
 
@@ -324,12 +394,65 @@ Result<std::unique_ptr<Index>> Index::open(const IndexOptions& options) {
   if (!options.store_path.empty()) {
     auto store = IndexStore::open(options.store_path, options.model_id, options.dim);
     if (!store.ok()) return store.error();
-    auto files = store.value()->loadAll();
-    if (!files.ok()) return files.error();
-    for (StoredFile& file : files.value()) impl->addFileLocked(file.path, file.stamp, std::move(file.chunks));
     impl->store = std::move(store.value());
   }
-  return std::unique_ptr<Index>(new Index(std::move(impl)));
+  auto index = std::unique_ptr<Index>(new Index(std::move(impl)));
+  if (!options.defer_load) {
+    if (Status loaded = index->loadStored(); !loaded.ok()) return loaded.error();
+  }
+  return index;
+}
+
+// Files per batch: large enough that SQLite reads sequentially, small enough
+// that a batch holds the write lock for a few milliseconds.
+constexpr size_t kLoadBatchFiles = 256;
+
+Status Index::loadStored(const std::function<bool(const LoadProgress&)>& progress) {
+  {
+    std::unique_lock lock(impl_->mutex);
+    if (!impl_->store || impl_->store_loaded) return {};
+  }
+  auto files = impl_->store->storedFiles();
+  if (!files.ok()) return files.error();
+  const size_t total = files->size();
+  {
+    std::unique_lock lock(impl_->mutex);
+    impl_->load_progress = LoadProgress{0, total, false};
+  }
+  for (size_t begin = 0; begin < total; begin += kLoadBatchFiles) {
+    const size_t end = std::min(total, begin + kLoadBatchFiles);
+    std::vector<StoredFile> batch(std::make_move_iterator(files->begin() + static_cast<long>(begin)),
+                                  std::make_move_iterator(files->begin() + static_cast<long>(end)));
+    if (Status read = impl_->store->loadChunks(batch.front().path, batch.back().path, batch); !read.ok()) return read;
+    LoadProgress now;
+    {
+      std::unique_lock lock(impl_->mutex);
+      for (StoredFile& file : batch) {
+        if (impl_->changed_while_loading.count(file.path) || impl_->files.count(file.path)) continue;
+        impl_->addFileLocked(file.path, file.stamp, std::move(file.chunks));
+      }
+      impl_->load_progress.files_loaded = end;
+      now = impl_->load_progress;
+    }
+    if (progress && end < total && !progress(now)) return {};
+  }
+  LoadProgress finished;
+  {
+    std::unique_lock lock(impl_->mutex);
+    impl_->store_loaded = true;
+    impl_->changed_while_loading.clear();
+    impl_->load_progress = LoadProgress{total, total, true};
+    impl_->maybeStartApproximateLocked();
+    finished = impl_->load_progress;
+  }
+  if (progress) progress(finished);
+  return {};
+}
+
+LoadProgress Index::loadProgress() const {
+  std::shared_lock lock(impl_->mutex);
+  if (!impl_->store || impl_->store_loaded) return LoadProgress{impl_->load_progress.files_total, impl_->load_progress.files_total, true};
+  return impl_->load_progress;
 }
 
 Status Index::replaceFile(const std::string& path, const FileStamp& stamp, std::vector<IndexedChunk> chunks) {
@@ -344,6 +467,7 @@ Status Index::replaceFile(const std::string& path, const FileStamp& stamp, std::
   Status stored;
   if (impl_->store) stored = impl_->store->replaceFile(path, stamp, chunks);  // disk first, outside the lock
   std::unique_lock lock(impl_->mutex);
+  if (impl_->store && !impl_->store_loaded) impl_->changed_while_loading.insert(path);
   impl_->removeFileLocked(path);
   impl_->addFileLocked(path, stamp, std::move(chunks));
   return stored.ok() ? Status{} : stored.error().withContext("persisting " + path + " (kept in memory)");
@@ -353,6 +477,7 @@ Status Index::removeFile(const std::string& path) {
   Status stored;
   if (impl_->store) stored = impl_->store->removeFile(path);
   std::unique_lock lock(impl_->mutex);
+  if (impl_->store && !impl_->store_loaded) impl_->changed_while_loading.insert(path);
   impl_->removeFileLocked(path);
   return stored;
 }
@@ -423,6 +548,7 @@ IndexStats Index::stats() const {
   stats.files = impl_->files.size();
   stats.chunks = impl_->live_chunks;
   stats.chunks_with_vectors = impl_->vectors ? impl_->vectors->size() : 0;
+  stats.approximate_search = impl_->approximate != nullptr;
   return stats;
 }
 

@@ -30,6 +30,11 @@ class VectorIndex {
   virtual ~VectorIndex() = default;
   virtual void added(uint32_t slot) = 0;     // the store's row `slot` was set (new or replaced)
   virtual void removing(uint32_t slot) = 0;  // the store's row `slot` is about to go
+  // `added` for many slots at once, on up to `threads` threads (HNSW builds
+  // in parallel; the store must not change meanwhile).
+  virtual void addedMany(const std::vector<uint32_t>& slots, int threads) {
+    for (uint32_t slot : slots) added(slot);
+  }
   // `allowed` may be empty (= every slot).
   virtual std::vector<VectorHit> search(const float* query, size_t k,
                                         const std::function<bool(uint32_t)>& allowed) const = 0;

@@ -1,6 +1,9 @@
 #include "indexer/index.h"
 
+#include <chrono>
 #include <cmath>
+#include <random>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 
@@ -305,6 +308,59 @@ TEST(Index, TheFileLevelRetrieverBringsAFileWhoseDefinitionsMatchTheQuery) {
   EXPECT_GT(*with, 0.3);          // lifted by the file-level evidence (its own cosine is 0)
   auto without = cacheScore(search_with(0));
   if (without) EXPECT_LT(*without, 0.01);  // without it, nothing lifts the class
+}
+
+// Above the threshold the HNSW graph is built on its own thread while the index
+// keeps answering (exactly) and taking writes; what was written meanwhile is
+// in the graph once it goes live.
+TEST(Index, TheApproximateGraphIsBuiltInTheBackgroundAndKeepsWritesMadeMeanwhile) {
+  const int dim = 32;
+  IndexOptions options;
+  options.dim = dim;
+  options.hnsw_threshold = 3000;
+  auto index = std::move(Index::open(options).value());
+  std::mt19937 rng(21);
+  std::normal_distribution<float> gauss;
+  auto randomUnit = [&] {
+    std::vector<float> v(dim);
+    float norm = 0;
+    for (float& x : v) norm += (x = gauss(rng)) * x;
+    for (float& x : v) x /= std::sqrt(norm);
+    return v;
+  };
+  std::vector<std::vector<float>> vectors;
+  for (int i = 0; i < 6000; ++i) {
+    vectors.push_back(randomUnit());
+    const std::string path = "/w/f" + std::to_string(i) + ".py";
+    ASSERT_TRUE(index->replaceFile(path, {}, {make(path, "fn" + std::to_string(i), "python", vectors.back())}).ok());
+  }
+  // Written while the graph is (probably) still being built.
+  const std::vector<float> moved = randomUnit();
+  ASSERT_TRUE(index->replaceFile("/w/f10.py", {}, {make("/w/f10.py", "fn10", "python", moved)}).ok());
+  ASSERT_TRUE(index->removeFile("/w/f11.py").ok());
+  const std::vector<float> late = randomUnit();
+  ASSERT_TRUE(index->replaceFile("/w/late.py", {}, {make("/w/late.py", "late", "python", late)}).ok());
+
+  auto top = [&](const std::vector<float>& query) {
+    SearchRequest request;
+    request.query_vector = query;
+    request.mode = SearchMode::kSemantic;
+    request.limit = 1;
+    auto hits = index->search(request);
+    return hits.ok() && !hits->empty() ? hits->front().chunk.name : std::string("(none)");
+  };
+  EXPECT_EQ(top(late), "late");  // answered whether or not the graph is live yet
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!index->stats().approximate_search && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(index->stats().approximate_search);
+  EXPECT_EQ(top(late), "late");
+  EXPECT_EQ(top(moved), "fn10");
+  EXPECT_NE(top(vectors[10]), "fn10");  // its old vector is gone
+  EXPECT_NE(top(vectors[11]), "fn11");  // removed
+  int found = 0;
+  for (int i = 100; i < 200; ++i) found += top(vectors[i]) == "fn" + std::to_string(i);
+  EXPECT_GE(found, 97);
 }
 
 }  // namespace
