@@ -86,6 +86,7 @@ void to_json(Json& j, const StatusResult& s) {
            {"skippedFiles", s.skippedFiles}};
   j["model"] = s.model ? Json(*s.model) : Json(nullptr);
   if (s.modelError) j["modelError"] = *s.modelError;
+  j["load"] = Json{{"filesLoaded", s.loadFilesLoaded}, {"filesTotal", s.loadFilesTotal}, {"complete", s.loadComplete}};
 }
 
 }  // namespace cs::protocol

@@ -503,6 +503,9 @@ Json LspServer::status() const {
   auto s = service_->status();
   protocol::StatusResult result;
   result.state = s.indexing ? "indexing" : "idle";
+  result.loadFilesLoaded = s.load.files_loaded;
+  result.loadFilesTotal = s.load.files_total;
+  result.loadComplete = s.load.done;
   result.files = s.stats.files;
   result.chunks = s.stats.chunks;
   result.pending = s.pending;

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -56,6 +57,7 @@ std::string defaultCacheDir() {
 SearchService::SearchService(SearchServiceOptions options) : options_(std::move(options)) {}
 
 SearchService::~SearchService() {
+  stopping_ = true;
   if (scan_thread_.joinable()) scan_thread_.join();
   scheduler_.reset();  // joins workers before the index and encoder go away
 }
@@ -86,6 +88,10 @@ Result<std::unique_ptr<SearchService>> SearchService::create(const SearchService
     index_options.dim = service->encoder_->dim();
   }
   if (!service->options_.roots.empty()) index_options.workspace_root = service->options_.roots.front();
+  // The stored index loads on the scan thread (scanWorkspace), so create() and
+  // with it the editor's initialize return at once; queries meanwhile answer
+  // from what is loaded and say so.
+  index_options.defer_load = true;
   auto index = Index::open(index_options);
   if (!index.ok()) return index.error().withContext("opening the index");
   service->index_ = std::move(index.value());
@@ -160,7 +166,15 @@ void SearchService::startWorkspaceScan() {
 }
 
 void SearchService::scanWorkspace() {
+  // The stored index first: the walk compares the disk with it.
+  if (Status loaded = index_->loadStored([this](const LoadProgress&) { return !stopping_.load(); }); !loaded.ok())
+    std::fprintf(stderr, "codesearch: loading the stored index: %s\n", loaded.error().message.c_str());
   for (;;) {
+    if (stopping_) {
+      std::lock_guard lock(scan_mutex_);
+      scanning_ = false;
+      return;
+    }
     walkOnce();
     std::lock_guard lock(scan_mutex_);
     if (!scan_again_) {
@@ -253,6 +267,13 @@ Result<QueryAnswer> SearchService::searchWithVector(SearchRequest request) const
   auto hits = index_->search(request);
   if (!hits.ok()) return hits.error();
   answer.hits = std::move(hits.value());
+  if (LoadProgress load = index_->loadProgress(); !load.done) {
+    const std::string loading =
+        load.files_total == 0 ? std::string("the stored index is still loading: results cover what is loaded")
+                              : "the stored index is still loading (" + std::to_string(load.files_loaded) + " of " +
+                                    std::to_string(load.files_total) + " files): results cover what is loaded";
+    answer.warning = answer.warning ? *answer.warning + "; " + loading : loading;
+  }
   return answer;
 }
 
@@ -321,7 +342,8 @@ ServiceStatus SearchService::status() const {
   ServiceStatus status;
   status.stats = index_->stats();
   status.pending = scheduler_->pending();
-  status.indexing = scanning_ || status.pending > 0;
+  status.load = index_->loadProgress();
+  status.indexing = scanning_ || status.pending > 0 || !status.load.done;
   {
     // Distinct paths: the latest scan's skips plus the scheduler's (a path in both counts once).
     std::set<std::string> skipped;

@@ -50,6 +50,7 @@ struct ServiceStatus {
   size_t skipped_files = 0;
   std::optional<ModelDescription> model;
   std::string model_error;  // why there is no model, when there is none
+  LoadProgress load;        // the stored index coming into memory after a restart (done: all of it)
 };
 
 struct QueryOptions {
@@ -125,6 +126,7 @@ class SearchService {
   std::unique_ptr<Index> index_;
   std::unique_ptr<IndexScheduler> scheduler_;
   std::atomic<bool> scanning_{false};
+  std::atomic<bool> stopping_{false};  // the destructor runs: a load in progress stops at its next batch
   mutable std::mutex walk_skipped_mutex_;
   std::set<std::string> walk_skipped_;  // paths the latest scan skipped (each once)
   std::thread scan_thread_;
