@@ -3,9 +3,9 @@
 # unit tests, integration tests against the real daemon, .vsix packaging and
 # content check) and the Neovim plugin (headless e2e against the real daemon).
 #
-#   CODESEARCH_BIN=$PWD/build/server/codesearch editors/run-tests.sh
+#   CODESEARCH_BIN=$PWD/build/cli/codesearch editors/run-tests.sh
 #
-# CODESEARCH_BIN defaults to build/server/codesearch; when it is set explicitly
+# CODESEARCH_BIN defaults to build/cli/codesearch; when it is set explicitly
 # the daemon is required (integration suites fail instead of skipping).
 # Optional: TELESCOPE_PATH / PLENARY_PATH enable the Telescope picker test.
 set -uo pipefail
@@ -16,8 +16,8 @@ if [ -n "${CODESEARCH_BIN:-}" ]; then
   export CODESEARCH_REQUIRE=1
   case "$CODESEARCH_BIN" in /*) ;; *) CODESEARCH_BIN="$PWD/$CODESEARCH_BIN" ;; esac
   export CODESEARCH_BIN
-elif [ -x "$repo/build/server/codesearch" ]; then
-  export CODESEARCH_BIN="$repo/build/server/codesearch"
+elif [ -x "$repo/build/cli/codesearch" ]; then
+  export CODESEARCH_BIN="$repo/build/cli/codesearch"
 fi
 echo "daemon: ${CODESEARCH_BIN:-<none: integration tests skip>}"
 

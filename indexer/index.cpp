@@ -1,10 +1,13 @@
 #include "indexer/index.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <optional>
 #include <shared_mutex>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -13,6 +16,7 @@
 #include "indexer/path_filter.h"
 #include "indexer/ranking.h"
 #include "indexer/vector_index.h"
+#include "indexer/vector_store.h"
 #include "indexer/workspace_paths.h"
 
 namespace cs {
@@ -25,6 +29,10 @@ struct Index::Impl {
   std::unique_ptr<IndexStore> store;
 
   mutable std::shared_mutex mutex;
+  // The deferred load (IndexOptions::defer_load). Under `mutex`.
+  bool store_loaded = false;
+  LoadProgress load_progress;
+  std::unordered_set<std::string> changed_while_loading;  // replaced or removed: their stored copy is stale
   struct Entry {
     ChunkId id = 0;
     IndexedChunk indexed;  // vector kept in the vector index, not here
@@ -60,12 +68,32 @@ struct Index::Impl {
   std::vector<const std::string*> path_of_file_slot;  // keys of `files`; nullptr = free
   std::vector<uint32_t> free_file_slots;
   WordStemmer writer_stemmer;  // used under the exclusive lock only (addFileLocked)
-  std::unique_ptr<VectorIndex> vectors;        // exact: the reference
+  std::unique_ptr<VectorStore> vectors;        // every chunk's vector, once; both indexes read it
+  std::unique_ptr<VectorIndex> exact;          // the reference
   std::unique_ptr<VectorIndex> approximate;    // HNSW, once the index is large
+  // The background graph build (buildGraph). Slots set or removed while it
+  // runs are recorded and reconciled before the graph goes live.
+  std::thread graph_builder;
+  bool graph_building = false;             // under `mutex`
+  std::vector<uint32_t> graph_dirty;       // under `mutex`
+  std::atomic<bool> stopping{false};
+
+  ~Impl() {
+    stopping = true;
+    if (graph_builder.joinable()) graph_builder.join();
+  }
+
+  // The stored vector of a live chunk whose embedding text hashes to
+  // `content_hash`, or nullptr: vectors are reused for unchanged texts.
+  const float* vectorForContentLocked(uint64_t content_hash) const {
+    if (!vectors) return nullptr;
+    auto it = slot_by_hash.find(content_hash);
+    return it == slot_by_hash.end() ? nullptr : vectors->row(it->second);
+  }
 
   std::string relativePath(const std::string& path) const {
     const std::string& root = options.workspace_root;
-    if (!root.empty() && path != root && isPathUnder(path, root))
+    if (!root.empty() && isPathStrictlyUnder(path, root))
       return path.substr(root.size() + 1);
     return path;
   }
@@ -78,8 +106,9 @@ struct Index::Impl {
       if (!e.live) continue;
       eraseFrom(definitions_by_key, e.rerank.name_identifier, slot);
       lexical.remove(slot);
+      if (approximate) approximate->removing(slot);
+      if (graph_building) graph_dirty.push_back(slot);
       if (vectors) vectors->remove(slot);
-      if (approximate) approximate->remove(slot);
       auto h = slot_by_hash.find(e.indexed.content_hash);
       if (h != slot_by_hash.end() && h->second == slot) slot_by_hash.erase(h);
       slot_of.erase(e.id);
@@ -136,7 +165,8 @@ struct Index::Impl {
       lexical.add(slot, ic.chunk);
       if (vectors && static_cast<int>(ic.vector.size()) == options.dim) {
         vectors->set(slot, ic.vector.data());
-        if (approximate) approximate->set(slot, ic.vector.data());
+        if (approximate) approximate->added(slot);
+        if (graph_building) graph_dirty.push_back(slot);
         slot_by_hash[ic.content_hash] = slot;
       }
       ic.vector.clear();
@@ -227,13 +257,62 @@ struct Index::Impl {
   }
 
   void maybeStartApproximateLocked() {
-    if (approximate || !vectors || vectors->size() < options.hnsw_threshold) return;
-    HnswVectorIndexOptions hnsw;
-    hnsw.dim = options.dim;
-    hnsw.max_elements = std::max<size_t>(entries.size() * 2, 1024);
-    approximate = makeHnswVectorIndex(hnsw);
-    for (uint32_t slot = 0; slot < entries.size(); ++slot) {
-      if (const float* v = vectors->vectorAt(slot)) approximate->set(slot, v);
+    if (approximate || graph_building || !vectors || vectors->size() < options.hnsw_threshold) return;
+    if (store && !store_loaded) return;  // built once the deferred load is done
+    if (!options.build_graph_in_background) {
+      HnswVectorIndexOptions hnsw;
+      hnsw.max_elements = std::max<size_t>(entries.size() * 2, 1024);
+      approximate = makeHnswVectorIndex(*vectors, hnsw);
+      std::vector<uint32_t> present;
+      for (uint32_t slot = 0; slot < vectors->rows(); ++slot)
+        if (vectors->contains(slot)) present.push_back(slot);
+      approximate->addedMany(present, 1);
+      return;
+    }
+    graph_building = true;
+    if (graph_builder.joinable()) graph_builder.join();  // never: one build per index
+    graph_builder = std::thread([this] { buildGraph(); });
+  }
+
+  // The background build: batches of present slots added in parallel under
+  // the read lock (writers wait a batch at most, searches never), then, under
+  // the write lock, the slots written meanwhile reconciled and the graph
+  // swapped in. Exceptions (bad_alloc) leave exact search in charge.
+  void buildGraph() {
+    constexpr uint32_t kBatch = 1024;  // a writer waits one batch at most (~0.1-0.3 s on 2 cores)
+    try {
+      std::unique_ptr<VectorIndex> graph;
+      uint32_t rows = 0;
+      {
+        std::shared_lock lock(mutex);
+        rows = vectors->rows();
+        HnswVectorIndexOptions hnsw;
+        hnsw.max_elements = std::max<size_t>(static_cast<size_t>(rows) * 2, 1024);
+        graph = makeHnswVectorIndex(*vectors, hnsw);
+      }
+      for (uint32_t begin = 0; begin < rows && !stopping; begin += kBatch) {
+        std::shared_lock lock(mutex);
+        std::vector<uint32_t> present;
+        for (uint32_t slot = begin; slot < std::min(rows, begin + kBatch); ++slot)
+          if (vectors->contains(slot)) present.push_back(slot);
+        graph->addedMany(present, std::max(1, options.graph_build_threads));
+      }
+      std::unique_lock lock(mutex);
+      graph_building = false;
+      if (stopping) return;
+      std::sort(graph_dirty.begin(), graph_dirty.end());
+      graph_dirty.erase(std::unique(graph_dirty.begin(), graph_dirty.end()), graph_dirty.end());
+      for (uint32_t slot : graph_dirty) {
+        if (vectors->contains(slot)) graph->added(slot);
+        else graph->removing(slot);
+      }
+      graph_dirty.clear();
+      approximate = std::move(graph);
+    } catch (const std::exception& e) {
+      std::unique_lock lock(mutex);
+      graph_building = false;
+      graph_dirty.clear();
+      std::fprintf(stderr, "codesearch: building the approximate-search graph failed (%s); exact search stays\n", e.what());
     }
   }
 
@@ -309,19 +388,71 @@ Result<std::unique_ptr<Index>> Index::open(const IndexOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   if (options.dim > 0) {
-    ExactVectorIndexOptions exact;
-    exact.dim = options.dim;
-    impl->vectors = makeExactVectorIndex(exact);
+    impl->vectors = std::make_unique<VectorStore>(options.dim);
+    impl->exact = makeExactVectorIndex(*impl->vectors, ExactVectorIndexOptions{});
   }
   if (!options.store_path.empty()) {
     auto store = IndexStore::open(options.store_path, options.model_id, options.dim);
     if (!store.ok()) return store.error();
-    auto files = store.value()->loadAll();
-    if (!files.ok()) return files.error();
-    for (StoredFile& file : files.value()) impl->addFileLocked(file.path, file.stamp, std::move(file.chunks));
     impl->store = std::move(store.value());
   }
-  return std::unique_ptr<Index>(new Index(std::move(impl)));
+  auto index = std::unique_ptr<Index>(new Index(std::move(impl)));
+  if (!options.defer_load) {
+    if (Status loaded = index->loadStored(); !loaded.ok()) return loaded.error();
+  }
+  return index;
+}
+
+// Files per batch: large enough that SQLite reads sequentially, small enough
+// that a batch holds the write lock for a few milliseconds.
+constexpr size_t kLoadBatchFiles = 256;
+
+Status Index::loadStored(const std::function<bool(const LoadProgress&)>& progress) {
+  {
+    std::unique_lock lock(impl_->mutex);
+    if (!impl_->store || impl_->store_loaded) return {};
+  }
+  auto files = impl_->store->storedFiles();
+  if (!files.ok()) return files.error();
+  const size_t total = files->size();
+  {
+    std::unique_lock lock(impl_->mutex);
+    impl_->load_progress = LoadProgress{0, total, false};
+  }
+  for (size_t begin = 0; begin < total; begin += kLoadBatchFiles) {
+    const size_t end = std::min(total, begin + kLoadBatchFiles);
+    std::vector<StoredFile> batch(std::make_move_iterator(files->begin() + static_cast<long>(begin)),
+                                  std::make_move_iterator(files->begin() + static_cast<long>(end)));
+    if (Status read = impl_->store->loadChunks(batch.front().path, batch.back().path, batch); !read.ok()) return read;
+    LoadProgress now;
+    {
+      std::unique_lock lock(impl_->mutex);
+      for (StoredFile& file : batch) {
+        if (impl_->changed_while_loading.count(file.path) || impl_->files.count(file.path)) continue;
+        impl_->addFileLocked(file.path, file.stamp, std::move(file.chunks));
+      }
+      impl_->load_progress.files_loaded = end;
+      now = impl_->load_progress;
+    }
+    if (progress && end < total && !progress(now)) return {};
+  }
+  LoadProgress finished;
+  {
+    std::unique_lock lock(impl_->mutex);
+    impl_->store_loaded = true;
+    impl_->changed_while_loading.clear();
+    impl_->load_progress = LoadProgress{total, total, true};
+    impl_->maybeStartApproximateLocked();
+    finished = impl_->load_progress;
+  }
+  if (progress) progress(finished);
+  return {};
+}
+
+LoadProgress Index::loadProgress() const {
+  std::shared_lock lock(impl_->mutex);
+  if (!impl_->store || impl_->store_loaded) return LoadProgress{impl_->load_progress.files_total, impl_->load_progress.files_total, true};
+  return impl_->load_progress;
 }
 
 Status Index::replaceFile(const std::string& path, const FileStamp& stamp, std::vector<IndexedChunk> chunks) {
@@ -329,15 +460,14 @@ Status Index::replaceFile(const std::string& path, const FileStamp& stamp, std::
   {
     std::shared_lock lock(impl_->mutex);
     for (IndexedChunk& ic : chunks) {
-      if (!ic.vector.empty() || !impl_->vectors) continue;
-      auto it = impl_->slot_by_hash.find(ic.content_hash);
-      if (it == impl_->slot_by_hash.end()) continue;
-      if (const float* v = impl_->vectors->vectorAt(it->second)) ic.vector.assign(v, v + impl_->options.dim);
+      if (!ic.vector.empty()) continue;
+      if (const float* v = impl_->vectorForContentLocked(ic.content_hash)) ic.vector.assign(v, v + impl_->options.dim);
     }
   }
   Status stored;
   if (impl_->store) stored = impl_->store->replaceFile(path, stamp, chunks);  // disk first, outside the lock
   std::unique_lock lock(impl_->mutex);
+  if (impl_->store && !impl_->store_loaded) impl_->changed_while_loading.insert(path);
   impl_->removeFileLocked(path);
   impl_->addFileLocked(path, stamp, std::move(chunks));
   return stored.ok() ? Status{} : stored.error().withContext("persisting " + path + " (kept in memory)");
@@ -347,15 +477,14 @@ Status Index::removeFile(const std::string& path) {
   Status stored;
   if (impl_->store) stored = impl_->store->removeFile(path);
   std::unique_lock lock(impl_->mutex);
+  if (impl_->store && !impl_->store_loaded) impl_->changed_while_loading.insert(path);
   impl_->removeFileLocked(path);
   return stored;
 }
 
 std::optional<std::vector<float>> Index::cachedVector(uint64_t content_hash) const {
   std::shared_lock lock(impl_->mutex);
-  auto it = impl_->slot_by_hash.find(content_hash);
-  if (it == impl_->slot_by_hash.end() || !impl_->vectors) return std::nullopt;
-  const float* v = impl_->vectors->vectorAt(it->second);
+  const float* v = impl_->vectorForContentLocked(content_hash);
   if (!v) return std::nullopt;
   return std::vector<float>(v, v + impl_->options.dim);
 }
@@ -408,7 +537,7 @@ std::optional<std::pair<ChunkId, IndexedChunk>> Index::chunkAt(const std::string
   IndexedChunk copy = best->indexed;
   uint32_t slot = impl_->slot_of.at(best->id);
   if (impl_->vectors) {
-    if (const float* v = impl_->vectors->vectorAt(slot)) copy.vector.assign(v, v + impl_->options.dim);
+    if (const float* v = impl_->vectors->row(slot)) copy.vector.assign(v, v + impl_->options.dim);
   }
   return std::make_pair(best->id, std::move(copy));
 }
@@ -419,6 +548,7 @@ IndexStats Index::stats() const {
   stats.files = impl_->files.size();
   stats.chunks = impl_->live_chunks;
   stats.chunks_with_vectors = impl_->vectors ? impl_->vectors->size() : 0;
+  stats.approximate_search = impl_->approximate != nullptr;
   return stats;
 }
 
@@ -436,159 +566,142 @@ namespace {
 // score 1 : 0.5 0.860, score 1 : 1 0.853, RRF 1 : 1 0.830, dense only 0.833).
 constexpr FusionOptions kCodeQueryFusion{FusionMethod::kScore, 60, 1.0, 0.5};
 
-struct RetrievedLists {
-  std::vector<VectorHit> dense;
-  std::vector<LexicalHit> lexical;
-};
-
-// Each candidate's fused score: the normalised retriever scores weighed as `fusion` says.
-struct FusedCandidate {
-  uint32_t slot = 0;
-  double score = 0;
-  std::optional<double> dense, lexical;
-};
-
-std::vector<FusedCandidate> fuse(const RetrievedLists& lists, SearchMode mode, const FusionOptions& fusion) {
-  std::unordered_map<uint32_t, FusedCandidate> by_slot;
-  for (const auto& h : lists.dense) {
-    auto& c = by_slot[h.slot];
-    c.slot = h.slot;
-    c.dense = h.score;
-  }
-  for (const auto& h : lists.lexical) {
-    auto& c = by_slot[h.slot];
-    c.slot = h.slot;
-    c.lexical = h.score;
-  }
-  const bool by_score = fusion.method == FusionMethod::kScore || fusion.method == FusionMethod::kZScore;
-  ListNormaliser dense_norm, lexical_norm;
-  std::unordered_map<uint32_t, int> dense_rank, lexical_rank;
-  if (by_score) {
-    std::vector<double> scores;
-    for (const auto& h : lists.dense) scores.push_back(h.score);
-    dense_norm = ListNormaliser::of(scores, fusion.method);
-    scores.clear();
-    for (const auto& h : lists.lexical) scores.push_back(h.score);
-    lexical_norm = ListNormaliser::of(scores, fusion.method);
-  } else {
-    for (size_t i = 0; i < lists.dense.size(); ++i) dense_rank[lists.dense[i].slot] = static_cast<int>(i);
-    for (size_t i = 0; i < lists.lexical.size(); ++i) lexical_rank[lists.lexical[i].slot] = static_cast<int>(i);
-  }
-  std::vector<FusedCandidate> out;
-  out.reserve(by_slot.size());
-  for (auto& [slot, c] : by_slot) {
-    if (mode == SearchMode::kHybrid && by_score) {
-      c.score = fusion.dense_weight * (c.dense ? dense_norm.normalise(*c.dense) : dense_norm.absent()) +
-                fusion.lexical_weight * (c.lexical ? lexical_norm.normalise(*c.lexical) : lexical_norm.absent());
-    } else if (mode == SearchMode::kHybrid) {
-      auto rank = [](const std::unordered_map<uint32_t, int>& ranks, uint32_t s) {
-        auto it = ranks.find(s);
-        return it == ranks.end() ? -1 : it->second;
-      };
-      c.score = fusion.dense_weight * reciprocalRank(rank(dense_rank, slot), fusion.k) +
-                fusion.lexical_weight * reciprocalRank(rank(lexical_rank, slot), fusion.k);
-    } else if (mode == SearchMode::kSemantic) {
-      c.score = c.dense.value_or(0);
-    } else {
-      c.score = c.lexical.value_or(0);
-    }
-    out.push_back(c);
-  }
-  return out;
-}
-
 }  // namespace
 
-// Stages: check the request, retrieve (dense and lexical, filters inside),
-// fuse, multiply by the rerank signals, add the definitions a symbol query
-// names, shape (definitions, file names, file coherence, path priors), then
-// a file-diverse top-k without duplicate code.
-Result<std::vector<SearchHit>> Index::search(const SearchRequest& request) const {
-  std::shared_lock lock(impl_->mutex);
-  const bool want_dense = request.mode != SearchMode::kLexical;
-  const bool want_lexical = request.mode != SearchMode::kSemantic;
-  if (want_dense && !request.query_vector.empty() &&
-      (!impl_->vectors || static_cast<int>(request.query_vector.size()) != impl_->options.dim)) {
-    return makeError("query vector has dimension " + std::to_string(request.query_vector.size()) +
-                     " but the index holds " + std::to_string(impl_->options.dim));
-  }
-  if (request.mode == SearchMode::kSemantic && request.query_vector.empty()) {
-    return makeError("semantic search needs a query vector (no model loaded)");
-  }
-  const size_t limit = static_cast<size_t>(std::max(request.limit, 1));
-  const size_t pool = std::max<size_t>(limit, kCandidatePool);
-  std::unordered_set<ChunkId> excluded(request.exclude_ids.begin(), request.exclude_ids.end());
-  const SearchFilters& filters = request.filters;
-  const bool filtering = !filters.languages.empty() || !filters.kinds.empty() || !filters.path_globs.empty() ||
-                         !filters.exclude_path_globs.empty() || filters.exclude_tests || !excluded.empty();
-  std::function<bool(uint32_t)> allowed = [&](uint32_t slot) {
-    return filtering ? impl_->passesFilters(slot, filters, excluded) : impl_->entries[slot].live;
-  };
-
-  RetrievedLists lists;
-  if (want_dense && !request.query_vector.empty()) {
-    const VectorIndex* index = impl_->approximate && !filtering ? impl_->approximate.get() : impl_->vectors.get();
-    lists.dense = index->search(request.query_vector.data(), pool, allowed);
-  }
-  if (want_lexical && !request.query.empty()) lists.lexical = impl_->lexical.search(request.query, pool, allowed);
-
+// The stages of Index::search, over one consistent view (the caller holds the shared lock).
+struct Index::SearchPass {
+  const Impl& impl;
+  const SearchRequest& request;
+  size_t limit = 0;
+  std::unordered_set<ChunkId> excluded;
+  bool filtering = false;
+  std::function<bool(uint32_t)> allowed;
   WordStemmer stemmer;  // the query's words only: candidates' stems were computed when they were added
-  const RerankContext context = makeRerankContext(request.query, request.code_query, stemmer);
-  FusionOptions fusion = request.code_query ? kCodeQueryFusion : impl_->options.fusion;
-  if (context.shape.symbol && impl_->options.shaping.symbol_fusion) fusion = *impl_->options.shaping.symbol_fusion;
-  if (request.fusion) fusion = *request.fusion;
-  std::vector<FusedCandidate> fused = fuse(lists, request.mode, fusion);
-  std::unordered_map<uint32_t, size_t> position;
-  for (size_t i = 0; i < fused.size(); ++i) position[fused[i].slot] = i;
-  impl_->addDefinitionCandidates(context, allowed, fused, position);
-  const ShapingOptions& shaping = impl_->options.shaping;
-  std::unordered_map<uint64_t, double> file_evidence;
-  if (!request.code_query && !context.shape.symbol && shaping.file_evidence_boost > 0)  // a name has its own index
-    file_evidence = impl_->fileEvidence(request.query, shaping.file_evidence_files, allowed, fused, position);
+  RerankContext context;
+  std::vector<FusedCandidate> fused;
+  std::unordered_map<uint32_t, size_t> position;  // slot -> index in `fused`
 
-  std::vector<ShapedCandidate> shaped;
-  shaped.reserve(fused.size());
-  for (const FusedCandidate& f : fused) {
-    const Impl::Entry& e = impl_->entries[f.slot];
-    const double multiplier = rerankMultiplier(context, e.rerank);
-    shaped.push_back({f.slot, f.score >= 0 ? f.score * multiplier : f.score / multiplier, &e.indexed.chunk, &e.rerank});
+  SearchPass(const Impl& impl, const SearchRequest& request) : impl(impl), request(request) {
+    limit = static_cast<size_t>(std::max(request.limit, 1));
+    excluded.insert(request.exclude_ids.begin(), request.exclude_ids.end());
+    const SearchFilters& filters = request.filters;
+    filtering = !filters.languages.empty() || !filters.kinds.empty() || !filters.path_globs.empty() ||
+                !filters.exclude_path_globs.empty() || filters.exclude_tests || !excluded.empty();
+    allowed = [this](uint32_t slot) {
+      return filtering ? this->impl.passesFilters(slot, this->request.filters, excluded)
+                       : this->impl.entries[slot].live;
+    };
+    context = makeRerankContext(request.query, request.code_query, stemmer);
   }
-  if (!request.code_query) {
+
+  Status validate() const {
+    const bool want_dense = request.mode != SearchMode::kLexical;
+    if (want_dense && !request.query_vector.empty() &&
+        (!impl.vectors || static_cast<int>(request.query_vector.size()) != impl.options.dim)) {
+      return makeError("query vector has dimension " + std::to_string(request.query_vector.size()) +
+                       " but the index holds " + std::to_string(impl.options.dim));
+    }
+    if (request.mode == SearchMode::kSemantic && request.query_vector.empty()) {
+      return makeError("semantic search needs a query vector (no model loaded)");
+    }
+    return {};
+  }
+
+  // Both retrievers, filters applied inside each before its cut.
+  RetrievedLists retrieve() const {
+    const size_t pool = std::max<size_t>(limit, kCandidatePool);
+    RetrievedLists lists;
+    if (request.mode != SearchMode::kLexical && !request.query_vector.empty()) {
+      const VectorIndex* index = impl.approximate && !filtering ? impl.approximate.get() : impl.exact.get();
+      lists.dense = index->search(request.query_vector.data(), pool, allowed);
+    }
+    if (request.mode != SearchMode::kSemantic && !request.query.empty())
+      lists.lexical = impl.lexical.search(request.query, pool, allowed);
+    return lists;
+  }
+
+  FusionOptions fusionOptions() const {
+    FusionOptions fusion = request.code_query ? kCodeQueryFusion : impl.options.fusion;
+    if (context.shape.symbol && impl.options.shaping.symbol_fusion) fusion = *impl.options.shaping.symbol_fusion;
+    if (request.fusion) fusion = *request.fusion;
+    return fusion;
+  }
+
+  // The fused lists plus the candidates no retriever found: a symbol query's
+  // definitions and the representative chunks of the files a sentence is about.
+  std::unordered_map<uint64_t, double> gatherCandidates(const RetrievedLists& lists) {
+    fused = fuseRetrievedLists(lists, request.mode, fusionOptions());
+    for (size_t i = 0; i < fused.size(); ++i) position[fused[i].slot] = i;
+    impl.addDefinitionCandidates(context, allowed, fused, position);
+    const ShapingOptions& shaping = impl.options.shaping;
+    if (request.code_query || context.shape.symbol || shaping.file_evidence_boost <= 0) return {};  // a name has its own index
+    return impl.fileEvidence(request.query, shaping.file_evidence_files, allowed, fused, position);
+  }
+
+  // Rerank multipliers, then (text queries) the result-shaping stages of ranking.h.
+  std::vector<ShapedCandidate> shape(const std::unordered_map<uint64_t, double>& file_evidence) const {
+    std::vector<ShapedCandidate> shaped;
+    shaped.reserve(fused.size());
+    for (const FusedCandidate& f : fused) {
+      const Impl::Entry& e = impl.entries[f.slot];
+      const double multiplier = rerankMultiplier(context, e.rerank);
+      shaped.push_back({f.slot, f.score >= 0 ? f.score * multiplier : f.score / multiplier, &e.indexed.chunk, &e.rerank});
+    }
+    if (request.code_query) return shaped;
+    const ShapingOptions& shaping = impl.options.shaping;
     boostDefinitions(shaped, context, shaping);
     boostFileEvidence(shaped, file_evidence, shaping);
     boostFileNames(shaped, context, shaping);
     boostFileCoherence(shaped, shaping);
     applyPathPriors(shaped, context, shaping);
-  }
-  // Duplicate code collapses to its best-ranked copy before the top-k.
-  std::sort(shaped.begin(), shaped.end(), [](const ShapedCandidate& a, const ShapedCandidate& b) {
-    return a.score != b.score ? a.score > b.score : a.slot < b.slot;
-  });
-  std::unordered_set<uint64_t> seen_hashes;
-  shaped.erase(std::remove_if(shaped.begin(), shaped.end(),
-                              [&](const ShapedCandidate& c) {
-                                return !seen_hashes.insert(impl_->entries[c.slot].indexed.content_hash).second;
-                              }),
-               shaped.end());
-  if (!request.code_query) {
-    shaped = diverseTopK(std::move(shaped), limit, impl_->options.shaping);
-  } else if (shaped.size() > limit) {
-    shaped.resize(limit);
+    return shaped;
   }
 
-  std::vector<SearchHit> hits;
-  for (const ShapedCandidate& c : shaped) {
-    const Impl::Entry& e = impl_->entries[c.slot];
-    const FusedCandidate& f = fused[position.at(c.slot)];
-    SearchHit hit;
-    hit.id = e.id;
-    hit.chunk = e.indexed.chunk;
-    hit.score = c.score;
-    hit.dense = f.dense;
-    hit.lexical = f.lexical;
-    hits.push_back(std::move(hit));
+  // Best first; duplicate code collapses to its best-ranked copy; then the
+  // top `limit` (file-diverse for text queries).
+  std::vector<ShapedCandidate> cut(std::vector<ShapedCandidate> shaped) const {
+    std::sort(shaped.begin(), shaped.end(), [](const ShapedCandidate& a, const ShapedCandidate& b) {
+      return a.score != b.score ? a.score > b.score : a.slot < b.slot;
+    });
+    std::unordered_set<uint64_t> seen_hashes;
+    shaped.erase(std::remove_if(shaped.begin(), shaped.end(),
+                                [&](const ShapedCandidate& c) {
+                                  return !seen_hashes.insert(impl.entries[c.slot].indexed.content_hash).second;
+                                }),
+                 shaped.end());
+    if (!request.code_query) return diverseTopK(std::move(shaped), limit, impl.options.shaping);
+    if (shaped.size() > limit) shaped.resize(limit);
+    return shaped;
   }
-  return hits;
+
+  std::vector<SearchHit> toHits(const std::vector<ShapedCandidate>& shaped) const {
+    std::vector<SearchHit> hits;
+    for (const ShapedCandidate& c : shaped) {
+      const Impl::Entry& e = impl.entries[c.slot];
+      const FusedCandidate& f = fused[position.at(c.slot)];
+      SearchHit hit;
+      hit.id = e.id;
+      hit.chunk = e.indexed.chunk;
+      hit.score = c.score;
+      hit.dense = f.dense;
+      hit.lexical = f.lexical;
+      hits.push_back(std::move(hit));
+    }
+    return hits;
+  }
+};
+
+// Stages: check the request, retrieve (dense and lexical, filters inside),
+// fuse and add the candidates no retriever found, multiply by the rerank
+// signals and shape (definitions, file evidence, file names, file coherence,
+// path priors), then a file-diverse top-k without duplicate code.
+Result<std::vector<SearchHit>> Index::search(const SearchRequest& request) const {
+  std::shared_lock lock(impl_->mutex);
+  SearchPass pass(*impl_, request);
+  if (Status valid = pass.validate(); !valid.ok()) return valid.error();
+  const RetrievedLists lists = pass.retrieve();
+  const auto file_evidence = pass.gatherCandidates(lists);
+  return pass.toHits(pass.cut(pass.shape(file_evidence)));
 }
 
 }  // namespace cs

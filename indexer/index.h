@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,8 +32,6 @@ struct SearchFilters {
   std::vector<std::string> exclude_path_globs;  // same glob rules as path_globs; a chunk matching any is
                                                 // dropped (last, so positional initialisers stay valid)
 };
-
-enum class SearchMode { kHybrid, kSemantic, kLexical };
 
 struct SearchRequest {
   std::string query;                 // natural language or code; drives the lexical signal
@@ -69,6 +68,7 @@ struct IndexStats {
   size_t files = 0;
   size_t chunks = 0;
   size_t chunks_with_vectors = 0;
+  bool approximate_search = false;  // the HNSW graph is built and answers unfiltered dense searches
 };
 
 struct IndexOptions {
@@ -78,8 +78,24 @@ struct IndexOptions {
   int dim = 0;                 // vector dimension (0 when no model)
   std::string workspace_root;  // for workspace-relative path globs and path signals
   size_t hnsw_threshold = 50000;  // above this many vectors, unfiltered dense search uses HNSW
+  // The HNSW graph is built on a thread of its own, in parallel, holding the
+  // read lock a batch at a time; exact search answers until it is ready.
+  // false: built inside the write that crosses the threshold (tests).
+  bool build_graph_in_background = true;
+  int graph_build_threads = 2;
   FusionOptions fusion;           // how hybrid mode weighs the dense and lexical rankings
   ShapingOptions shaping;         // definitions, file evidence, path priors, file diversity (ranking.h)
+  // false: open() loads the store before it returns. true: open() only opens
+  // it, and loadStored() (on any thread) brings its files in afterwards while
+  // the index already answers from what is loaded.
+  bool defer_load = false;
+};
+
+// How far loadStored() has come.
+struct LoadProgress {
+  size_t files_loaded = 0;
+  size_t files_total = 0;
+  bool done = false;
 };
 
 class Index {
@@ -88,6 +104,17 @@ class Index {
   // different format version is discarded and rebuilt, never misread.
   static Result<std::unique_ptr<Index>> open(const IndexOptions& options);
   ~Index();
+
+  // With defer_load: reads the stored files into memory in batches, each
+  // applied under the write lock on its own, so searches and edits proceed in
+  // between and see the files loaded so far. A file replaced or removed while
+  // the load runs keeps that newer state: its stored copy is not applied.
+  // `progress` is called after each batch; when it returns false the load
+  // stops there (what is loaded stays; a later call starts over, skipping
+  // nothing it already has). Returns at once when there is no store or it was
+  // loaded already; call it from one thread at a time.
+  Status loadStored(const std::function<bool(const LoadProgress&)>& progress = {});
+  LoadProgress loadProgress() const;
 
   // Replaces every chunk of `path` with `chunks` (all of a file's chunks at once).
   // Chunks whose vector is empty but whose content_hash is known get the known vector.
@@ -109,6 +136,7 @@ class Index {
 
  private:
   struct Impl;
+  struct SearchPass;  // the stages of search(), index.cpp
   explicit Index(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <cstring>
+#include <string_view>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 
 namespace cs {
@@ -135,21 +137,28 @@ Status IndexStore::initialise(const std::string& model_id, int dim) {
   return {};
 }
 
-Result<std::vector<StoredFile>> IndexStore::loadAll() {
+Result<std::vector<StoredFile>> IndexStore::storedFiles() {
   std::lock_guard lock(mutex_);
   std::vector<StoredFile> files;
-  std::unordered_map<std::string, size_t> by_path;
-  {
-    Statement stmt(db_, "SELECT path, mtime_ns, size FROM files ORDER BY path");
-    while (sqlite3_step(stmt.get()) == SQLITE_ROW) {
-      StoredFile f;
-      f.path = column(stmt.get(), 0);
-      f.stamp = FileStamp{sqlite3_column_int64(stmt.get(), 1), sqlite3_column_int64(stmt.get(), 2)};
-      by_path[f.path] = files.size();
-      files.push_back(std::move(f));
-    }
+  Statement stmt(db_, "SELECT path, mtime_ns, size FROM files ORDER BY path");
+  if (!stmt) return makeError("sqlite: cannot read the stored files");
+  while (sqlite3_step(stmt.get()) == SQLITE_ROW) {
+    StoredFile f;
+    f.path = column(stmt.get(), 0);
+    f.stamp = FileStamp{sqlite3_column_int64(stmt.get(), 1), sqlite3_column_int64(stmt.get(), 2)};
+    files.push_back(std::move(f));
   }
-  Statement stmt(db_, "SELECT path, hash, chunk, vector FROM chunks ORDER BY path, ord");
+  return files;
+}
+
+Status IndexStore::loadChunks(const std::string& first, const std::string& last, std::vector<StoredFile>& files) {
+  std::unordered_map<std::string_view, size_t> by_path;
+  for (size_t i = 0; i < files.size(); ++i) by_path[files[i].path] = i;
+  std::lock_guard lock(mutex_);
+  Statement stmt(db_, "SELECT path, hash, chunk, vector FROM chunks WHERE path >= ?1 AND path <= ?2 ORDER BY path, ord");
+  if (!stmt) return makeError("sqlite: cannot read chunks");
+  sqlite3_bind_text(stmt.get(), 1, first.data(), static_cast<int>(first.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt.get(), 2, last.data(), static_cast<int>(last.size()), SQLITE_TRANSIENT);
   while (sqlite3_step(stmt.get()) == SQLITE_ROW) {
     std::string path = column(stmt.get(), 0);
     auto it = by_path.find(path);
@@ -169,6 +178,13 @@ Result<std::vector<StoredFile>> IndexStore::loadAll() {
     }
     files[it->second].chunks.push_back(std::move(ic));
   }
+  return {};
+}
+
+Result<std::vector<StoredFile>> IndexStore::loadAll() {
+  auto files = storedFiles();
+  if (!files.ok() || files->empty()) return files;
+  if (Status s = loadChunks(files->front().path, files->back().path, files.value()); !s.ok()) return s.error();
   return files;
 }
 

@@ -35,6 +35,14 @@ class IndexStore {
   ~IndexStore();
 
   Result<std::vector<StoredFile>> loadAll();
+  // The stored files (path and stamp, no chunks), sorted by path: cheap, so a
+  // loader can report progress and read the chunks in batches.
+  Result<std::vector<StoredFile>> storedFiles();
+  // The chunks of stored files [first, last] (paths, inclusive, in path
+  // order) appended to their entries of `files` (as storedFiles gave them,
+  // matched by path). The mutex is held for this batch only, so writers are
+  // never kept waiting for a whole load.
+  Status loadChunks(const std::string& first, const std::string& last, std::vector<StoredFile>& files);
   Status replaceFile(const std::string& path, const FileStamp& stamp, const std::vector<IndexedChunk>& chunks);
   Status removeFile(const std::string& path);
 

@@ -33,6 +33,55 @@ ListNormaliser ListNormaliser::of(const std::vector<double>& scores, FusionMetho
   return n;
 }
 
+std::vector<FusedCandidate> fuseRetrievedLists(const RetrievedLists& lists, SearchMode mode, const FusionOptions& fusion) {
+  std::unordered_map<uint32_t, FusedCandidate> by_slot;
+  for (const auto& h : lists.dense) {
+    auto& c = by_slot[h.slot];
+    c.slot = h.slot;
+    c.dense = h.score;
+  }
+  for (const auto& h : lists.lexical) {
+    auto& c = by_slot[h.slot];
+    c.slot = h.slot;
+    c.lexical = h.score;
+  }
+  const bool by_score = fusion.method == FusionMethod::kScore || fusion.method == FusionMethod::kZScore;
+  ListNormaliser dense_norm, lexical_norm;
+  std::unordered_map<uint32_t, int> dense_rank, lexical_rank;
+  if (by_score) {
+    std::vector<double> scores;
+    for (const auto& h : lists.dense) scores.push_back(h.score);
+    dense_norm = ListNormaliser::of(scores, fusion.method);
+    scores.clear();
+    for (const auto& h : lists.lexical) scores.push_back(h.score);
+    lexical_norm = ListNormaliser::of(scores, fusion.method);
+  } else {
+    for (size_t i = 0; i < lists.dense.size(); ++i) dense_rank[lists.dense[i].slot] = static_cast<int>(i);
+    for (size_t i = 0; i < lists.lexical.size(); ++i) lexical_rank[lists.lexical[i].slot] = static_cast<int>(i);
+  }
+  std::vector<FusedCandidate> out;
+  out.reserve(by_slot.size());
+  for (auto& [slot, c] : by_slot) {
+    if (mode == SearchMode::kHybrid && by_score) {
+      c.score = fusion.dense_weight * (c.dense ? dense_norm.normalise(*c.dense) : dense_norm.absent()) +
+                fusion.lexical_weight * (c.lexical ? lexical_norm.normalise(*c.lexical) : lexical_norm.absent());
+    } else if (mode == SearchMode::kHybrid) {
+      auto rank = [](const std::unordered_map<uint32_t, int>& ranks, uint32_t s) {
+        auto it = ranks.find(s);
+        return it == ranks.end() ? -1 : it->second;
+      };
+      c.score = fusion.dense_weight * reciprocalRank(rank(dense_rank, slot), fusion.k) +
+                fusion.lexical_weight * reciprocalRank(rank(lexical_rank, slot), fusion.k);
+    } else if (mode == SearchMode::kSemantic) {
+      c.score = c.dense.value_or(0);
+    } else {
+      c.score = c.lexical.value_or(0);
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
 double ListNormaliser::normalise(double score) const {
   if (method == FusionMethod::kZScore) return stddev > 0 ? (score - mean) / stddev : 0.0;
   return high > low ? (score - low) / (high - low) : 1.0;

@@ -13,17 +13,14 @@
 #include <vector>
 
 #include "indexer/chunk.h"
+#include "indexer/lexical_index.h"
 #include "indexer/query_shape.h"
+#include "indexer/vector_index.h"
 #include "indexer/word_stemmer.h"
 
 namespace cs {
 
-struct RankedCandidate {
-  uint32_t slot = 0;
-  int dense_rank = -1;    // 0-based rank in the dense list, -1 when absent
-  int lexical_rank = -1;  // likewise for the lexical list
-  double fused = 0;
-};
+enum class SearchMode { kHybrid, kSemantic, kLexical };
 
 enum class FusionMethod {
   kReciprocalRank,  // weight / (k + rank + 1), summed over the lists
@@ -63,6 +60,24 @@ struct ListNormaliser {
 
 // score(d) = sum over lists of weight / (k + rank + 1).
 double reciprocalRank(int rank, double k);
+
+// What the two retrievers returned for one query, best first.
+struct RetrievedLists {
+  std::vector<VectorHit> dense;
+  std::vector<LexicalHit> lexical;
+};
+
+// A candidate's fused score and the raw retriever scores it came with.
+struct FusedCandidate {
+  uint32_t slot = 0;
+  double score = 0;
+  std::optional<double> dense, lexical;
+};
+
+// Every candidate of either list, scored as `fusion` says for `mode`: hybrid
+// weighs the normalised scores (or reciprocal ranks); semantic and lexical
+// keep their one retriever's raw score. Order unspecified.
+std::vector<FusedCandidate> fuseRetrievedLists(const RetrievedLists& lists, SearchMode mode, const FusionOptions& fusion);
 
 struct RerankContext {
   QueryShape shape;                      // symbol or sentence, embedded identifiers, keywords (query_shape.h)

@@ -17,6 +17,8 @@ namespace cs {
 // Whether normalised absolute `path` is `root` itself or lies below it,
 // component-wise: "/a/b/c" is under "/a/b", "/a/bc" is not.
 bool isPathUnder(std::string_view path, std::string_view root);
+// Likewise, but `root` itself is not below itself: what a workspace file is.
+bool isPathStrictlyUnder(std::string_view path, std::string_view root);
 
 // The real path of absolute `path` when it lies strictly below one of `roots`
 // (canonical absolute directories); nullopt otherwise. A path that does not

@@ -312,7 +312,7 @@ WalkResult WorkspaceWalker::walkSubtree(const std::string& path) {
 
 bool WorkspaceWalker::isIgnored(const std::string& path) {
   for (const auto& root : impl_->roots) {
-    if (path != root.path && isPathUnder(path, root.path)) {
+    if (isPathStrictlyUnder(path, root.path)) {
       // Any ignored parent directory ignores the file too.
       for (size_t slash = path.find('/', root.path.size() + 1); slash != std::string::npos;
            slash = path.find('/', slash + 1)) {

@@ -91,6 +91,7 @@ void to_json(Json& j, const StatusResult& s) {
            {"skippedFiles", s.skippedFiles}};
   j["model"] = s.model ? Json(*s.model) : Json(nullptr);
   if (s.modelError) j["modelError"] = *s.modelError;
+  j["load"] = Json{{"filesLoaded", s.loadFilesLoaded}, {"filesTotal", s.loadFilesTotal}, {"complete", s.loadComplete}};
   if (s.watcher) j["watcher"] = *s.watcher;
 }
 

@@ -90,6 +90,10 @@ struct StatusResult {
   std::vector<std::string> roots;          // extension: workspace roots
   size_t skippedFiles = 0;                 // extension: files skipped (binary, too large, errors)
   std::optional<std::string> modelError;   // extension: why no model is loaded
+  // extension: the stored index coming into memory after a restart
+  // ({"filesLoaded", "filesTotal", "complete"}); state is "indexing" meanwhile.
+  size_t loadFilesLoaded = 0, loadFilesTotal = 0;
+  bool loadComplete = true;
   std::optional<WatcherInfo> watcher;      // extension: who watches the disk
 };
 

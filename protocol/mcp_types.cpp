@@ -453,6 +453,7 @@ Json toStructured(const StatusInfo& s) {
   j["model"] = s.model_id ? Json{{"id", *s.model_id}, {"dim", s.model_dim}, {"device", s.model_device}} : Json(nullptr);
   if (s.model_error) j["model_error"] = *s.model_error;
   j["version"] = s.version;
+  j["load"] = Json{{"files_loaded", s.load_files_loaded}, {"files_total", s.load_files_total}, {"complete", s.load_complete}};
   j["watcher"] = Json{{"mode", s.watcher_mode}};
   if (s.watcher_warning) j["watcher"]["warning"] = *s.watcher_warning;
   return j;
@@ -496,6 +497,9 @@ std::string renderText(const StatusInfo& s) {
                     std::to_string(s.index.files) + " files, " + std::to_string(s.index.chunks) + " chunks, " +
                     std::to_string(s.index.pending) + " files pending, " + std::to_string(s.skipped_files) +
                     " skipped.\n";
+  if (!s.load_complete)
+    out += "Loading the stored index: " + std::to_string(s.load_files_loaded) + " of " +
+           std::to_string(s.load_files_total) + " files.\n";
   out += "Roots:";
   for (const auto& root : s.roots) out += " " + root;
   out += "\n";

@@ -120,6 +120,8 @@ struct StatusInfo {
   std::string model_device;
   std::optional<std::string> model_error;
   std::string version;
+  size_t load_files_loaded = 0, load_files_total = 0;  // the stored index coming into memory after a restart
+  bool load_complete = true;
   std::string watcher_mode = "off";        // who keeps the index current with the disk: "inotify", "polling", "off"
   std::optional<std::string> watcher_warning;  // why watching is degraded
 };

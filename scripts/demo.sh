@@ -7,5 +7,5 @@ workspace="${1:-$PWD}"
 query="${2:-split an identifier into words at camelCase boundaries}"
 scripts/setup.sh
 scripts/build.sh
-build/server/codesearch index "$workspace"
-build/server/codesearch query "$workspace" "$query" --limit 5
+build/cli/codesearch index "$workspace"
+build/cli/codesearch query "$workspace" "$query" --limit 5

@@ -22,9 +22,9 @@ run_suite() {
   if "$@"; then passed_suites=$((passed_suites + 1)); else failed_suites=$((failed_suites + 1)); echo "=== $name FAILED"; fi
 }
 run_suite "C++ tests (ctest)" ctest --test-dir build --output-on-failure -j2 --timeout 600
-run_suite "MCP server (SDK client)" env CODESEARCH_BIN="$PWD/build/server/codesearch" tests/mcp/run-tests.sh
+run_suite "MCP server (SDK client)" env CODESEARCH_BIN="$PWD/build/cli/codesearch" tests/mcp/run-tests.sh
 if [ -x editors/run-tests.sh ]; then
-  run_suite "editor clients" env CODESEARCH_BIN="$PWD/build/server/codesearch" editors/run-tests.sh
+  run_suite "editor clients" env CODESEARCH_BIN="$PWD/build/cli/codesearch" editors/run-tests.sh
 fi
 if [ "${CODESEARCH_HARDENING:-0}" = 1 ]; then
   run_suite "fuzzers (${CODESEARCH_FUZZ_SECONDS:-60}s each)" scripts/fuzz.sh "${CODESEARCH_FUZZ_SECONDS:-60}"

@@ -245,8 +245,7 @@ void LspServer::initialize(const Json& params, std::shared_ptr<ReplyOnce> reply)
   client_supports_watcher_registration_ =
       capabilities.value("/workspace/didChangeWatchedFiles/dynamicRegistration"_json_pointer, false);
 
-  SearchServiceOptions service_options;
-  service_options.roots = options_.roots;
+  SearchServiceOptions service_options = options_.service;
   if (service_options.roots.empty()) {
     if (auto folders = params.find("workspaceFolders"); folders != params.end() && folders->is_array()) {
       for (const auto& folder : *folders) {
@@ -261,11 +260,6 @@ void LspServer::initialize(const Json& params, std::shared_ptr<ReplyOnce> reply)
       }
     }
   }
-  service_options.model_path = options_.model_path;
-  service_options.encoder = options_.encoder;
-  service_options.cache_dir = options_.cache_dir;
-  service_options.index_threads = options_.index_threads;
-  service_options.max_file_bytes = options_.max_file_bytes;
   auto service = host_->acquire(service_options);  // exceptions from the engine become errors
   if (!service.ok()) {
     reply->error(protocol::kRequestFailed, service.error().message);
@@ -367,7 +361,7 @@ void LspServer::didClose(const Json& params) {
 }
 
 void LspServer::didChangeWorkspaceFolders(const Json& params) {
-  if (!service_ || !options_.roots.empty()) return;  // roots given on the command line stay as they are
+  if (!service_ || !options_.service.roots.empty()) return;  // roots given on the command line stay as they are
   const Json& event = params.at("event");
   auto paths = [&](const char* key) {
     std::vector<std::string> out;
@@ -519,6 +513,9 @@ Json LspServer::status() const {
   auto s = service_->status();
   protocol::StatusResult result;
   result.state = s.indexing ? "indexing" : "idle";
+  result.loadFilesLoaded = s.load.files_loaded;
+  result.loadFilesTotal = s.load.files_total;
+  result.loadComplete = s.load.done;
   result.files = s.stats.files;
   result.chunks = s.stats.chunks;
   result.pending = s.pending;

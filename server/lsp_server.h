@@ -31,13 +31,10 @@
 namespace cs {
 
 struct LspServerOptions {
-  std::string model_path;           // empty = no model
-  EncoderOptions encoder;
-  std::string cache_dir;            // persistent index location; empty = memory only
-  int index_threads = 1;
+  // The engine's options. `service.roots`, when set, overrides the client's
+  // workspace folders; otherwise initialize fills them in from the client.
+  SearchServiceOptions service;
   int request_threads = 2;          // pool answering queries
-  size_t max_file_bytes = 1 << 20;
-  std::vector<std::string> roots;   // overrides the client's workspace folders when set
   // Several sessions (TCP clients) over one engine: the first session's
   // initialize creates it, the others join it. Null: this session owns its engine.
   std::shared_ptr<SharedSearchService> shared_service;

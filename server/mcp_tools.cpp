@@ -234,6 +234,9 @@ Json indexStatus(const SearchService& service, bool structured) {
   info.state = s.indexing ? "indexing" : "idle";
   info.roots = service.roots();
   info.skipped_files = s.skipped_files;
+  info.load_files_loaded = s.load.files_loaded;
+  info.load_files_total = s.load.files_total;
+  info.load_complete = s.load.done;
   if (s.model) {
     info.model_id = s.model->id;
     info.model_dim = s.model->dim;

@@ -3,14 +3,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
 
+#include "indexer/bounded_file.h"
 #include "indexer/chunk_embedding.h"
 #include "indexer/embedding_text.h"
 #include "indexer/extractor.h"
-#include "indexer/bounded_file.h"
 #include "indexer/workspace_paths.h"
 #include "indexer/workspace_walker.h"
 #include "support/hash.h"
@@ -58,7 +59,7 @@ SearchService::SearchService(SearchServiceOptions options) : options_(std::move(
 SearchService::~SearchService() {
   {
     std::lock_guard lock(scan_mutex_);
-    scan_stopping_ = true;  // a walk in progress finishes first
+    stopping_ = true;  // a load in progress stops at its next batch, a walk in progress finishes
   }
   scan_cv_.notify_all();
   if (scan_thread_.joinable()) scan_thread_.join();
@@ -113,6 +114,10 @@ Result<std::unique_ptr<SearchService>> SearchService::create(const SearchService
     index_options.dim = service->encoder_->dim();
   }
   if (!service->options_.roots.empty()) index_options.workspace_root = service->options_.roots.front();
+  // The stored index loads on the scan thread (scanWorkspace), so create() and
+  // with it the editor's initialize return at once; queries meanwhile answer
+  // from what is loaded and say so.
+  index_options.defer_load = true;
   auto index = Index::open(index_options);
   if (!index.ok()) return index.error().withContext("opening the index");
   service->index_ = std::move(index.value());
@@ -239,7 +244,7 @@ void SearchService::fileDeleted(const std::string& path) {
     std::string normal = fs::path(path).lexically_normal().string();
     while (normal.size() > 1 && normal.back() == '/') normal.pop_back();
     bool inside = false;
-    for (const auto& root : roots()) inside |= normal != root && isPathUnder(normal, root);
+    for (const auto& root : roots()) inside |= isPathStrictlyUnder(normal, root);
     if (!inside) return;
     real = normal;
   }
@@ -263,6 +268,13 @@ Result<QueryAnswer> SearchService::searchWithVector(SearchRequest request) const
   auto hits = index_->search(request);
   if (!hits.ok()) return hits.error();
   answer.hits = std::move(hits.value());
+  if (LoadProgress load = index_->loadProgress(); !load.done) {
+    const std::string loading =
+        load.files_total == 0 ? std::string("the stored index is still loading: results cover what is loaded")
+                              : "the stored index is still loading (" + std::to_string(load.files_loaded) + " of " +
+                                    std::to_string(load.files_total) + " files): results cover what is loaded";
+    answer.warning = answer.warning ? *answer.warning + "; " + loading : loading;
+  }
   return answer;
 }
 
@@ -331,7 +343,8 @@ ServiceStatus SearchService::status() const {
   ServiceStatus status;
   status.stats = index_->stats();
   status.pending = scheduler_->pending();
-  status.indexing = scanBusy() || status.pending > 0;
+  status.load = index_->loadProgress();
+  status.indexing = scanBusy() || status.pending > 0 || !status.load.done;
   {
     // Distinct paths: the latest scan's skips plus the scheduler's (a path in both counts once).
     std::set<std::string> skipped;

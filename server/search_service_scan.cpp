@@ -1,6 +1,7 @@
-// SearchService's scan thread: the workspace walk and the re-evaluation of
-// paths changed on disk (applyDiskChanges). One piece of work at a time, in
-// the order requested; a full walk requested while paths wait subsumes them.
+// SearchService's scan thread: loading the stored index (before its first
+// walk), the workspace walk and the re-evaluation of paths changed on disk
+// (applyDiskChanges). One piece of work at a time, in the order requested; a
+// full walk requested while paths wait subsumes them.
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -85,8 +86,8 @@ void SearchService::requestScanWork(bool full_walk, std::vector<std::string> pat
 void SearchService::scanThreadLoop() {
   std::unique_lock lock(scan_mutex_);
   for (;;) {
-    scan_cv_.wait(lock, [&] { return scan_stopping_ || full_walk_requested_ || !disk_paths_.empty(); });
-    if (scan_stopping_) return;
+    scan_cv_.wait(lock, [&] { return stopping_ || full_walk_requested_ || !disk_paths_.empty(); });
+    if (stopping_) return;
     lock.unlock();
     runScanWork();
     lock.lock();
@@ -96,17 +97,20 @@ void SearchService::scanThreadLoop() {
 void SearchService::runScanWork() {
   for (;;) {
     bool full_walk = false;
+    bool load = false;
     std::vector<std::string> paths;
     {
       std::lock_guard lock(scan_mutex_);
-      if (!full_walk_requested_ && disk_paths_.empty()) {
+      if (stopping_ || (!full_walk_requested_ && disk_paths_.empty())) {
         scan_busy_ = false;
         scan_cv_.notify_all();
         return;
       }
+      load = !std::exchange(stored_loaded_, true);
       full_walk = std::exchange(full_walk_requested_, false);
       paths.swap(disk_paths_);
     }
+    if (load) loadStoredIndex();
     try {  // the scan thread's boundary: a failure skips this piece of work, never the thread
       if (full_walk) {
         walkOnce();
@@ -118,6 +122,12 @@ void SearchService::runScanWork() {
                    e.what());
     }
   }
+}
+
+// The stored index first: walks and passes compare the disk with it.
+void SearchService::loadStoredIndex() {
+  if (Status loaded = index_->loadStored([this](const LoadProgress&) { return !stopping_.load(); }); !loaded.ok())
+    std::fprintf(stderr, "codesearch: loading the stored index: %s\n", loaded.error().message.c_str());
 }
 
 bool SearchService::scanBusy() const {

@@ -31,7 +31,8 @@ class Transport {
 };
 
 // stdin/stdout. Reads on a dedicated blocking thread (works for pipes, files and
-// terminals alike) and hands bytes to the loop; writes happen on the loop.
+// terminals alike) and hands bytes to the loop; send() writes on the calling
+// thread, serialised by a mutex (server/fd_transport.h).
 std::unique_ptr<Transport> makeStdioTransport(asio::io_context& io);
 
 // A loopback TCP listener: every accepted connection becomes a Transport of

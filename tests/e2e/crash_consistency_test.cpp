@@ -100,7 +100,7 @@ Snapshot snapshot(const std::string& db_path) {
   return out;
 }
 
-TEST(CrashConsistency, KilledIndexingLeavesAnIndexThatCatchesUpToACleanRebuild) {
+TEST(CrashConsistencyWithModel, KilledIndexingLeavesAnIndexThatCatchesUpToACleanRebuild) {
   TempWorkspace ws;
   std::mt19937 random(20240614u ^ static_cast<unsigned>(getpid()));
   auto module = [](int i, int version) {

@@ -53,7 +53,7 @@ TEST(DaemonWithModel, SemanticSearchAndModelStatus) {
   EXPECT_EQ(client.shutdownAndExit(), 0);
 }
 
-TEST(Cli, QueryPrintsTheContractJson) {
+TEST(CliWithModel, QueryPrintsTheContractJson) {
   ASSERT_TRUE(std::filesystem::exists(kModel));
   TempWorkspace ws;
   writeFixture(ws);

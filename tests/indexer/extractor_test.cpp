@@ -6,8 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include "indexer/embedding_text.h"
-
 namespace cs {
 namespace {
 
@@ -391,33 +389,6 @@ TEST(Extractor, SignaturesOfTheLanguagesAddedLaterStopAtTheBody) {
 TEST(Extractor, UnknownLanguageIsAnError) {
   Extractor extractor;
   EXPECT_FALSE(extractor.extract("/w/x.nim", "proc main() = discard", "nim").ok());
-}
-
-TEST(EmbeddingText, DropsTheDocstringButKeepsTheCode) {
-  auto chunks = extractFixture("sample.py");
-  const Chunk* send = find(chunks, "HttpClient.send");
-  ASSERT_NE(send, nullptr);
-  std::string text = embeddingText(*send, EmbeddingTextOptions{.include_doc = false});
-  EXPECT_EQ(text.find("Send a request"), std::string::npos);
-  EXPECT_NE(text.find("HttpClient.send"), std::string::npos);
-  EXPECT_NE(text.find("self._transport(request)"), std::string::npos);
-  EXPECT_EQ(embeddingHash(*send), embeddingHash(*send));
-  Chunk changed = *send;
-  changed.text += "\n        # edited";
-  EXPECT_NE(embeddingHash(changed), embeddingHash(*send));
-}
-
-TEST(EmbeddingText, TheDaemonEmbedsTheDocSummaryOnceBeforeTheCode) {
-  auto chunks = extractFixture("sample.py");
-  const Chunk* send = find(chunks, "HttpClient.send");
-  ASSERT_NE(send, nullptr);
-  ASSERT_FALSE(send->doc.empty());
-  std::string text = embeddingText(*send);
-  size_t doc = text.find("Send a request");
-  ASSERT_NE(doc, std::string::npos);
-  EXPECT_EQ(text.find("Send a request", doc + 1), std::string::npos);  // the docstring itself is still removed
-  EXPECT_LT(doc, text.find("self._transport(request)"));
-  EXPECT_NE(embeddingHash(*send), embeddingHash(*send, EmbeddingTextOptions{.include_doc = false}));
 }
 
 TEST(Extractor, AHeaderHoldingCppIsCpp) {

@@ -1,32 +1,19 @@
 #include "indexer/index.h"
 
+#include <chrono>
 #include <cmath>
+#include <random>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
+#include "index_fixtures.h"
 #include "indexer/embedding_text.h"
 
 namespace cs {
 namespace {
-
-IndexedChunk make(const std::string& path, const std::string& name, const std::string& language,
-                  std::vector<float> vector = {}, uint32_t line = 0, uint32_t end_line = 3) {
-  IndexedChunk ic;
-  ic.chunk.path = path;
-  ic.chunk.name = name;
-  ic.chunk.qualified_name = name;
-  ic.chunk.language = language;
-  ic.chunk.kind = "function";
-  ic.chunk.text = "def " + name + "(): pass";
-  ic.chunk.start.line = line;
-  ic.chunk.end.line = end_line;
-  ic.content_hash = embeddingHash(ic.chunk);
-  ic.vector = std::move(vector);
-  return ic;
-}
 
 // An index without a store, holding `dim`-wide vectors.
 std::unique_ptr<Index> inMemoryIndex(int dim) {
@@ -35,11 +22,6 @@ std::unique_ptr<Index> inMemoryIndex(int dim) {
   return std::move(Index::open(options).value());
 }
 
-std::vector<float> unit(int dim, int axis) {
-  std::vector<float> v(dim, 0.0f);
-  v[axis] = 1.0f;
-  return v;
-}
 
 TEST(Index, LanguageFilterIsAppliedInsideTheSearch) {
   IndexOptions options;
@@ -237,74 +219,6 @@ TEST(Index, DuplicateCodeCollapsesToOneResult) {
   EXPECT_EQ(index->search(request)->size(), 1u);
 }
 
-class IndexStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() / ("codesearch-store-" + std::to_string(::getpid()) + ".sqlite");
-    std::filesystem::remove(path_);
-  }
-  void TearDown() override {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
-  }
-  std::unique_ptr<Index> open(const std::string& model, int dim) {
-    IndexOptions options;
-    options.store_path = path_;
-    options.model_id = model;
-    options.dim = dim;
-    return std::move(Index::open(options).value());
-  }
-  std::string path_;
-};
-
-TEST_F(IndexStoreTest, PersistsChunksAndVectorsAcrossRestarts) {
-  {
-    auto index = open("model-a", 4);
-    ASSERT_TRUE(index->replaceFile("/w/a.py", FileStamp{5, 9}, {make("/w/a.py", "alpha", "python", unit(4, 2))}).ok());
-    ASSERT_TRUE(index->replaceFile("/w/b.py", FileStamp{6, 9}, {make("/w/b.py", "beta", "python", unit(4, 3))}).ok());
-    ASSERT_TRUE(index->removeFile("/w/b.py").ok());
-  }
-  auto index = open("model-a", 4);
-  EXPECT_EQ(index->stats().files, 1u);
-  EXPECT_EQ(index->stats().chunks_with_vectors, 1u);
-  EXPECT_EQ(index->fileStamp("/w/a.py")->mtime_ns, 5);
-  auto at = index->chunkAt("/w/a.py", 1);
-  ASSERT_TRUE(at.has_value());
-  EXPECT_EQ(at->second.chunk.name, "alpha");
-  EXPECT_EQ(at->second.vector, unit(4, 2));
-}
-
-TEST_F(IndexStoreTest, AnotherModelDropsVectorsAndForcesReindex) {
-  {
-    auto index = open("model-a", 4);
-    ASSERT_TRUE(index->replaceFile("/w/a.py", FileStamp{5, 9}, {make("/w/a.py", "alpha", "python", unit(4, 2))}).ok());
-  }
-  auto index = open("model-b", 4);
-  EXPECT_EQ(index->stats().chunks, 1u);
-  EXPECT_EQ(index->stats().chunks_with_vectors, 0u);
-  EXPECT_NE(index->fileStamp("/w/a.py")->mtime_ns, 5);  // the stamp no longer matches: the scan re-embeds
-}
-
-TEST_F(IndexStoreTest, ForeignOrOldFormatIsRebuiltNotMisread) {
-  {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-    sqlite3_exec(db, "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
-                     "INSERT INTO meta VALUES ('magic', 'CSIX'), ('format_version', '0');"
-                     "CREATE TABLE chunks (garbage TEXT); INSERT INTO chunks VALUES ('x');",
-                 nullptr, nullptr, nullptr);
-    sqlite3_close(db);
-  }
-  {
-    auto index = open("model-a", 4);
-    EXPECT_EQ(index->stats().chunks, 0u);
-    ASSERT_TRUE(index->replaceFile("/w/a.py", {}, {make("/w/a.py", "alpha", "python", unit(4, 2))}).ok());
-  }
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
-  std::ofstream(path_) << "this is not a database";
-  auto recovered = open("model-a", 4);
-  EXPECT_EQ(recovered->stats().chunks, 0u);
-}
-
 TEST(Index, ASymbolQueryFindsItsDefinitionEvenWhenNoRetrieverDoes) {
   IndexOptions options;
   options.dim = 8;
@@ -394,6 +308,59 @@ TEST(Index, TheFileLevelRetrieverBringsAFileWhoseDefinitionsMatchTheQuery) {
   EXPECT_GT(*with, 0.3);          // lifted by the file-level evidence (its own cosine is 0)
   auto without = cacheScore(search_with(0));
   if (without) EXPECT_LT(*without, 0.01);  // without it, nothing lifts the class
+}
+
+// Above the threshold the HNSW graph is built on its own thread while the index
+// keeps answering (exactly) and taking writes; what was written meanwhile is
+// in the graph once it goes live.
+TEST(Index, TheApproximateGraphIsBuiltInTheBackgroundAndKeepsWritesMadeMeanwhile) {
+  const int dim = 32;
+  IndexOptions options;
+  options.dim = dim;
+  options.hnsw_threshold = 3000;
+  auto index = std::move(Index::open(options).value());
+  std::mt19937 rng(21);
+  std::normal_distribution<float> gauss;
+  auto randomUnit = [&] {
+    std::vector<float> v(dim);
+    float norm = 0;
+    for (float& x : v) norm += (x = gauss(rng)) * x;
+    for (float& x : v) x /= std::sqrt(norm);
+    return v;
+  };
+  std::vector<std::vector<float>> vectors;
+  for (int i = 0; i < 6000; ++i) {
+    vectors.push_back(randomUnit());
+    const std::string path = "/w/f" + std::to_string(i) + ".py";
+    ASSERT_TRUE(index->replaceFile(path, {}, {make(path, "fn" + std::to_string(i), "python", vectors.back())}).ok());
+  }
+  // Written while the graph is (probably) still being built.
+  const std::vector<float> moved = randomUnit();
+  ASSERT_TRUE(index->replaceFile("/w/f10.py", {}, {make("/w/f10.py", "fn10", "python", moved)}).ok());
+  ASSERT_TRUE(index->removeFile("/w/f11.py").ok());
+  const std::vector<float> late = randomUnit();
+  ASSERT_TRUE(index->replaceFile("/w/late.py", {}, {make("/w/late.py", "late", "python", late)}).ok());
+
+  auto top = [&](const std::vector<float>& query) {
+    SearchRequest request;
+    request.query_vector = query;
+    request.mode = SearchMode::kSemantic;
+    request.limit = 1;
+    auto hits = index->search(request);
+    return hits.ok() && !hits->empty() ? hits->front().chunk.name : std::string("(none)");
+  };
+  EXPECT_EQ(top(late), "late");  // answered whether or not the graph is live yet
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!index->stats().approximate_search && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(index->stats().approximate_search);
+  EXPECT_EQ(top(late), "late");
+  EXPECT_EQ(top(moved), "fn10");
+  EXPECT_NE(top(vectors[10]), "fn10");  // its old vector is gone
+  EXPECT_NE(top(vectors[11]), "fn11");  // removed
+  int found = 0;
+  for (int i = 100; i < 200; ++i) found += top(vectors[i]) == "fn" + std::to_string(i);
+  EXPECT_GE(found, 97);
 }
 
 }  // namespace

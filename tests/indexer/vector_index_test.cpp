@@ -34,16 +34,14 @@ TEST(VectorIndex, HnswRecallAgainstExactReference) {
   const size_t n = 20000;
   std::mt19937 rng(3);
   auto data = clusteredVectors(n, dim, rng);
-  auto exact = makeExactVectorIndex({dim, "cpu"});
-  HnswVectorIndexOptions hnsw_options;  // the defaults the index uses
-  hnsw_options.dim = dim;
-  auto hnsw = makeHnswVectorIndex(hnsw_options);
+  VectorStore store(dim);
+  auto exact = makeExactVectorIndex(store, {});
+  auto hnsw = makeHnswVectorIndex(store, {});  // the defaults the index uses
   for (uint32_t i = 0; i < n; ++i) {
-    exact->set(i, data.data() + i * dim);
-    hnsw->set(i, data.data() + i * dim);
+    store.set(i, data.data() + i * dim);
+    hnsw->added(i);
   }
-  EXPECT_EQ(exact->size(), n);
-  EXPECT_EQ(hnsw->size(), n);
+  EXPECT_EQ(store.size(), n);
   auto queries = clusteredVectors(100, dim, rng);
   size_t found = 0;
   for (size_t q = 0; q < 100; ++q) {
@@ -67,10 +65,13 @@ TEST(VectorIndex, ConcurrentHnswSearchesAnswerAsSequentialOnes) {
   std::mt19937 rng(5);
   auto data = clusteredVectors(n, dim, rng);
   HnswVectorIndexOptions options;
-  options.dim = dim;
   options.ef_search = 16;  // small, so a larger ef from another search would change answers
-  auto hnsw = makeHnswVectorIndex(options);
-  for (uint32_t i = 0; i < n; ++i) hnsw->set(i, data.data() + i * dim);
+  VectorStore store(dim);
+  auto hnsw = makeHnswVectorIndex(store, options);
+  for (uint32_t i = 0; i < n; ++i) {
+    store.set(i, data.data() + i * dim);
+    hnsw->added(i);
+  }
   auto queries = clusteredVectors(50, dim, rng);
   const size_t ks[] = {1, 400};
   std::vector<std::vector<uint32_t>> expected[2];
@@ -103,15 +104,18 @@ TEST(VectorIndex, FiltersApplyBeforeTheTopKCut) {
   std::mt19937 rng(9);
   auto data = clusteredVectors(3000, dim, rng);
   for (auto make : {0, 1}) {
-    auto index = make == 0 ? makeExactVectorIndex({dim, "cpu"}) : makeHnswVectorIndex({dim, 1024, 16, 200, 64});
-    for (uint32_t i = 0; i < 3000; ++i) index->set(i, data.data() + i * dim);
+    VectorStore store(dim);
+    auto index = make == 0 ? makeExactVectorIndex(store, {}) : makeHnswVectorIndex(store, {1024, 16, 200, 64});
+    for (uint32_t i = 0; i < 3000; ++i) {
+      store.set(i, data.data() + i * dim);
+      index->added(i);
+    }
     // Only every 97th slot is allowed: far fewer than k would survive a post-filter.
     auto allowed = [](uint32_t slot) { return slot % 97 == 0; };
     auto hits = index->search(data.data(), 10, allowed);
     ASSERT_EQ(hits.size(), 10u) << make;
     for (auto& h : hits) EXPECT_EQ(h.slot % 97, 0u);
-    auto reference = makeExactVectorIndex({dim, "cpu"});
-    for (uint32_t i = 0; i < 3000; ++i) reference->set(i, data.data() + i * dim);
+    auto reference = makeExactVectorIndex(store, {});
     auto truth = reference->search(data.data(), 10, allowed);
     std::set<uint32_t> a, b;
     for (auto& h : hits) a.insert(h.slot);
@@ -122,17 +126,30 @@ TEST(VectorIndex, FiltersApplyBeforeTheTopKCut) {
 
 TEST(VectorIndex, RemoveAndReplace) {
   const int dim = 4;
-  auto index = makeExactVectorIndex({dim, "cpu"});
   float a[] = {1, 0, 0, 0}, b[] = {0, 1, 0, 0};
-  index->set(0, a);
-  index->set(1, b);
-  EXPECT_EQ(index->search(a, 1, {})[0].slot, 0u);
-  index->remove(0);
-  EXPECT_EQ(index->size(), 1u);
-  EXPECT_EQ(index->search(a, 1, {})[0].slot, 1u);
-  index->set(1, a);
-  EXPECT_NEAR(index->search(a, 1, {})[0].score, 1.0f, 1e-6);
-  EXPECT_EQ(index->vectorAt(0), nullptr);
+  for (auto make : {0, 1}) {
+    VectorStore store(dim);
+    auto index = make == 0 ? makeExactVectorIndex(store, {}) : makeHnswVectorIndex(store, {});
+    store.set(0, a);
+    index->added(0);
+    store.set(1, b);
+    index->added(1);
+    EXPECT_EQ(index->search(a, 1, {})[0].slot, 0u) << make;
+    index->removing(0);
+    store.remove(0);
+    EXPECT_EQ(store.size(), 1u);
+    EXPECT_EQ(store.row(0), nullptr);
+    ASSERT_EQ(index->search(a, 2, {}).size(), 1u) << make;
+    EXPECT_EQ(index->search(a, 1, {})[0].slot, 1u) << make;
+    store.set(1, a);  // replaced in place
+    index->added(1);
+    EXPECT_NEAR(index->search(a, 1, {})[0].score, 1.0f, 1e-6) << make;
+    store.set(0, b);  // a removed slot reused
+    index->added(0);
+    auto both = index->search(b, 2, {});
+    ASSERT_EQ(both.size(), 2u) << make;
+    EXPECT_EQ(both[0].slot, 0u) << make;
+  }
 }
 
 }  // namespace

@@ -20,6 +20,15 @@ TEST(IsPathUnder, ComparesComponentsNotStringPrefixes) {
   EXPECT_TRUE(isPathUnder("/x", "/"));
 }
 
+TEST(IsPathStrictlyUnder, TheRootItselfIsNotBelowIt) {
+  EXPECT_TRUE(isPathStrictlyUnder("/a/b/c.py", "/a/b"));
+  EXPECT_FALSE(isPathStrictlyUnder("/a/b", "/a/b"));
+  EXPECT_FALSE(isPathStrictlyUnder("/a/b", "/a/b/"));
+  EXPECT_FALSE(isPathStrictlyUnder("/a/bc/d.py", "/a/b"));
+  EXPECT_TRUE(isPathStrictlyUnder("/x", "/"));
+  EXPECT_FALSE(isPathStrictlyUnder("/", "/"));
+}
+
 class ResolveTest : public ::testing::Test {
  protected:
   void SetUp() override {

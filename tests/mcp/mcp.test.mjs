@@ -1,5 +1,5 @@
 // End-to-end tests of `codesearch mcp` with the official MCP TypeScript SDK
-// client (StdioClientTransport spawns the server). Run: CODESEARCH_BIN=build/server/codesearch node --test mcp.test.mjs
+// client (StdioClientTransport spawns the server). Run: CODESEARCH_BIN=build/cli/codesearch node --test mcp.test.mjs
 // CODESEARCH_MCP_TRANSCRIPT=FILE appends the JSON-RPC traffic of the main session to FILE.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ListRootsRequestSchema, LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 
-const BIN = process.env.CODESEARCH_BIN ?? path.resolve(import.meta.dirname ?? '.', '../../build/server/codesearch');
+const BIN = process.env.CODESEARCH_BIN ?? path.resolve(import.meta.dirname ?? '.', '../../build/cli/codesearch');
 
 function writeWorkspace(dir, files) {
   for (const [name, text] of Object.entries(files)) {

@@ -109,38 +109,5 @@ TEST(Serialize, ReplaceInvalidUtf8InsteadOfThrowing) {
   EXPECT_NE(back["result"]["preview"].get<std::string>().find("ok"), std::string::npos);
 }
 
-TEST(Uri, RoundTripsPathsWithSpecialCharacters) {
-  std::string path = "/tmp/a dir/ü#1.py";
-  std::string uri = pathToUri(path);
-  EXPECT_EQ(uri.rfind("file:///tmp/a%20dir/", 0), 0u);
-  auto back = uriToPath(uri);
-  ASSERT_TRUE(back.has_value());
-  EXPECT_EQ(*back, path);
-  EXPECT_FALSE(uriToPath("untitled:Untitled-1").has_value());
-  EXPECT_EQ(*uriToPath("file://localhost/x/y.go"), "/x/y.go");
-}
-
-TEST(CodeSearchTypes, QueryParamsDefaultsAndFilters) {
-  auto p = Json::parse(R"({"query":"retry with backoff","filters":{"languages":["go"],"excludeTests":true}})")
-               .get<QueryParams>();
-  EXPECT_EQ(p.limit, 20);
-  EXPECT_EQ(p.mode, "hybrid");
-  EXPECT_EQ(p.filters.languages, std::vector<std::string>{"go"});
-  EXPECT_TRUE(p.filters.excludeTests);
-  EXPECT_THROW(Json::parse(R"({"limit":3})").get<QueryParams>(), Json::exception);
-}
-
-TEST(CodeSearchTypes, ResultItemCarriesContractFields) {
-  SearchResultItem item;
-  item.uri = "file:///a.py";
-  item.name = "f";
-  item.dense = 0.5;
-  Json j = item;
-  for (const char* key : {"uri", "range", "name", "qualifiedName", "kind", "language", "score", "scores", "preview"})
-    EXPECT_TRUE(j.contains(key)) << key;
-  EXPECT_EQ(j["scores"]["dense"], 0.5);
-  EXPECT_TRUE(j["scores"]["lexical"].is_null());
-}
-
 }  // namespace
 }  // namespace cs::protocol

@@ -31,8 +31,8 @@ class LspServerTest : public ::testing::Test {
     }
     transport_ = std::make_unique<MemoryTransport>(io_);
     LspServerOptions options;
-    options.roots = {root_};
-    options.index_threads = 1;
+    options.service.roots = {root_};
+    options.service.index_threads = 1;
     options.request_threads = 2;
     server_ = std::make_unique<LspServer>(io_, *transport_, options);
     server_->setSessionEndHandler([this](int code) { ended_.set_value(code); });

@@ -1,6 +1,7 @@
-// SearchService with the shipped model: the chunk vectors it stores follow
+// SearchService: with the shipped model, the chunk vectors it stores follow
 // ChunkEmbeddingOptions, and a persisted index made with another recipe is
-// re-embedded on start-up rather than mixed with new vectors.
+// re-embedded on start-up rather than mixed with new vectors; without one, a
+// warm start answers before its stored index is loaded.
 #include "server/search_service.h"
 
 #include <unistd.h>
@@ -15,7 +16,7 @@ namespace {
 
 const std::string kModel = std::string(CS_SOURCE_DIR) + "/model/weights/codesearch-model.bin";
 
-class SearchServiceTest : public ::testing::Test {
+class SearchServiceWithModelTest : public ::testing::Test {
  protected:
   void SetUp() override {
     base_ = std::filesystem::temp_directory_path() / ("codesearch-service-" + std::to_string(::getpid()));
@@ -53,7 +54,7 @@ class SearchServiceTest : public ::testing::Test {
   std::filesystem::path base_;
 };
 
-TEST_F(SearchServiceTest, TheDocRecipeIsPartOfTheStoredVectorsIdentity) {
+TEST_F(SearchServiceWithModelTest, TheDocRecipeIsPartOfTheStoredVectorsIdentity) {
   ASSERT_TRUE(std::filesystem::exists(kModel)) << "the shipped model is missing: " << kModel;
   const std::string query = "split a web address into its scheme host and path";
   const double code_only = denseScore(0.0f, query);
@@ -62,6 +63,53 @@ TEST_F(SearchServiceTest, TheDocRecipeIsPartOfTheStoredVectorsIdentity) {
   // The query repeats the docstring, so adding the summary's query vector brings the chunk closer.
   EXPECT_GT(blended, code_only + 0.05);
   EXPECT_NEAR(code_only_again, code_only, 1e-5);
+}
+
+// Warm start: create() opens the stored index without loading it, so an
+// editor's initialize is answered at once; the scan thread loads it, and a
+// query meanwhile says the results cover only what is loaded.
+TEST(SearchServiceWarmStart, CreateDoesNotLoadTheStoredIndexTheScanDoes) {
+  const auto base = std::filesystem::temp_directory_path() / ("codesearch-warm-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(base);
+  std::filesystem::create_directories(base / "ws");
+  for (int i = 0; i < 40; ++i)
+    std::ofstream(base / "ws" / ("m" + std::to_string(i) + ".py")) << "def parse_record_" << i << "(line):\n    return line.split(',')\n";
+  SearchServiceOptions options;
+  options.roots = {(base / "ws").string()};
+  options.cache_dir = (base / "cache").string();
+  options.index_threads = 0;  // the scan runs inside startWorkspaceScan: deterministic
+  {
+    auto first = SearchService::create(options);
+    ASSERT_TRUE(first.ok());
+    first.value()->startWorkspaceScan();
+    first.value()->waitUntilIdle();
+    ASSERT_EQ(first.value()->status().stats.files, 40u);
+  }
+  auto second = SearchService::create(options);
+  ASSERT_TRUE(second.ok());
+  ServiceStatus before = second.value()->status();
+  EXPECT_EQ(before.stats.files, 0u);
+  EXPECT_FALSE(before.load.done);
+  EXPECT_TRUE(before.indexing);
+  auto early = second.value()->query(QueryOptions{.text = "parse record", .limit = 5, .mode = SearchMode::kLexical});
+  ASSERT_TRUE(early.ok());
+  ASSERT_TRUE(early->warning.has_value());
+  EXPECT_NE(early->warning->find("still loading"), std::string::npos) << *early->warning;
+
+  second.value()->startWorkspaceScan();
+  second.value()->waitUntilIdle();
+  ServiceStatus after = second.value()->status();
+  EXPECT_EQ(after.stats.files, 40u);
+  EXPECT_TRUE(after.load.done);
+  EXPECT_EQ(after.load.files_total, 40u);
+  EXPECT_FALSE(after.indexing);
+  EXPECT_EQ(after.pending, 0u);
+  auto later = second.value()->query(QueryOptions{.text = "parse record", .limit = 5, .mode = SearchMode::kLexical});
+  ASSERT_TRUE(later.ok());
+  EXPECT_FALSE(later->warning.has_value());
+  EXPECT_EQ(later->hits.size(), 5u);
+  second.value().reset();
+  std::filesystem::remove_all(base);
 }
 
 }  // namespace

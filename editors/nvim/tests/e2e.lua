@@ -43,7 +43,7 @@ end
 
 local bin = vim.env.CODESEARCH_BIN
 if bin == nil or bin == '' or vim.fn.executable(bin) ~= 1 then
-  skip('all Neovim e2e tests', 'codesearch daemon not found (set CODESEARCH_BIN or build build/server/codesearch)')
+  skip('all Neovim e2e tests', 'codesearch daemon not found (set CODESEARCH_BIN or build build/cli/codesearch)')
   -- A missing daemon is a failure when the caller insists on running the tests.
   if vim.env.CODESEARCH_REQUIRE == '1' then failed = failed + 1 end
   finish()

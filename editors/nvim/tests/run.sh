@@ -7,7 +7,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 cd "$repo"
-if [ -z "${CODESEARCH_BIN:-}" ] && [ -x build/server/codesearch ]; then export CODESEARCH_BIN="$repo/build/server/codesearch"; fi
+if [ -z "${CODESEARCH_BIN:-}" ] && [ -x build/cli/codesearch ]; then export CODESEARCH_BIN="$repo/build/cli/codesearch"; fi
 command -v nvim >/dev/null || { echo "nvim not found"; echo "0 passed, 1 failed"; exit 1; }
 timeout "${NVIM_TEST_TIMEOUT:-300}" nvim --headless --clean -u NONE --cmd "set rtp+=$repo/editors/nvim" \
   -c "luafile $repo/editors/nvim/tests/e2e.lua" 2>&1 </dev/null

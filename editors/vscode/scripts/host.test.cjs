@@ -13,7 +13,7 @@ const { createFakeVscode, installVscode } = require('./fake-vscode.cjs');
 const root = path.resolve(__dirname, '..');
 const repo = path.resolve(root, '../..');
 const bundle = path.join(root, 'dist', 'extension.js');
-const bin = [process.env.CODESEARCH_BIN, path.join(repo, 'build/server/codesearch')].find((p) => p && fs.existsSync(p));
+const bin = [process.env.CODESEARCH_BIN, path.join(repo, 'build/cli/codesearch')].find((p) => p && fs.existsSync(p));
 const skip = !fs.existsSync(bundle) ? 'no dist/extension.js (npm run build)' :
   !bin ? (process.env.CODESEARCH_REQUIRE === '1' ? false : 'codesearch daemon not found (CODESEARCH_BIN)') : false;
 if (skip) console.log(`# SKIP extension host test: ${skip}`);

@@ -16,7 +16,7 @@ function M.check()
   local path = vim.fn.exepath(bin)
   if path == '' then
     error(string.format("daemon '%s' not found or not executable", bin), {
-      'Build it (build/server/codesearch) and set $CODESEARCH_BIN, put it on PATH, or pass setup{cmd = {...}}',
+      'Build it (build/cli/codesearch) and set $CODESEARCH_BIN, put it on PATH, or pass setup{cmd = {...}}',
     })
     return
   end

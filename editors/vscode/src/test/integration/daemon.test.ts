@@ -1,7 +1,7 @@
 // Integration test: the real `codesearch serve` daemon over stdio, driven the
 // way the VS Code extension drives it (same client capabilities, same
 // requests). Skips when the binary is missing: set CODESEARCH_BIN or build
-// build/server/codesearch.
+// build/cli/codesearch.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -14,11 +14,11 @@ import { LiveQuery } from '../../core/liveQuery';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 
 const repoRoot = path.resolve(__dirname, '../../../../..');
-const candidates = [process.env.CODESEARCH_BIN, path.join(repoRoot, 'build/server/codesearch')].filter(
+const candidates = [process.env.CODESEARCH_BIN, path.join(repoRoot, 'build/cli/codesearch')].filter(
   (p): p is string => !!p,
 );
 const bin = candidates.find((p) => fs.existsSync(p));
-const missing = `codesearch daemon not found (set CODESEARCH_BIN or build ${path.join(repoRoot, 'build/server/codesearch')})`;
+const missing = `codesearch daemon not found (set CODESEARCH_BIN or build ${path.join(repoRoot, 'build/cli/codesearch')})`;
 // CODESEARCH_REQUIRE=1 (editors/run-tests.sh with CODESEARCH_BIN set): a missing daemon is a failure, not a skip.
 const skip = bin || process.env.CODESEARCH_REQUIRE === '1' ? false : missing;
 if (skip) console.log(`# SKIP integration tests: ${skip}`);

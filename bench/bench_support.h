@@ -1,0 +1,65 @@
+// What the daemon benchmarks share: timing helpers, the resident memory of a
+// process, and a synthetic Python workspace of N functions (50 per file).
+#pragma once
+
+#include <sys/types.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../tests/e2e/lsp_test_client.h"
+
+namespace cs::bench {
+
+using Clock = std::chrono::steady_clock;
+using cs::test::TempWorkspace;
+
+inline double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+inline double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t i = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
+  return v[i];
+}
+
+inline long rssKb(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return 0;
+}
+
+inline const std::vector<std::string> kVerbs = {"parse", "load", "save", "compute", "validate", "render", "fetch", "merge",
+                                         "split", "encode", "decode", "retry", "sort", "filter", "resolve", "update"};
+inline const std::vector<std::string> kNouns = {"config", "token", "request", "header", "matrix", "user", "session", "path",
+                                         "buffer", "record", "image", "cache", "queue", "graph", "schema", "socket"};
+
+// Writes a synthetic Python workspace with `chunks` functions (50 per file).
+inline void writeSyntheticWorkspace(TempWorkspace& ws, size_t chunks) {
+  std::mt19937 rng(7);
+  const size_t per_file = 50;
+  for (size_t f = 0; f * per_file < chunks; ++f) {
+    std::ostringstream file;
+    for (size_t i = 0; i < per_file && f * per_file + i < chunks; ++i) {
+      const std::string& v = kVerbs[rng() % kVerbs.size()];
+      const std::string& n = kNouns[rng() % kNouns.size()];
+      const std::string& n2 = kNouns[rng() % kNouns.size()];
+      file << "def " << v << "_" << n << "_" << f << "_" << i << "(" << n2 << ", options=None):\n"
+           << "    \"\"\"" << v << " the " << n << " using the " << n2 << ".\"\"\"\n"
+           << "    result = " << n2 << "." << v << "(" << n << "=options)\n"
+           << "    if result is None:\n        raise ValueError('" << n << "')\n"
+           << "    return result\n\n";
+    }
+    ws.write("pkg" + std::to_string(f / 100) + "/mod" + std::to_string(f) + ".py", file.str());
+  }
+}
+
+}  // namespace cs::bench

@@ -1,0 +1,34 @@
+// Small builders shared by the Index tests (index_test, index_store_test).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "indexer/embedding_text.h"
+#include "indexer/index.h"
+
+namespace cs {
+
+inline IndexedChunk make(const std::string& path, const std::string& name, const std::string& language,
+                  std::vector<float> vector = {}, uint32_t line = 0, uint32_t end_line = 3) {
+  IndexedChunk ic;
+  ic.chunk.path = path;
+  ic.chunk.name = name;
+  ic.chunk.qualified_name = name;
+  ic.chunk.language = language;
+  ic.chunk.kind = "function";
+  ic.chunk.text = "def " + name + "(): pass";
+  ic.chunk.start.line = line;
+  ic.chunk.end.line = end_line;
+  ic.content_hash = embeddingHash(ic.chunk);
+  ic.vector = std::move(vector);
+  return ic;
+}
+
+inline std::vector<float> unit(int dim, int axis) {
+  std::vector<float> v(dim, 0.0f);
+  v[axis] = 1.0f;
+  return v;
+}
+
+}  // namespace cs

@@ -1,0 +1,141 @@
+#include "training/corpus_miner.h"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "indexer/doc_summary.h"
+
+namespace cs {
+namespace {
+namespace fs = std::filesystem;
+
+TEST(CorpusMiner, TrainingDescriptionFilters) {
+  std::string reason;
+  const std::string code = "f\ndef f(a, b):\n    total = a + b\n    scaled = total * 2\n    return scaled - a * b\n";
+  EXPECT_EQ(trainingDescription("Combine two numbers into a scaled total.", "f", code, "src/f.py", 4096, reason),
+            "Combine two numbers into a scaled total.");
+  EXPECT_EQ(trainingDescription("Too short.", "f", code, "x.py", 4096, reason), "");
+  EXPECT_EQ(reason, "description under 3 words");
+  EXPECT_EQ(trainingDescription("Checks that parsing works well.", "test_parse", code, "x.py", 4096, reason), "");
+  EXPECT_EQ(reason, "test function");
+  EXPECT_EQ(trainingDescription("Return the value of x.", "g", "g\ndef g(): return x\n", "x.py", 4096, reason), "");
+  EXPECT_EQ(reason, "trivial body");
+}
+
+TEST(CorpusMiner, MaskNameDropsTheNameLineAndWholeWordUses) {
+  EXPECT_EQ(maskName("Cls.walk\ndef walk(n):\n    return walk(n.next) + walker(n)", "walk"),
+            "def _(n):\n    return _(n.next) + walker(n)");
+}
+
+TEST(CorpusMiner, SplitsByPackageDeduplicatesAndSkipsTests) {
+  const fs::path dir = fs::temp_directory_path() / ("codesearch-mine-test-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const std::string body =
+      "    value = compute(a)\n    other = transform(value, a)\n    return combine(value, other, a)\n";
+  std::vector<CorpusPackage> packages;
+  for (int p = 0; p < 30; ++p) {
+    std::string name = "pkg" + std::to_string(p);
+    fs::create_directories(dir / name / "src" / "tests");
+    std::ofstream(dir / name / "src" / "mod.py")
+        << "def unique_" << p << "(a):\n    \"\"\"Combine the computed value with its transform for package "
+        << p << ".\"\"\"\n    value = compute_" << p << "(a)\n    other = transform(value, a)\n"
+        << "    return combine(value, other, a)\n\n"
+        << "def shared(a):\n    \"\"\"A helper copied into every package verbatim.\"\"\"\n" << body << "\n"
+        << "def merge_user_records(a, depth):\n    merged = lookup_" << p << "(a)\n"
+        << "    if depth > 0:\n        merged = merge_user_records(merged, depth - 1)\n    return normalise(merged, a)\n";
+    std::ofstream(dir / name / "src" / "tests" / "test_mod.py")
+        << "def check_it(a):\n    \"\"\"Checks the module in a test file.\"\"\"\n" << body;
+    packages.push_back(CorpusPackage{name, (dir / name).string()});
+  }
+  MineOptions options;
+  options.output_dir = (dir / "out").string();
+  options.threads = 2;
+  auto stats = mineCorpus(packages, options);
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+
+  std::map<std::string, std::string> package_split;
+  size_t shared_copies = 0, total = 0;
+  for (const char* split : {"train", "valid", "test"}) {
+    std::ifstream in(dir / "out" / (std::string(split) + ".jsonl"));
+    std::string line;
+    while (std::getline(in, line)) {
+      auto j = nlohmann::json::parse(line);
+      ++total;
+      auto [it, inserted] = package_split.emplace(j["package"], split);
+      EXPECT_EQ(it->second, split) << "package in two splits: " << j["package"];
+      EXPECT_EQ(j["path"].get<std::string>().find("tests/"), std::string::npos);
+      EXPECT_EQ(j["code"].get<std::string>().find("copied into every package"), std::string::npos);  // doc removed
+      if (j["name"] == "shared") ++shared_copies;
+    }
+  }
+  EXPECT_EQ(shared_copies, 1u);  // exact duplicates across packages are kept once
+  EXPECT_EQ(total, 31u);         // 30 unique functions + 1 shared
+  EXPECT_GT(stats->dropped["duplicate code"], 0u);
+  EXPECT_GT(stats->dropped["test file"], 0u);
+  std::set<std::string> splits;
+  for (const auto& [package, split] : package_split) splits.insert(split);
+  EXPECT_GE(splits.size(), 2u);
+  EXPECT_EQ(splitForPackage("libpython3.11-stdlib", options), "test");
+
+  // Undocumented functions of training packages become name pairs, the name masked.
+  size_t name_pairs = 0;
+  std::ifstream names(dir / "out" / "train_names.jsonl");
+  for (std::string line; std::getline(names, line);) {
+    auto j = nlohmann::json::parse(line);
+    ++name_pairs;
+    EXPECT_EQ(splitForPackage(j["package"], options), "train");
+    EXPECT_EQ(j["doc"], "merge user records");
+    EXPECT_EQ(j["code"].get<std::string>().find("merge_user_records"), std::string::npos);
+    EXPECT_NE(j["code"].get<std::string>().find("_(merged, depth - 1)"), std::string::npos);
+  }
+  EXPECT_EQ(name_pairs, stats->pairs["train_names"]["python"]);
+  EXPECT_GT(name_pairs, 10u);
+  fs::remove_all(dir);
+}
+
+TEST(CorpusMiner, MinesTheDocConventionsOfTheLanguagesAddedLater) {
+  const fs::path dir = fs::temp_directory_path() / "codesearch-mine-langs-test";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "pkg" / "lib");
+  std::ofstream(dir / "pkg" / "lib" / "conn.ex")
+      << "defmodule Plug.Conn do\n  @moduledoc \"The connection.\"\n\n"
+      << "  @doc \"\"\"\n  Puts a response header into the connection.\n\n  ## Examples\n\n"
+      << "      iex> put_resp_header(conn, \"a\", \"b\")\n  \"\"\"\n"
+      << "  @spec put_resp_header(t, binary, binary) :: t\n"
+      << "  def put_resp_header(%Conn{resp_headers: headers} = conn, key, value) do\n"
+      << "    headers = List.keystore(headers, key, 0, {key, value})\n    %{conn | resp_headers: headers}\n  end\nend\n";
+  std::ofstream(dir / "pkg" / "lib" / "Header.hs")
+      << "module Header where\n\n-- | Splits a header line into its 'name' and value parts.\n"
+      << "splitHeader :: Text -> (Text, Text)\nsplitHeader line =\n"
+      << "  let (name, rest) = breakOn colon line\n      value = strip (drop 1 rest)\n  in (strip name, value)\n";
+  std::ofstream(dir / "pkg" / "lib" / "buffers.lua")
+      << "local M = {}\n\n--- Returns the names of all listed buffers.\n---@return string[]\n"
+      << "function M.listed_names()\n  local names = {}\n  for _, buf in ipairs(vim.api.nvim_list_bufs()) do\n"
+      << "    if vim.bo[buf].buflisted then table.insert(names, vim.api.nvim_buf_get_name(buf)) end\n  end\n"
+      << "  return names\nend\n\nreturn M\n";
+  MineOptions options;
+  options.output_dir = (dir / "out").string();
+  options.threads = 1;
+  options.test_packages = {"pkg"};
+  auto stats = mineCorpus({CorpusPackage{"pkg", (dir / "pkg").string()}}, options);
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  std::map<std::string, std::string> docs;  // language -> description
+  std::ifstream in(dir / "out" / "test.jsonl");
+  for (std::string line; std::getline(in, line);) {
+    auto j = nlohmann::json::parse(line);
+    docs[j["language"]] = j["doc"];
+  }
+  EXPECT_EQ(docs["elixir"], "Puts a response header into the connection.");
+  EXPECT_EQ(docs["haskell"], "Splits a header line into its name and value parts.");
+  EXPECT_EQ(docs["lua"], "Returns the names of all listed buffers.");
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace cs
