@@ -53,6 +53,20 @@ void IndexScheduler::enqueue(Task task, bool urgent) {
   if (begin) notify(IndexProgress::Phase::kBegin);
 }
 
+void IndexScheduler::submitAll(std::vector<FileInput> inputs, const std::vector<std::string>& removals, bool urgent) {
+  if (inputs.empty() && removals.empty()) return;
+  std::lock_guard order(progress_order_);
+  bool begin = false;
+  {
+    std::lock_guard lock(mutex_);
+    begin = queued_.empty() && in_flight_ == 0;
+    for (FileInput& input : inputs) enqueueLocked(Task{std::move(input), false}, urgent);
+    for (const std::string& path : removals) enqueueLocked(Task{FileInput{path, std::nullopt}, true}, urgent);
+  }
+  work_cv_.notify_all();
+  if (begin) notify(IndexProgress::Phase::kBegin);
+}
+
 size_t IndexScheduler::pending() const {
   std::lock_guard lock(mutex_);
   return queued_.size() + in_flight_;

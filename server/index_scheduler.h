@@ -47,6 +47,11 @@ class IndexScheduler {
   // Queues (re)indexing of a file; `input.text` carries unsaved buffer text.
   void submit(FileInput input, bool urgent = false);
   void submitRemoval(const std::string& path, bool urgent = false);
+  // Queues files to (re)index and files to remove all at once: the workers
+  // never see a part of it alone, so a scan or a pass of disk changes is one
+  // busy period (one kBegin, one kEnd), not one per file when the workers
+  // outpace the caller.
+  void submitAll(std::vector<FileInput> inputs, const std::vector<std::string>& removals, bool urgent = false);
 
   size_t pending() const;  // queued + in flight
   bool idle() const { return pending() == 0; }

@@ -156,15 +156,18 @@ void SearchService::walkOnce() {
   }
 
   std::set<std::string> present;
+  std::vector<FileInput> changed;
+  std::vector<std::string> removed;
   for (const WalkedFile& file : walked.files) {
     present.insert(file.path);
     auto stamp = index_->fileStamp(file.path);
     if (stamp && stamp->mtime_ns == file.mtime_ns && stamp->size == static_cast<int64_t>(file.size)) continue;
-    scheduler_->submit(FileInput{file.path, std::nullopt});
+    changed.push_back(FileInput{file.path, std::nullopt});
   }
   for (const std::string& indexed : index_->files()) {
-    if (!present.count(indexed)) scheduler_->submitRemoval(indexed);
+    if (!present.count(indexed)) removed.push_back(indexed);
   }
+  scheduler_->submitAll(std::move(changed), removed);
 }
 
 // Each path is walked as the scan would walk it (walkSubtree). A reported file
@@ -226,8 +229,9 @@ void SearchService::applyDiskPaths(std::vector<std::string> paths) {
     for (const SkippedFile& file : skipped) walk_skipped_.insert(file.path);
   }
   const bool urgent = changed.size() + removed.size() <= kUrgentPassFiles;
-  for (std::string& path : changed) scheduler_->submit(FileInput{std::move(path), std::nullopt}, urgent);
-  for (const std::string& path : removed) scheduler_->submitRemoval(path, urgent);
+  std::vector<FileInput> inputs;
+  for (std::string& path : changed) inputs.push_back(FileInput{std::move(path), std::nullopt});
+  scheduler_->submitAll(std::move(inputs), removed, urgent);
 }
 
 }  // namespace cs
