@@ -6,12 +6,14 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/index_watch.h"
 #include "cli/search_cli.h"
 
 namespace cs {
 namespace {
 
 int runIndex(const SearchCliOptions& o) {
+  if (o.watch) return runIndexWatch(o.engine, o.dir, o.json);
   auto service = openAndIndex(o.engine, o.dir, /*verbose=*/true);
   if (!service.ok()) {
     std::cerr << "codesearch: " << service.error().message << "\n";
@@ -37,6 +39,8 @@ void registerIndexCommand(CLI::App& app, int& exit_code) {
   command->add_option("dir", o->dir, "Workspace directory")->required()->check(CLI::ExistingDirectory);
   o->engine.addTo(*command);
   command->add_flag("--json", o->json, "Print statistics as JSON");
+  command->add_flag("--watch", o->watch,
+                    "Then keep the index current with changes on disk until SIGINT/SIGTERM (inotify)");
   command->callback([o, &exit_code] { exit_code = runIndex(*o); });
 }
 

@@ -2,6 +2,7 @@
 
 #include <climits>
 #include <cstdlib>
+#include <filesystem>
 
 namespace cs {
 namespace {
@@ -24,6 +25,13 @@ std::optional<std::string> resolve(const std::string& path) {
   return (*parent == "/" ? "" : *parent) + "/" + name;
 }
 
+bool belowARoot(const std::string& path, const std::vector<std::string>& roots) {
+  for (const std::string& root : roots) {
+    if (isPathStrictlyUnder(path, root)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool isPathUnder(std::string_view path, std::string_view root) {
@@ -41,11 +49,25 @@ bool isPathStrictlyUnder(std::string_view path, std::string_view root) {
 std::optional<std::string> resolveUnderRoots(const std::string& path, const std::vector<std::string>& roots) {
   if (path.empty() || path.front() != '/') return std::nullopt;
   auto real = resolve(path);
-  if (!real) return std::nullopt;
-  for (const std::string& root : roots) {
-    if (isPathStrictlyUnder(*real, root)) return real;
+  if (!real || !belowARoot(*real, roots)) return std::nullopt;
+  return real;
+}
+
+std::optional<std::string> resolveEntryUnderRoots(const std::string& path, const std::vector<std::string>& roots) {
+  if (path.empty() || path.front() != '/') return std::nullopt;
+  std::string normal = std::filesystem::path(path).lexically_normal().string();
+  while (normal.size() > 1 && normal.back() == '/') normal.pop_back();
+  const size_t slash = normal.rfind('/');
+  const std::string name = normal.substr(slash + 1);
+  if (name.empty() || name == "." || name == "..") return std::nullopt;
+  std::string entry;
+  if (auto parent = realPath(slash == 0 ? "/" : normal.substr(0, slash))) {
+    entry = (*parent == "/" ? "" : *parent) + "/" + name;
+  } else {
+    entry = normal;  // the parent is gone too: only a removal can follow
   }
-  return std::nullopt;
+  if (!belowARoot(entry, roots)) return std::nullopt;
+  return entry;
 }
 
 }  // namespace cs

@@ -26,4 +26,12 @@ bool isPathStrictlyUnder(std::string_view path, std::string_view root);
 // and its last component must then be a plain name.
 std::optional<std::string> resolveUnderRoots(const std::string& path, const std::vector<std::string>& roots);
 
+// The same rule for a directory entry as a file watcher reports it: the parent
+// directory is resolved to its real path, the last component is kept as it is
+// (a symbolic link stays the link, never its target), and the result must lie
+// strictly below a root. When even the parent is gone (a deleted tree), the
+// lexically normalised path counts if it lies below a root: what is gone can
+// only leave the index. nullopt for anything else.
+std::optional<std::string> resolveEntryUnderRoots(const std::string& path, const std::vector<std::string>& roots);
+
 }  // namespace cs

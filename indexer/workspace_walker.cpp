@@ -207,6 +207,7 @@ struct WorkspaceWalker::Impl {
     struct stat dir_stat {};
     if (::stat(dir.c_str(), &dir_stat) != 0) return;
     if (!visited.insert({dir_stat.st_dev, dir_stat.st_ino}).second) return;  // bind mounts, hard loops
+    if (options.on_directory) options.on_directory(dir);
     DIR* handle = ::opendir(dir.c_str());
     if (!handle) {
       out.skipped.push_back({dir, std::string("cannot read directory: ") + std::strerror(errno)});
@@ -220,45 +221,59 @@ struct WorkspaceWalker::Impl {
     }
     ::closedir(handle);
     std::sort(names.begin(), names.end());  // deterministic order
-    for (const std::string& name : names) {
-      std::string path = dir + "/" + name;
-      struct stat st {};
-      if (::lstat(path.c_str(), &st) != 0) continue;  // vanished since readdir
-      if (S_ISLNK(st.st_mode)) {
-        out.skipped.push_back({path, "symbolic link (not followed)"});
-        continue;
-      }
-      if (S_ISDIR(st.st_mode)) {
-        if (!hasSafeGitignore(path)) {
-          out.skipped.push_back({path, kUnsafeGitignore});
-        } else if (!ignored(root, path, true)) {
-          walkDirectory(root, path, visited, out);
-        }
-        continue;
-      }
-      if (!S_ISREG(st.st_mode)) continue;
-      auto language = languageForPath(name);
-      if (!language) continue;
-      if (ignored(root, path, false)) continue;
-      if (static_cast<size_t>(st.st_size) > options.max_file_bytes) {
-        out.skipped.push_back({path, "larger than " + std::to_string(options.max_file_bytes) + " bytes"});
-        continue;
-      }
-      std::ifstream in(path, std::ios::binary);
-      if (!in) {
-        out.skipped.push_back({path, std::string("cannot read: ") + std::strerror(errno)});
-        continue;
-      }
-      std::string head(64 * 1024, '\0');
-      in.read(head.data(), static_cast<std::streamsize>(head.size()));
-      head.resize(static_cast<size_t>(in.gcount()));
-      if (std::string reason = unindexableReason(name, head); !reason.empty()) {
-        out.skipped.push_back({path, reason});
-        continue;
-      }
-      out.files.push_back(WalkedFile{path, *language, static_cast<uint64_t>(st.st_size),
-                                     static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec});
+    for (const std::string& name : names) walkEntry(root, dir + "/" + name, name, visited, out);
+  }
+
+  // One directory entry: a directory is walked, a source file listed or skipped with a reason.
+  void walkEntry(const Root& root, const std::string& path, const std::string& name,
+                 std::set<std::pair<dev_t, ino_t>>& visited, WalkResult& out) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) return;  // vanished since readdir
+    if (S_ISLNK(st.st_mode)) {
+      out.skipped.push_back({path, "symbolic link (not followed)"});
+      return;
     }
+    if (S_ISDIR(st.st_mode)) {
+      if (!hasSafeGitignore(path)) {
+        out.skipped.push_back({path, kUnsafeGitignore});
+      } else if (!ignored(root, path, true)) {
+        walkDirectory(root, path, visited, out);
+      }
+      return;
+    }
+    if (!S_ISREG(st.st_mode)) return;
+    auto language = languageForPath(name);
+    if (!language) return;
+    if (ignored(root, path, false)) return;
+    if (static_cast<size_t>(st.st_size) > options.max_file_bytes) {
+      out.skipped.push_back({path, "larger than " + std::to_string(options.max_file_bytes) + " bytes"});
+      return;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      out.skipped.push_back({path, std::string("cannot read: ") + std::strerror(errno)});
+      return;
+    }
+    std::string head(64 * 1024, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<size_t>(in.gcount()));
+    if (std::string reason = unindexableReason(name, head); !reason.empty()) {
+      out.skipped.push_back({path, reason});
+      return;
+    }
+    out.files.push_back(WalkedFile{path, *language, static_cast<uint64_t>(st.st_size),
+                                   static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec});
+  }
+
+  // Whether the walk would reach `path`: every directory between the root and
+  // it has a usable .gitignore and is not ignored.
+  bool reachable(const Root& root, const std::string& path) {
+    for (size_t slash = path.find('/', root.path.size() + 1); slash != std::string::npos;
+         slash = path.find('/', slash + 1)) {
+      const std::string dir = path.substr(0, slash);
+      if (!hasSafeGitignore(dir) || ignored(root, dir, true)) return false;
+    }
+    return true;
   }
 };
 
@@ -279,6 +294,18 @@ WalkResult WorkspaceWalker::walk() {
       continue;
     }
     impl_->walkDirectory(root, root.path, visited, result);
+  }
+  return result;
+}
+
+WalkResult WorkspaceWalker::walkSubtree(const std::string& path) {
+  WalkResult result;
+  for (const auto& root : impl_->roots) {
+    if (path == root.path || !isPathUnder(path, root.path)) continue;
+    if (!root.unsafe.empty() || !hasSafeGitignore(root.path) || !impl_->reachable(root, path)) return result;
+    std::set<std::pair<dev_t, ino_t>> visited;
+    impl_->walkEntry(root, path, path.substr(path.rfind('/') + 1), visited, result);
+    return result;
   }
   return result;
 }

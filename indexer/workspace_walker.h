@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,10 @@ struct WalkOptions {
   // repositories (libgit2 needs a repository to evaluate .gitignore files).
   // Empty = a temporary directory removed with the walker.
   std::string cache_dir;
+  // Called with every directory the walk is about to list (a root included),
+  // before it reads the entries: a file watcher adds its watch there, so
+  // nothing created after the listing goes unseen. Runs on the walking thread.
+  std::function<void(const std::string& dir)> on_directory;
 };
 
 struct WalkedFile {
@@ -53,6 +58,11 @@ class WorkspaceWalker {
   WorkspaceWalker& operator=(const WorkspaceWalker&) = delete;
 
   WalkResult walk();
+  // What walk() would list at or below `path` (a file or a directory strictly
+  // inside a root, its parent directories real paths): the same rules,
+  // including ignore rules of the directories above it. A path that is gone,
+  // ignored, a symbolic link or not source code lists nothing.
+  WalkResult walkSubtree(const std::string& path);
   // Whether an ignore rule excludes `path` (absolute, inside a root).
   bool isIgnored(const std::string& path);
 

@@ -80,6 +80,11 @@ void to_json(Json& j, const SearchResponse& r) {
 
 void to_json(Json& j, const ModelInfo& m) { j = Json{{"id", m.id}, {"dim", m.dim}, {"device", m.device}}; }
 
+void to_json(Json& j, const WatcherInfo& w) {
+  j = Json{{"mode", w.mode}};
+  if (w.warning) j["warning"] = *w.warning;
+}
+
 void to_json(Json& j, const StatusResult& s) {
   j = Json{{"state", s.state},       {"files", s.files},     {"chunks", s.chunks},
            {"pending", s.pending},   {"version", s.version}, {"roots", s.roots},
@@ -87,6 +92,7 @@ void to_json(Json& j, const StatusResult& s) {
   j["model"] = s.model ? Json(*s.model) : Json(nullptr);
   if (s.modelError) j["modelError"] = *s.modelError;
   j["load"] = Json{{"filesLoaded", s.loadFilesLoaded}, {"filesTotal", s.loadFilesTotal}, {"complete", s.loadComplete}};
+  if (s.watcher) j["watcher"] = *s.watcher;
 }
 
 }  // namespace cs::protocol

@@ -74,6 +74,12 @@ struct ModelInfo {
 };
 
 // Result of codeSearch/status.
+// Extension: who keeps the index current with changes on disk.
+struct WatcherInfo {
+  std::string mode;                      // "client" | "inotify" | "polling" | "off"
+  std::optional<std::string> warning;    // why watching is degraded (watch limit, queue overflow)
+};
+
 struct StatusResult {
   std::string state;  // "indexing" | "idle"
   size_t files = 0;
@@ -88,6 +94,7 @@ struct StatusResult {
   // ({"filesLoaded", "filesTotal", "complete"}); state is "indexing" meanwhile.
   size_t loadFilesLoaded = 0, loadFilesTotal = 0;
   bool loadComplete = true;
+  std::optional<WatcherInfo> watcher;      // extension: who watches the disk
 };
 
 // Parsing throws nlohmann::json exceptions on a wrong shape; the LSP binding
@@ -99,6 +106,7 @@ void to_json(Json& j, const SearchResultItem& r);
 void to_json(Json& j, const IndexInfo& i);
 void to_json(Json& j, const SearchResponse& r);
 void to_json(Json& j, const ModelInfo& m);
+void to_json(Json& j, const WatcherInfo& w);
 void to_json(Json& j, const StatusResult& s);
 
 }  // namespace cs::protocol

@@ -276,7 +276,12 @@ Json statusOutputSchema() {
                   {"properties",
                    {{"id", {{"type", "string"}}}, {"dim", {{"type", "integer"}}}, {"device", {{"type", "string"}}}}}}},
                 {"model_error", {{"type", "string"}}},
-                {"version", {{"type", "string"}}}}},
+                {"version", {{"type", "string"}}},
+                {"watcher",
+                 {{"type", "object"},
+                  {"properties",
+                   {{"mode", {{"type", "string"}, {"enum", {"client", "inotify", "polling", "off"}}}},
+                    {"warning", {{"type", "string"}}}}}}}}},
               {"required", {"files", "chunks", "pending", "complete", "state", "roots", "model"}}};
 }
 
@@ -449,6 +454,8 @@ Json toStructured(const StatusInfo& s) {
   if (s.model_error) j["model_error"] = *s.model_error;
   j["version"] = s.version;
   j["load"] = Json{{"files_loaded", s.load_files_loaded}, {"files_total", s.load_files_total}, {"complete", s.load_complete}};
+  j["watcher"] = Json{{"mode", s.watcher_mode}};
+  if (s.watcher_warning) j["watcher"]["warning"] = *s.watcher_warning;
   return j;
 }
 
@@ -501,6 +508,8 @@ std::string renderText(const StatusInfo& s) {
   } else {
     out += "Model: none (" + s.model_error.value_or("not configured") + "): lexical search only\n";
   }
+  out += "Watching the disk: " + s.watcher_mode + "\n";
+  if (s.watcher_warning) out += "Warning: " + *s.watcher_warning + "\n";
   return out;
 }
 

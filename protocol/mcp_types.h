@@ -122,11 +122,14 @@ struct StatusInfo {
   std::string version;
   size_t load_files_loaded = 0, load_files_total = 0;  // the stored index coming into memory after a restart
   bool load_complete = true;
+  std::string watcher_mode = "off";        // who keeps the index current with the disk: "inotify", "polling", "off"
+  std::optional<std::string> watcher_warning;  // why watching is degraded
 };
 
 // structuredContent: {results: [...], index: {...}, mode, warning?, note?}
 Json toStructured(const SearchResult& result);
-// {files, chunks, pending, complete, state, roots, skipped_files, model: {id, dim, device} | null, model_error?, version}
+// {files, chunks, pending, complete, state, roots, skipped_files, model: {id, dim, device} | null, model_error?, version,
+//  watcher: {mode, warning?}}
 Json toStructured(const StatusInfo& status);
 
 // The text an agent reads: a header line, an indexing notice while the index

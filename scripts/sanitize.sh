@@ -9,7 +9,8 @@
 # reported as leaks), and TSan's reports from inside them are suppressed by
 # scripts/sanitizers/tsan.supp (our own frames are never suppressed). The TSan
 # job runs the tests that need no model (Concurrency.*, LspServerTest.*,
-# SchedulerTest.*), so libtorch's OpenMP inference threads stay out of it.
+# SchedulerTest.*, DiskWatcherTest.*), so libtorch's OpenMP inference threads
+# stay out of it.
 # CODESEARCH_JOBS limits build parallelism.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -49,7 +50,7 @@ if [ "$which" = tsan ] || [ "$which" = all ]; then
   echo "tsan: built in $((SECONDS - start)) s"
   export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$supp/tsan.supp"
   ctest --test-dir build-tsan --output-on-failure -j1 --timeout 1200 \
-    -R '^(Concurrency|LspServerTest|SchedulerTest)\.' || status=1
+    -R '^(Concurrency|LspServerTest|SchedulerTest|DiskWatcherTest)\.' || status=1
   echo "tsan: done in $((SECONDS - start)) s"
   unset TSAN_OPTIONS
 fi

@@ -286,14 +286,24 @@ void LspServer::initialize(const Json& params, std::shared_ptr<ReplyOnce> reply)
   reply->result(result);
 }
 
+// Who watches the disk: a stdio client that can register file watchers
+// reports changes itself (workspace/didChangeWatchedFiles); otherwise, or when
+// it refuses the registration, the daemon watches the roots with inotify. A
+// shared engine (TCP) always watches itself: its sessions come and go, and
+// their folders need not be its roots.
 void LspServer::initialized() {
-  if (client_supports_watcher_registration_) {
+  if (client_supports_watcher_registration_ && !options_.shared_service) {
+    service_->setWatchState(WatchState{WatchMode::kClient, ""});
     Json registration = {
         {"registrations",
          {{{"id", "codesearch-watch"},
            {"method", "workspace/didChangeWatchedFiles"},
            {"registerOptions", {{"watchers", {{{"globPattern", "**/*"}}}}}}}}}};
-    sendRequest("client/registerCapability", registration, nullptr);
+    sendRequest("client/registerCapability", registration, [this](const protocol::Message& response) {
+      if (response.error) host_->watchDisk(io_);
+    });
+  } else {
+    host_->watchDisk(io_);
   }
   auto status = service_->status();
   if (!status.model) {
@@ -512,6 +522,8 @@ Json LspServer::status() const {
   result.version = CODESEARCH_VERSION;
   result.roots = service_->roots();
   result.skippedFiles = s.skipped_files;
+  result.watcher = protocol::WatcherInfo{watchModeName(s.watch.mode),
+                                         s.watch.warning.empty() ? std::nullopt : std::optional(s.watch.warning)};
   if (s.model) {
     result.model = protocol::ModelInfo{s.model->id, s.model->dim, s.model->device};
   } else {

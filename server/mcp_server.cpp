@@ -45,6 +45,7 @@ McpServer::McpServer(asio::io_context& io, Transport& transport, McpServerOption
 McpServer::~McpServer() {
   pool_.join();
   waiting_.clear();  // their replies answer "request dropped"
+  watcher_.reset();
   service_.reset();
 }
 
@@ -193,8 +194,11 @@ void McpServer::useRoots(std::vector<std::string> roots) {
     std::cerr << "codesearch mcp: " << created.error().message << "\n";
     if (!service_) service_error_ = created.error().message;
   } else {
-    created.value()->startWorkspaceScan();
-    service_ = std::shared_ptr<const SearchService>(std::move(created.value()));
+    std::shared_ptr<SearchService> service(std::move(created.value()));
+    watcher_.reset();  // the old service's watcher; that service may live on in calls in flight
+    if (options_.watch_disk) watcher_ = DiskWatcher::start(io_, *service, options_.watcher);
+    service->startWorkspaceScan();  // adds the watches as it walks
+    service_ = std::move(service);
     service_error_.reset();
   }
   roots_ = std::move(roots);

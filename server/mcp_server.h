@@ -17,7 +17,10 @@
 // calls run on a small request pool, each holding its own reference to the
 // service it started on (a roots change swaps in a new one without disturbing
 // calls in flight); replies are sent from there (the transport serialises
-// writes). Indexing runs on the service's own threads.
+// writes). Indexing runs on the service's own threads. The service's disk
+// watcher (server/disk_watcher.h) runs on the event loop too: an agent's edits,
+// a git checkout, anything written on disk reaches the index without a
+// notification from the client.
 #pragma once
 
 #include <chrono>
@@ -33,6 +36,7 @@
 #include <asio/thread_pool.hpp>
 
 #include "protocol/jsonrpc.h"
+#include "server/disk_watcher.h"
 #include "server/search_service.h"
 #include "server/transport.h"
 
@@ -43,6 +47,8 @@ struct McpServerOptions {
   std::string fallback_root;       // used when neither --root nor the client's roots give one (the working directory)
   int request_threads = 2;         // pool answering tool calls
   std::chrono::milliseconds roots_timeout{10000};  // a client that never answers roots/list gets `fallback_root`
+  bool watch_disk = true;          // keep the index current with the disk (DiskWatcher)
+  DiskWatcherOptions watcher;
   // How the search service is made (tests substitute their own); default SearchService::create.
   std::function<Result<std::unique_ptr<SearchService>>(const SearchServiceOptions&)> create_service;
 };
@@ -84,6 +90,7 @@ class McpServer {
   bool structured_ = true;            // negotiated version has structuredContent / outputSchema
   bool client_roots_ = false;         // client declared the roots capability (and no --root was given)
   std::shared_ptr<const SearchService> service_;
+  std::unique_ptr<DiskWatcher> watcher_;  // watches service_'s roots; replaced with it
   std::optional<std::string> service_error_;  // why there is no service
   std::vector<std::string> roots_;
   std::vector<std::function<void()>> waiting_;  // tool calls that arrived before the roots were known

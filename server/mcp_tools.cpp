@@ -245,6 +245,8 @@ Json indexStatus(const SearchService& service, bool structured) {
     info.model_error = s.model_error;
   }
   info.version = CODESEARCH_VERSION;
+  info.watcher_mode = watchModeName(s.watch.mode);
+  if (!s.watch.warning.empty()) info.watcher_warning = s.watch.warning;
   return pm::toolResult(pm::renderText(info), structured ? std::optional<Json>(pm::toStructured(info)) : std::nullopt);
 }
 

@@ -57,9 +57,27 @@ std::string defaultCacheDir() {
 SearchService::SearchService(SearchServiceOptions options) : options_(std::move(options)) {}
 
 SearchService::~SearchService() {
-  stopping_ = true;
+  {
+    std::lock_guard lock(scan_mutex_);
+    scan_stopping_ = true;  // a walk in progress finishes first
+  }
+  scan_cv_.notify_all();
   if (scan_thread_.joinable()) scan_thread_.join();
   scheduler_.reset();  // joins workers before the index and encoder go away
+  if (walk_cache_dir_is_temporary_) {
+    std::error_code ec;
+    fs::remove_all(walk_cache_dir_, ec);
+  }
+}
+
+const char* watchModeName(WatchMode mode) {
+  switch (mode) {
+    case WatchMode::kOff: return "off";
+    case WatchMode::kClient: return "client";
+    case WatchMode::kInotify: return "inotify";
+    case WatchMode::kPolling: return "polling";
+  }
+  return "off";
 }
 
 Result<std::unique_ptr<SearchService>> SearchService::create(const SearchServiceOptions& options) {
@@ -78,6 +96,14 @@ Result<std::unique_ptr<SearchService>> SearchService::create(const SearchService
       service->encoder_ = std::move(encoder.value());
     } else {
       service->model_error_ = encoder.error().message;
+    }
+  }
+  service->walk_cache_dir_ = service->options_.cache_dir;
+  if (service->walk_cache_dir_.empty()) {
+    std::string tmpl = (fs::temp_directory_path() / "codesearch-walk-XXXXXX").string();
+    if (::mkdtemp(tmpl.data())) {
+      service->walk_cache_dir_ = tmpl;
+      service->walk_cache_dir_is_temporary_ = true;
     }
   }
   IndexOptions index_options;
@@ -101,6 +127,10 @@ Result<std::unique_ptr<SearchService>> SearchService::create(const SearchService
   scheduler_options.file_options.max_file_bytes = service->options_.max_file_bytes;
   scheduler_options.file_options.embedding = service->options_.embedding;
   service->scheduler_ = std::make_unique<IndexScheduler>(*service->index_, service->encoder_.get(), scheduler_options);
+  if (service->options_.index_threads > 0) {
+    SearchService* raw = service.get();
+    service->scan_thread_ = std::thread([raw] { raw->scanThreadLoop(); });
+  }
   return service;
 }
 
@@ -148,76 +178,22 @@ Result<std::string> SearchService::readWorkspaceFile(const std::string& path) co
   return readBoundedFile(*real, options_.max_file_bytes);
 }
 
-void SearchService::startWorkspaceScan() {
-  {
-    std::lock_guard lock(scan_mutex_);
-    if (scanning_) {
-      scan_again_ = true;  // the running scan walks once more when it is done
-      return;
-    }
-    scanning_ = true;
-  }
-  if (scan_thread_.joinable()) scan_thread_.join();  // a finished scan's thread
-  if (options_.index_threads == 0) {
-    scanWorkspace();
-    return;
-  }
-  scan_thread_ = std::thread([this] { scanWorkspace(); });
-}
-
-void SearchService::scanWorkspace() {
-  // The stored index first: the walk compares the disk with it.
-  if (Status loaded = index_->loadStored([this](const LoadProgress&) { return !stopping_.load(); }); !loaded.ok())
-    std::fprintf(stderr, "codesearch: loading the stored index: %s\n", loaded.error().message.c_str());
-  for (;;) {
-    if (stopping_) {
-      std::lock_guard lock(scan_mutex_);
-      scanning_ = false;
-      return;
-    }
-    walkOnce();
-    std::lock_guard lock(scan_mutex_);
-    if (!scan_again_) {
-      scanning_ = false;
-      return;
-    }
-    scan_again_ = false;
-  }
-}
-
-void SearchService::walkOnce() {
-  WalkOptions walk_options;
-  walk_options.roots = roots();
-  walk_options.max_file_bytes = options_.max_file_bytes;
-  walk_options.cache_dir = options_.cache_dir;
-  WorkspaceWalker walker(walk_options);
-  WalkResult walked = walker.walk();
-  {
-    std::set<std::string> skipped;
-    for (const SkippedFile& file : walked.skipped) skipped.insert(file.path);
-    std::lock_guard lock(walk_skipped_mutex_);
-    walk_skipped_ = std::move(skipped);
-  }
-
-  std::set<std::string> present;
-  for (const WalkedFile& file : walked.files) {
-    present.insert(file.path);
-    auto stamp = index_->fileStamp(file.path);
-    if (stamp && stamp->mtime_ns == file.mtime_ns && stamp->size == static_cast<int64_t>(file.size)) continue;
-    scheduler_->submit(FileInput{file.path, std::nullopt});
-  }
-  for (const std::string& indexed : index_->files()) {
-    if (!present.count(indexed)) scheduler_->submitRemoval(indexed);
-  }
-}
-
 void SearchService::waitUntilIdle() {
-  if (scan_thread_.joinable()) scan_thread_.join();
+  {
+    std::unique_lock lock(scan_mutex_);
+    scan_cv_.wait(lock, [&] { return !scan_busy_; });
+  }
   scheduler_->waitIdle();
 }
 
 void SearchService::openDocument(const std::string& path, std::string text) {
-  changeDocument(path, std::move(text));
+  auto real = workspacePath(path);
+  if (!real) return;
+  {
+    std::lock_guard lock(hooks_mutex_);
+    open_documents_.insert(*real);
+  }
+  changeDocument(*real, std::move(text));
 }
 
 void SearchService::changeDocument(const std::string& path, std::string text) {
@@ -226,7 +202,32 @@ void SearchService::changeDocument(const std::string& path, std::string text) {
   scheduler_->submit(FileInput{*real, std::move(text)}, /*urgent=*/true);
 }
 
-void SearchService::closeDocument(const std::string& path) { fileChanged(path); }
+void SearchService::closeDocument(const std::string& path) {
+  if (auto real = workspacePath(path)) {
+    std::lock_guard lock(hooks_mutex_);
+    if (auto it = open_documents_.find(*real); it != open_documents_.end()) open_documents_.erase(it);
+  }
+  fileChanged(path);
+}
+
+bool SearchService::isOpenDocument(const std::string& path) const {
+  std::lock_guard lock(hooks_mutex_);
+  return open_documents_.count(path) > 0;
+}
+
+void SearchService::setDirectoryListener(std::function<void(const std::string& dir)> listener) {
+  std::lock_guard lock(hooks_mutex_);
+  directory_listener_ = std::move(listener);
+}
+
+void SearchService::setWatchState(WatchState state) {
+  std::lock_guard lock(hooks_mutex_);
+  watch_state_ = std::move(state);
+}
+
+std::vector<std::string> SearchService::indexedFiles() const { return index_->files(); }
+
+std::vector<Chunk> SearchService::chunksOf(const std::string& path) const { return index_->chunksOf(path); }
 
 void SearchService::fileChanged(const std::string& path) {
   auto real = workspacePath(path);
@@ -343,7 +344,7 @@ ServiceStatus SearchService::status() const {
   status.stats = index_->stats();
   status.pending = scheduler_->pending();
   status.load = index_->loadProgress();
-  status.indexing = scanning_ || status.pending > 0 || !status.load.done;
+  status.indexing = scanBusy() || status.pending > 0 || !status.load.done;
   {
     // Distinct paths: the latest scan's skips plus the scheduler's (a path in both counts once).
     std::set<std::string> skipped;
@@ -359,6 +360,8 @@ ServiceStatus SearchService::status() const {
   } else {
     status.model_error = model_error_;
   }
+  std::lock_guard lock(hooks_mutex_);
+  status.watch = watch_state_;
   return status;
 }
 

@@ -5,6 +5,7 @@
 namespace cs {
 
 SharedSearchService::~SharedSearchService() {
+  watcher_.reset();
   if (service_) service_->setProgressListener(nullptr);
 }
 
@@ -28,6 +29,13 @@ void SharedSearchService::startScanOnce() {
   if (!service_ || scanned_) return;
   scanned_ = true;
   service_->startWorkspaceScan();
+}
+
+void SharedSearchService::watchDisk(asio::io_context& io) {
+  std::lock_guard lock(mutex_);
+  if (!service_ || watcher_) return;
+  watcher_ = DiskWatcher::start(io, *service_);
+  if (scanned_) service_->startWorkspaceScan();
 }
 
 int SharedSearchService::addProgressListener(ProgressListener listener) {

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -129,6 +130,11 @@ class LspTestClient {
     }
     return out;
   }
+  // Server requests of this method are answered with an error from now on.
+  void refuseServerRequests(const std::string& method) {
+    std::lock_guard lock(mutex_);
+    refused_.push_back(method);
+  }
   std::vector<Json> serverRequests(const std::string& method) {
     std::lock_guard lock(mutex_);
     std::vector<Json> out;
@@ -213,8 +219,17 @@ class LspTestClient {
 
   void handle(Json message) {
     if (message.contains("method") && message.contains("id")) {
-      // Server-to-client request: accept everything.
-      sendJson(Json{{"jsonrpc", "2.0"}, {"id", message["id"]}, {"result", nullptr}});
+      // Server-to-client request: accept everything, except what the test refuses.
+      bool refuse = false;
+      {
+        std::lock_guard lock(mutex_);
+        refuse = std::find(refused_.begin(), refused_.end(), message["method"]) != refused_.end();
+      }
+      if (refuse) {
+        sendJson(Json{{"jsonrpc", "2.0"}, {"id", message["id"]}, {"error", {{"code", -32601}, {"message", "refused"}}}});
+      } else {
+        sendJson(Json{{"jsonrpc", "2.0"}, {"id", message["id"]}, {"result", nullptr}});
+      }
       std::lock_guard lock(mutex_);
       server_requests_.push_back(std::move(message));
     } else if (message.contains("method")) {
@@ -239,6 +254,7 @@ class LspTestClient {
   std::deque<Json> responses_;
   std::vector<Json> notifications_;
   std::vector<Json> server_requests_;
+  std::vector<std::string> refused_;
   bool closed_ = false;
 };
 

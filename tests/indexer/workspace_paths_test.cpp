@@ -69,5 +69,26 @@ TEST_F(ResolveTest, RefusesDotDotEscapesSiblingsSymlinksOutAndTheRootItself) {
   EXPECT_EQ(resolve(root_ + "/alias.py"), root_ + "/src/a.py");
 }
 
+TEST_F(ResolveTest, AnEntryKeepsItsLastComponentAndResolvesItsParent) {
+  auto entry = [&](const std::string& path) { return resolveEntryUnderRoots(path, {root_}); };
+  EXPECT_EQ(entry(root_ + "/src/a.py"), root_ + "/src/a.py");
+  EXPECT_EQ(entry(root_ + "/src"), root_ + "/src");
+  EXPECT_EQ(entry(root_ + "/src/gone.py"), root_ + "/src/gone.py");
+  // A symbolic link stays the link, wherever it points (the walk skips it; the index drops it).
+  fs::create_symlink(base_ + "/outside.py", root_ + "/link.py");
+  EXPECT_EQ(entry(root_ + "/link.py"), root_ + "/link.py");
+  fs::create_symlink(root_ + "/src/a.py", root_ + "/alias.py");
+  EXPECT_EQ(entry(root_ + "/alias.py"), root_ + "/alias.py");
+  // A link in the middle is resolved: an entry reached through it lies outside.
+  fs::create_directory_symlink(base_, root_ + "/up");
+  EXPECT_FALSE(entry(root_ + "/up/outside.py"));
+  // A deleted tree: the lexical path counts when it lies below the root.
+  EXPECT_EQ(entry(root_ + "/gone/deeper/x.py"), root_ + "/gone/deeper/x.py");
+  EXPECT_FALSE(entry(root_ + "/gone/../../outside.py"));
+  EXPECT_FALSE(entry(root_));
+  EXPECT_FALSE(entry(root_ + "-sibling/b.py"));
+  EXPECT_FALSE(entry("src/a.py"));
+}
+
 }  // namespace
 }  // namespace cs

@@ -176,5 +176,54 @@ TEST_F(WalkerTest, ASymlinkedCodesearchIgnoreIsNotFollowed) {
   EXPECT_TRUE(reported);
 }
 
+TEST_F(WalkerTest, WalkSubtreeListsWhatTheWalkWouldBelowAPath) {
+  write(".gitignore", "build/\n*.log.py\n");
+  write("src/a.py", "def a():\n    pass\n");
+  write("src/deep/b.py", "def b():\n    pass\n");
+  write("src/deep/skip.log.py", "def c():\n    pass\n");
+  write("build/gen.py", "def d():\n    pass\n");
+  write("notes.txt", "not code\n");
+  fs::create_directory_symlink("/usr", root_ + "/src/usr-link");
+  WalkOptions options;
+  options.roots = {root_};
+  WorkspaceWalker walker(options);
+  auto paths = [&](const std::string& rel) {
+    std::vector<std::string> out;
+    for (const auto& f : walker.walkSubtree(root_ + "/" + rel).files) out.push_back(f.path.substr(root_.size() + 1));
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(paths("src"), (std::vector<std::string>{"src/a.py", "src/deep/b.py"}));
+  EXPECT_EQ(paths("src/deep/b.py"), std::vector<std::string>{"src/deep/b.py"});
+  EXPECT_TRUE(paths("src/deep/skip.log.py").empty());   // ignored file
+  EXPECT_TRUE(paths("build").empty());                  // ignored directory
+  EXPECT_TRUE(paths("build/gen.py").empty());           // below an ignored directory
+  EXPECT_TRUE(paths("notes.txt").empty());              // not source code
+  EXPECT_TRUE(paths("src/usr-link").empty());           // a symbolic link is not followed
+  EXPECT_TRUE(paths("src/missing.py").empty());
+  EXPECT_TRUE(walker.walkSubtree("/usr/lib").files.empty());  // outside every root
+}
+
+TEST_F(WalkerTest, EveryListedDirectoryIsAnnouncedBeforeItIsListed) {
+  write(".gitignore", "ignored/\n");
+  write("a/b/c.py", "x = 1\n");
+  write("ignored/d.py", "x = 1\n");
+  fs::create_directory_symlink("/usr", root_ + "/a/link");
+  WalkOptions options;
+  options.roots = {root_};
+  std::vector<std::string> announced;
+  // A file created in a directory as it is announced is part of that listing.
+  options.on_directory = [&](const std::string& dir) {
+    announced.push_back(dir);
+    if (dir == root_ + "/a/b") std::ofstream(dir + "/late.py") << "y = 2\n";
+  };
+  WorkspaceWalker walker(options);
+  WalkResult result = walker.walk();
+  EXPECT_EQ(announced, (std::vector<std::string>{root_, root_ + "/a", root_ + "/a/b"}));
+  std::vector<std::string> files;
+  for (const auto& f : result.files) files.push_back(f.path.substr(root_.size() + 1));
+  EXPECT_EQ(files, (std::vector<std::string>{"a/b/c.py", "a/b/late.py"}));
+}
+
 }  // namespace
 }  // namespace cs

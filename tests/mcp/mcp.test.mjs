@@ -198,7 +198,9 @@ describe('codesearch mcp over the SDK client', () => {
     assert.equal(s.state, 'idle');
     assert.deepEqual(s.roots, [fs.realpathSync(path.join(dir, 'ws'))]);
     assert.ok(s.model === null || typeof s.model.id === 'string');
+    assert.deepEqual(s.watcher, { mode: 'inotify' });
     assert.match(result.content[0].text, /^Index complete: 3 files/);
+    assert.match(result.content[0].text, /Watching the disk: inotify/);
   });
 
   test('bad arguments and paths are tool errors; an unknown tool is a protocol error', async () => {
@@ -219,6 +221,38 @@ describe('codesearch mcp over the SDK client', () => {
 
   test('ping', async () => {
     assert.deepEqual(await client.ping(), {});
+  });
+});
+
+describe('changes on disk', () => {
+  test('a file written, rewritten and deleted on disk is reflected without any notification', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codesearch-mcp-disk-'));
+    writeWorkspace(dir, { 'a.py': 'def already_there():\n    return 1\n' });
+    const client = await connect({ args: ['--root', dir] });
+    const top = async (query) => {
+      const r = await client.callTool({ name: 'search_code', arguments: { query, mode: 'lexical', limit: 3 } });
+      return r.structuredContent.results[0]?.name;
+    };
+    const within = async (ms, predicate, what) => {
+      const deadline = Date.now() + ms;
+      while (!(await predicate())) {
+        if (Date.now() > deadline) throw new Error(`not reflected within ${ms} ms: ${what}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    try {
+      await waitForIndex(client);
+      // The agent writes files itself (no tool, no notification): the server's watcher sees them.
+      writeWorkspace(dir, { 'tools/fresh.py': 'def written_by_the_agent(path):\n    return open(path)\n' });
+      await within(1000, async () => (await top('written_by_the_agent')) === 'written_by_the_agent', 'created');
+      writeWorkspace(dir, { 'tools/fresh.py': 'def rewritten_by_the_agent(path):\n    return open(path)\n' });
+      await within(1000, async () => (await top('rewritten_by_the_agent')) === 'rewritten_by_the_agent', 'rewritten');
+      fs.rmSync(path.join(dir, 'tools'), { recursive: true });
+      await within(1000, async () => (await waitForIndex(client)).structuredContent.files === 1, 'deleted');
+    } finally {
+      await client.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -152,6 +152,7 @@ TEST_F(McpToolsTest, IndexStatusCounts) {
   EXPECT_EQ(s["state"], "idle");
   EXPECT_TRUE(s["model"].is_null());
   EXPECT_NE(text(status).find("Index complete: 2 files"), std::string::npos) << text(status);
+  EXPECT_EQ(s["watcher"], (Json{{"mode", "off"}}));  // nothing watches this service's disk
   EXPECT_EQ(call("index_status", {{"x", 1}})["isError"], true);
 }
 
@@ -190,14 +191,15 @@ class McpSessionTest : public McpToolsTest {
     return transport_.sent();
   }
   std::unique_ptr<McpServer> makeServer(std::vector<std::string> roots,
-                                        std::chrono::milliseconds roots_timeout = std::chrono::seconds(10)) {
+                                        std::chrono::milliseconds roots_timeout = std::chrono::seconds(10),
+                                        int index_threads = 0) {
     McpServerOptions options;
     options.roots_timeout = roots_timeout;
     options.service.roots = std::move(roots);
-    options.service.index_threads = 0;
+    options.service.index_threads = index_threads;
     options.fallback_root = (base_ / "ws").string();
     options.create_service = [](const SearchServiceOptions& o) -> Result<std::unique_ptr<SearchService>> {
-      auto service = SearchService::create(o);  // indexed before the session uses it (index_threads 0)
+      auto service = SearchService::create(o);  // indexed before the session uses it
       if (service.ok()) {
         service.value()->startWorkspaceScan();
         service.value()->waitUntilIdle();
@@ -274,6 +276,31 @@ TEST_F(McpSessionTest, AClientThatNeverListsItsRootsGetsTheWorkingDirectory) {
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_EQ(sent[1]["id"], 2);
   EXPECT_EQ(sent[1]["result"]["structuredContent"]["roots"], Json::array({(base_ / "ws").string()}));
+}
+
+TEST_F(McpSessionTest, AFileWrittenOnDiskIsFoundWithoutAnyNotificationFromTheClient) {
+  auto server = makeServer({(base_ / "ws").string()}, std::chrono::seconds(10), /*index_threads=*/1);
+  transport_.receive(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",)"
+                     R"("capabilities":{},"clientInfo":{"name":"t","version":"1"}}})");
+  transport_.receive(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+  transport_.receive(R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"index_status"}})");
+  auto sent = runUntil(2);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[1]["result"]["structuredContent"]["watcher"]["mode"], "inotify") << sent[1].dump();
+
+  std::ofstream(base_ / "ws" / "src" / "fresh.py") << "def freshly_written_on_disk(path):\n    return open(path)\n";
+  // Ask until it is there (the agent's write reaches the index through the watcher alone).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  std::string top;
+  for (int id = 3; top != "freshly_written_on_disk" && std::chrono::steady_clock::now() < deadline; ++id) {
+    Json call = {{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"},
+                 {"params", {{"name", "search_code"}, {"arguments", {{"query", "freshly_written_on_disk"}}}}}};
+    transport_.receive(call.dump());
+    sent = runUntil(sent.size() + 1);
+    const Json& results = sent.back()["result"]["structuredContent"]["results"];
+    top = results.empty() ? "" : results[0]["name"].get<std::string>();
+  }
+  EXPECT_EQ(top, "freshly_written_on_disk");
 }
 
 }  // namespace
