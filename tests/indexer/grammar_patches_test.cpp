@@ -35,17 +35,35 @@ TEST(GrammarPatches, SwiftRawStringsAndTheCodeAroundThemParse) {
   EXPECT_TRUE(hasChunk(*chunks, "after"));
 }
 
-// tree-sitter-kotlin 0.3.8 serialised an empty delimiter stack with
-// memcpy(buffer, NULL, 0) (UBSan: null pointer passed as argument 2), which
-// every Kotlin file outside a string reaches.
-TEST(GrammarPatches, KotlinOutsideAnyStringSerialisesAnEmptyStack) {
+// 0.7.1 tested an operator's suppressing symbols with the int `1 << n` for n
+// up to 32 (UBSan: left shift of 1 by 31 places), so `!` after `try` was
+// checked against the wrong bits.
+TEST(GrammarPatches, SwiftBangAndTryBangParse) {
   Extractor extractor;
   const std::string source =
-      "fun greet(name: String): String {\n    return \"hello, ${name}\"\n}\n"
-      "class Box(val size: Int) {\n    fun doubled() = size * 2\n}\n";
-  auto chunks = extractor.extract("/w/greet.kt", source, "kotlin");
+      "func load(path: String) -> Data {\n    let data = try! Data(contentsOf: URL(fileURLWithPath: path))\n"
+      "    return data\n}\n"
+      "func negate(flag: Bool) -> Bool { return !flag }\n"
+      "func unwrap(value: Int?) -> Int { return value! }\n";
+  auto chunks = extractor.extract("/w/bang.swift", source, "swift");
   ASSERT_TRUE(chunks.ok()) << chunks.error().message;
-  EXPECT_TRUE(hasChunk(*chunks, "greet"));
+  EXPECT_TRUE(hasChunk(*chunks, "load"));
+  EXPECT_TRUE(hasChunk(*chunks, "negate"));
+  EXPECT_TRUE(hasChunk(*chunks, "unwrap"));
+}
+
+// tree-sitter-kotlin 0.3.8 serialised an empty delimiter stack with
+// memcpy(buffer, NULL, 0) (UBSan: null pointer passed as argument 2): the
+// stack's buffer is NULL until a first string opens, so any external token
+// (an automatic semicolon, a block comment) before one reached it.
+TEST(GrammarPatches, KotlinBeforeAnyStringSerialisesAnEmptyStack) {
+  Extractor extractor;
+  const std::string source =
+      "/* no string literal anywhere */\nfun twice(x: Int): Int {\n    val y = x * 2\n    return y\n}\n"
+      "class Box(val size: Int) {\n    fun doubled() = size * 2\n}\n";
+  auto chunks = extractor.extract("/w/twice.kt", source, "kotlin");
+  ASSERT_TRUE(chunks.ok()) << chunks.error().message;
+  EXPECT_TRUE(hasChunk(*chunks, "twice"));
   EXPECT_TRUE(hasChunk(*chunks, "Box.doubled"));
 }
 
