@@ -1,11 +1,10 @@
 // Approximate search with hnswlib (inner-product space). hnswlib 0.6 has no
 // filter callback, so filtered searches over-fetch and fall back to an exact
 // scan of the allowed slots when too few survive: a filter never shrinks the
-// answer after a plain top-k cut.
-#include <hnswlib/hnswlib.h>
-
+// answer after a plain top-k cut. hnswlib itself is behind HnswGraph.
 #include <algorithm>
 
+#include "indexer/hnsw_graph.h"
 #include "indexer/vector_index.h"
 
 namespace cs {
@@ -14,10 +13,7 @@ namespace {
 class HnswVectorIndex final : public VectorIndex {
  public:
   explicit HnswVectorIndex(const HnswVectorIndexOptions& options)
-      : options_(options), space_(static_cast<size_t>(options.dim)) {
-    graph_ = std::make_unique<hnswlib::HierarchicalNSW<float>>(&space_, options.max_elements, options.m,
-                                                               options.ef_construction);
-  }
+      : options_(options), graph_(options.dim, options.max_elements, options.m, options.ef_construction) {}
 
   int dim() const override { return options_.dim; }
 
@@ -26,19 +22,15 @@ class HnswVectorIndex final : public VectorIndex {
       present_.resize(slot + 1, 0);
       copies_.resize(static_cast<size_t>(slot + 1) * options_.dim, 0.0f);
     }
-    if (graph_->cur_element_count + 1 > graph_->max_elements_) {
-      graph_->resizeIndex(graph_->max_elements_ * 2);
-    }
     std::copy(vector, vector + options_.dim, copies_.begin() + static_cast<long>(slot) * options_.dim);
-    // addPoint on a known label updates the vector and clears its deleted mark.
-    graph_->addPoint(vector, slot);
+    graph_.add(vector, slot);  // a known slot: its vector is updated and its deleted mark cleared
     if (!present_[slot]) ++size_;
     present_[slot] = 1;
   }
 
   void remove(uint32_t slot) override {
     if (slot >= present_.size() || !present_[slot]) return;
-    graph_->markDelete(slot);
+    graph_.markDeleted(slot);
     present_[slot] = 0;
     --size_;
   }
@@ -60,12 +52,9 @@ class HnswVectorIndex final : public VectorIndex {
       // instead of calling setEf keeps search read-only on the shared graph
       // (concurrent searches hold only a shared lock); the best `fetch` of
       // them are the same answer setEf(ef) + searchKnn(fetch) would give.
-      auto queue = graph_->searchKnn(query, std::max<size_t>(options_.ef_search, fetch * 2));
+      const auto nearest = graph_.search(query, std::max<size_t>(options_.ef_search, fetch * 2));
       hits.clear();
-      while (!queue.empty()) {
-        auto [distance, label] = queue.top();
-        queue.pop();
-        uint32_t slot = static_cast<uint32_t>(label);
+      for (const auto& [distance, slot] : nearest) {
         if (allowed && !allowed(slot)) continue;
         hits.push_back(VectorHit{slot, 1.0f - distance});  // InnerProductSpace distance = 1 - ip
       }
@@ -96,8 +85,7 @@ class HnswVectorIndex final : public VectorIndex {
   }
 
   HnswVectorIndexOptions options_;
-  hnswlib::InnerProductSpace space_;
-  std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph_;
+  HnswGraph graph_;
   std::vector<float> copies_;  // for vectorAt and the exact fallback
   std::vector<uint8_t> present_;
   size_t size_ = 0;
