@@ -47,6 +47,10 @@ class IndexScheduler {
   // Queues (re)indexing of a file; `input.text` carries unsaved buffer text.
   void submit(FileInput input, bool urgent = false);
   void submitRemoval(const std::string& path, bool urgent = false);
+  // Queues files and removals in one step (a workspace scan): the busy period
+  // they begin cannot end before all of them are done, however fast workers
+  // drain the queue.
+  void submitAll(std::vector<FileInput> inputs, const std::vector<std::string>& removals);
 
   size_t pending() const;  // queued + in flight
   bool idle() const { return pending() == 0; }
@@ -71,7 +75,7 @@ class IndexScheduler {
   void runBatch(FileIndexer& indexer, std::vector<Task>& batch);
   // Never throws; returns each processed path with whether it was skipped.
   std::vector<std::pair<std::string, bool>> processBatch(FileIndexer& indexer, std::vector<Task>& batch);
-  void enqueue(Task task, bool urgent);
+  void enqueue(std::vector<Task> tasks, bool urgent);
   void enqueueLocked(Task task, bool urgent);
   void notify(IndexProgress::Phase phase);
 

@@ -158,16 +158,22 @@ void SearchService::walkOnce() {
     walk_skipped_ = std::move(skipped);
   }
 
+  // Queued in one step: submitted one by one, a worker that drained the
+  // queue between two of them ended the busy period (progress 'end' while
+  // the scan was still queueing files).
   std::set<std::string> present;
+  std::vector<FileInput> changed;
   for (const WalkedFile& file : walked.files) {
     present.insert(file.path);
     auto stamp = index_->fileStamp(file.path);
     if (stamp && stamp->mtime_ns == file.mtime_ns && stamp->size == static_cast<int64_t>(file.size)) continue;
-    scheduler_->submit(FileInput{file.path, std::nullopt});
+    changed.push_back(FileInput{file.path, std::nullopt});
   }
+  std::vector<std::string> removed;
   for (const std::string& indexed : index_->files()) {
-    if (!present.count(indexed)) scheduler_->submitRemoval(indexed);
+    if (!present.count(indexed)) removed.push_back(indexed);
   }
+  scheduler_->submitAll(std::move(changed), removed);
 }
 
 // Each path is walked as the scan would walk it (walkSubtree). A reported file
