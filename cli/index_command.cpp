@@ -1,6 +1,5 @@
-// codesearch index DIR [--watch]: indexes a directory (incrementally, into the
-// persistent cache) and prints its statistics; --watch then keeps it current
-// (cli/index_watch.h).
+// codesearch index DIR: indexes a directory (incrementally, into the persistent
+// cache) and prints its statistics.
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -13,8 +12,8 @@
 namespace cs {
 namespace {
 
-int runIndex(const SearchCliOptions& o, bool watch) {
-  if (watch) return runIndexWatch(o.engine, o.dir, o.json);
+int runIndex(const SearchCliOptions& o) {
+  if (o.watch) return runIndexWatch(o.engine, o.dir, o.json);
   auto service = openAndIndex(o.engine, o.dir, /*verbose=*/true);
   if (!service.ok()) {
     std::cerr << "codesearch: " << service.error().message << "\n";
@@ -36,14 +35,13 @@ int runIndex(const SearchCliOptions& o, bool watch) {
 
 void registerIndexCommand(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<SearchCliOptions>();
-  auto watch = std::make_shared<bool>(false);
   CLI::App* command = app.add_subcommand("index", "Index a directory (incrementally) and print statistics");
   command->add_option("dir", o->dir, "Workspace directory")->required()->check(CLI::ExistingDirectory);
   o->engine.addTo(*command);
   command->add_flag("--json", o->json, "Print statistics as JSON");
-  command->add_flag("--watch", *watch,
+  command->add_flag("--watch", o->watch,
                     "Then keep the index current with changes on disk until SIGINT/SIGTERM (inotify)");
-  command->callback([o, watch, &exit_code] { exit_code = runIndex(*o, *watch); });
+  command->callback([o, &exit_code] { exit_code = runIndex(*o); });
 }
 
 }  // namespace cs

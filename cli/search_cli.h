@@ -28,6 +28,7 @@ struct SearchCliOptions {
   std::string mode = "hybrid";
   std::vector<std::string> languages, paths, kinds;
   bool exclude_tests = false;
+  bool watch = false;  // index: keep the index current until a signal
 
   SearchFilters filters() const { return SearchFilters{languages, paths, kinds, exclude_tests}; }
 };

@@ -25,6 +25,13 @@ std::optional<std::string> resolve(const std::string& path) {
   return (*parent == "/" ? "" : *parent) + "/" + name;
 }
 
+bool belowARoot(const std::string& path, const std::vector<std::string>& roots) {
+  for (const std::string& root : roots) {
+    if (isPathStrictlyUnder(path, root)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool isPathUnder(std::string_view path, std::string_view root) {
@@ -38,17 +45,6 @@ bool isPathStrictlyUnder(std::string_view path, std::string_view root) {
   while (root.size() > 1 && root.back() == '/') root.remove_suffix(1);
   return path != root && isPathUnder(path, root);
 }
-
-namespace {
-
-bool belowARoot(const std::string& path, const std::vector<std::string>& roots) {
-  for (const std::string& root : roots) {
-    if (isPathStrictlyUnder(path, root)) return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 std::optional<std::string> resolveUnderRoots(const std::string& path, const std::vector<std::string>& roots) {
   if (path.empty() || path.front() != '/') return std::nullopt;

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config git ca-certificates
+  build-essential cmake ninja-build pkg-config git ca-certificates patch
   libtorch-dev libopenblas0-openmp          # libtorch + a fast BLAS (the reference BLAS is ~10x slower)
   libtree-sitter-dev nlohmann-json3-dev libasio-dev libhnswlib-dev libsqlite3-dev
   libgit2-dev libsentencepiece-dev sentencepiece libcli11-dev
@@ -13,11 +13,11 @@ PACKAGES=(
   libgtest-dev libbenchmark-dev
   neovim                                     # the Neovim client's tests
 )
-# scripts/fuzz.sh passes --fuzz: clang and
+# --clang (scripts/sanitize.sh asan) or --fuzz (scripts/fuzz.sh): clang and
 # its sanitizer and libFuzzer runtimes (Debian 12: clang 14).
 for arg in "$@"; do
   case "$arg" in
-    --fuzz) PACKAGES+=(clang libclang-rt-14-dev) ;;
+    --clang|--fuzz) PACKAGES+=(clang libclang-rt-14-dev) ;;
   esac
 done
 command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)

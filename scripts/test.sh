@@ -3,12 +3,12 @@
 # and end-to-end), the MCP server with the official SDK client, the editor
 # clients' tests (VS Code and Neovim), then the hardening suites, each in its
 # own build directory: the fuzzers for a short time (scripts/fuzz.sh,
-# CODESEARCH_FUZZ_SECONDS per harness, default 60), the ASan+UBSan ctest run
-# and the TSan concurrency tests (scripts/sanitize.sh).
-# They run when CODESEARCH_HARDENING=1: the ASan job still reports findings in
-# third-party code (a heap over-read in tree-sitter-swift's scanner, a null
-# memcpy in tree-sitter-kotlin's, hnswlib 0.6's prefetch past a link list), so
-# it is not yet part of CI.
+# CODESEARCH_FUZZ_SECONDS per harness, default 30), the ASan+UBSan ctest run
+# and the TSan concurrency tests (scripts/sanitize.sh), when
+# CODESEARCH_HARDENING=1. On 2 cores they add about 45 minutes, mostly
+# building. They are green on the hardening branch; on the tree merged with the
+# layout, vector-store, warm-start and watcher work they have not yet had a
+# verified run, so CI (.ci/run) does not run them until one has.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh || exit 1
@@ -26,8 +26,8 @@ run_suite "MCP server (SDK client)" env CODESEARCH_BIN="$PWD/build/cli/codesearc
 if [ -x editors/run-tests.sh ]; then
   run_suite "editor clients" env CODESEARCH_BIN="$PWD/build/cli/codesearch" editors/run-tests.sh
 fi
-if [ "${CODESEARCH_HARDENING:-0}" = 1 ]; then
-  run_suite "fuzzers (${CODESEARCH_FUZZ_SECONDS:-60}s each)" scripts/fuzz.sh "${CODESEARCH_FUZZ_SECONDS:-60}"
+if [ "${CODESEARCH_HARDENING:-0}" != 0 ]; then
+  run_suite "fuzzers (${CODESEARCH_FUZZ_SECONDS:-30}s each)" scripts/fuzz.sh "${CODESEARCH_FUZZ_SECONDS:-30}"
   run_suite "ASan+UBSan (ctest)" scripts/sanitize.sh asan
   run_suite "TSan (concurrency tests)" scripts/sanitize.sh tsan
 fi

@@ -35,35 +35,43 @@ void IndexScheduler::enqueueLocked(Task task, bool urgent) {
   }
 }
 
-void IndexScheduler::submit(FileInput input, bool urgent) { enqueue(Task{std::move(input), false}, urgent); }
-
-void IndexScheduler::submitRemoval(const std::string& path, bool urgent) {
-  enqueue(Task{FileInput{path, std::nullopt}, true}, urgent);
+void IndexScheduler::submit(FileInput input, bool urgent) {
+  std::vector<Task> tasks;
+  tasks.push_back(Task{std::move(input), false});
+  enqueue(std::move(tasks), urgent);
 }
 
-void IndexScheduler::enqueue(Task task, bool urgent) {
-  std::lock_guard order(progress_order_);  // a worker's kEnd for this task waits for our kBegin
-  bool begin = false;
-  {
-    std::lock_guard lock(mutex_);
-    begin = queued_.empty() && in_flight_ == 0;
-    enqueueLocked(std::move(task), urgent);
-  }
-  work_cv_.notify_one();
-  if (begin) notify(IndexProgress::Phase::kBegin);
+void IndexScheduler::submitRemoval(const std::string& path, bool urgent) {
+  std::vector<Task> tasks;
+  tasks.push_back(Task{FileInput{path, std::nullopt}, true});
+  enqueue(std::move(tasks), urgent);
 }
 
 void IndexScheduler::submitAll(std::vector<FileInput> inputs, const std::vector<std::string>& removals, bool urgent) {
-  if (inputs.empty() && removals.empty()) return;
-  std::lock_guard order(progress_order_);
+  std::vector<Task> tasks;
+  tasks.reserve(inputs.size() + removals.size());
+  for (FileInput& input : inputs) tasks.push_back(Task{std::move(input), false});
+  for (const std::string& path : removals) tasks.push_back(Task{FileInput{path, std::nullopt}, true});
+  enqueue(std::move(tasks), urgent);
+}
+
+// All of `tasks` are queued under one lock, so no worker can find the queue
+// empty (and report kEnd) between two of them.
+void IndexScheduler::enqueue(std::vector<Task> tasks, bool urgent) {
+  if (tasks.empty()) return;
+  const bool several = tasks.size() > 1;
+  std::lock_guard order(progress_order_);  // a worker's kEnd for these tasks waits for our kBegin
   bool begin = false;
   {
     std::lock_guard lock(mutex_);
     begin = queued_.empty() && in_flight_ == 0;
-    for (FileInput& input : inputs) enqueueLocked(Task{std::move(input), false}, urgent);
-    for (const std::string& path : removals) enqueueLocked(Task{FileInput{path, std::nullopt}, true}, urgent);
+    for (Task& task : tasks) enqueueLocked(std::move(task), urgent);
   }
-  work_cv_.notify_all();
+  if (several) {
+    work_cv_.notify_all();
+  } else {
+    work_cv_.notify_one();
+  }
   if (begin) notify(IndexProgress::Phase::kBegin);
 }
 

@@ -47,10 +47,9 @@ class IndexScheduler {
   // Queues (re)indexing of a file; `input.text` carries unsaved buffer text.
   void submit(FileInput input, bool urgent = false);
   void submitRemoval(const std::string& path, bool urgent = false);
-  // Queues files to (re)index and files to remove all at once: the workers
-  // never see a part of it alone, so a scan or a pass of disk changes is one
-  // busy period (one kBegin, one kEnd), not one per file when the workers
-  // outpace the caller.
+  // Queues files and removals in one step (a workspace scan, a pass of disk
+  // changes): the busy period they begin cannot end before all of them are
+  // done, however fast workers drain the queue.
   void submitAll(std::vector<FileInput> inputs, const std::vector<std::string>& removals, bool urgent = false);
 
   size_t pending() const;  // queued + in flight
@@ -76,7 +75,7 @@ class IndexScheduler {
   void runBatch(FileIndexer& indexer, std::vector<Task>& batch);
   // Never throws; returns each processed path with whether it was skipped.
   std::vector<std::pair<std::string, bool>> processBatch(FileIndexer& indexer, std::vector<Task>& batch);
-  void enqueue(Task task, bool urgent);
+  void enqueue(std::vector<Task> tasks, bool urgent);
   void enqueueLocked(Task task, bool urgent);
   void notify(IndexProgress::Phase phase);
 

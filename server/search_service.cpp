@@ -59,7 +59,7 @@ SearchService::SearchService(SearchServiceOptions options) : options_(std::move(
 SearchService::~SearchService() {
   {
     std::lock_guard lock(scan_mutex_);
-    stopping_ = true;  // a load in progress stops at its next batch, a walk in progress finishes
+    scan_stopping_ = true;  // a walk in progress finishes first
   }
   scan_cv_.notify_all();
   if (scan_thread_.joinable()) scan_thread_.join();

@@ -10,7 +10,6 @@
 // service's scan thread.
 #pragma once
 
-#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -69,8 +68,8 @@ struct ServiceStatus {
   size_t skipped_files = 0;
   std::optional<ModelDescription> model;
   std::string model_error;  // why there is no model, when there is none
-  LoadProgress load;        // the stored index coming into memory after a restart (done: all of it)
   WatchState watch;
+  LoadProgress load;        // the stored index coming into memory after a restart (done: all of it)
 };
 
 struct QueryOptions {
@@ -159,7 +158,7 @@ class SearchService {
   void requestScanWork(bool full_walk, std::vector<std::string> paths);
   void scanThreadLoop();
   void runScanWork();  // until nothing is requested
-  void loadStoredIndex();
+  void loadStoredIndex();  // the deferred load of the stored index (scan thread)
   void walkOnce();
   void applyDiskPaths(std::vector<std::string> paths);
   WalkOptions walkOptions() const;
@@ -187,9 +186,7 @@ class SearchService {
   bool full_walk_requested_ = false;
   std::vector<std::string> disk_paths_;  // changed on disk, not yet applied
   bool scan_busy_ = false;               // work requested or running
-  bool stored_loaded_ = false;           // the stored index has been loaded (the first work does it)
-  // The destructor runs: set under scan_mutex_; a load in progress stops at its next batch.
-  std::atomic<bool> stopping_{false};
+  bool scan_stopping_ = false;
   std::thread scan_thread_;              // only when index_threads > 0
 
   mutable std::mutex hooks_mutex_;       // guards the three members below

@@ -1,7 +1,6 @@
-// SearchService's scan thread: loading the stored index (before its first
-// walk), the workspace walk and the re-evaluation of paths changed on disk
-// (applyDiskChanges). One piece of work at a time, in the order requested; a
-// full walk requested while paths wait subsumes them.
+// SearchService's scan thread: the workspace walk and the re-evaluation of
+// paths changed on disk (applyDiskChanges). One piece of work at a time, in
+// the order requested; a full walk requested while paths wait subsumes them.
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -86,8 +85,8 @@ void SearchService::requestScanWork(bool full_walk, std::vector<std::string> pat
 void SearchService::scanThreadLoop() {
   std::unique_lock lock(scan_mutex_);
   for (;;) {
-    scan_cv_.wait(lock, [&] { return stopping_ || full_walk_requested_ || !disk_paths_.empty(); });
-    if (stopping_) return;
+    scan_cv_.wait(lock, [&] { return scan_stopping_ || full_walk_requested_ || !disk_paths_.empty(); });
+    if (scan_stopping_) return;
     lock.unlock();
     runScanWork();
     lock.lock();
@@ -97,21 +96,20 @@ void SearchService::scanThreadLoop() {
 void SearchService::runScanWork() {
   for (;;) {
     bool full_walk = false;
-    bool load = false;
     std::vector<std::string> paths;
     {
       std::lock_guard lock(scan_mutex_);
-      if (stopping_ || (!full_walk_requested_ && disk_paths_.empty())) {
+      if (!full_walk_requested_ && disk_paths_.empty()) {
         scan_busy_ = false;
         scan_cv_.notify_all();
         return;
       }
-      load = !std::exchange(stored_loaded_, true);
       full_walk = std::exchange(full_walk_requested_, false);
       paths.swap(disk_paths_);
     }
-    if (load) loadStoredIndex();
     try {  // the scan thread's boundary: a failure skips this piece of work, never the thread
+      // The stored index first (a no-op once loaded): walks and disk passes compare with it.
+      loadStoredIndex();
       if (full_walk) {
         walkOnce();
       } else {
@@ -124,9 +122,14 @@ void SearchService::runScanWork() {
   }
 }
 
-// The stored index first: walks and passes compare the disk with it.
+// After a restart: the stored index comes into memory batch by batch; the
+// destructor stops it at the next batch.
 void SearchService::loadStoredIndex() {
-  if (Status loaded = index_->loadStored([this](const LoadProgress&) { return !stopping_.load(); }); !loaded.ok())
+  auto keep_going = [this](const LoadProgress&) {
+    std::lock_guard lock(scan_mutex_);
+    return !scan_stopping_;
+  };
+  if (Status loaded = index_->loadStored(keep_going); !loaded.ok())
     std::fprintf(stderr, "codesearch: loading the stored index: %s\n", loaded.error().message.c_str());
 }
 
@@ -155,15 +158,18 @@ void SearchService::walkOnce() {
     walk_skipped_ = std::move(skipped);
   }
 
+  // Queued in one step: submitted one by one, a worker that drained the
+  // queue between two of them ended the busy period (progress 'end' while
+  // the scan was still queueing files).
   std::set<std::string> present;
   std::vector<FileInput> changed;
-  std::vector<std::string> removed;
   for (const WalkedFile& file : walked.files) {
     present.insert(file.path);
     auto stamp = index_->fileStamp(file.path);
     if (stamp && stamp->mtime_ns == file.mtime_ns && stamp->size == static_cast<int64_t>(file.size)) continue;
     changed.push_back(FileInput{file.path, std::nullopt});
   }
+  std::vector<std::string> removed;
   for (const std::string& indexed : index_->files()) {
     if (!present.count(indexed)) removed.push_back(indexed);
   }
@@ -231,7 +237,7 @@ void SearchService::applyDiskPaths(std::vector<std::string> paths) {
   const bool urgent = changed.size() + removed.size() <= kUrgentPassFiles;
   std::vector<FileInput> inputs;
   for (std::string& path : changed) inputs.push_back(FileInput{std::move(path), std::nullopt});
-  scheduler_->submitAll(std::move(inputs), removed, urgent);
+  scheduler_->submitAll(std::move(inputs), removed, urgent);  // one busy period for the pass
 }
 
 }  // namespace cs

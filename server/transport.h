@@ -6,6 +6,7 @@
 // runs on the event-loop thread; send() and close() may be called from any thread.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -35,9 +36,18 @@ class Transport {
 // thread, serialised by a mutex (server/fd_transport.h).
 std::unique_ptr<Transport> makeStdioTransport(asio::io_context& io);
 
+struct TcpOptions {
+  // Replies queued for one connection and not yet taken by its socket. A
+  // client that stops reading is disconnected (with a line on stderr) once
+  // its queue would pass this; it never stalls the loop or other clients.
+  size_t max_queued_bytes = size_t{64} << 20;
+};
+
 // A loopback TCP listener: every accepted connection becomes a Transport of
 // its own, handed to `on_client` on the loop thread. Non-loopback addresses
-// are refused. Thread-safety: loop thread only.
+// are refused. A connection's send() only queues the frame; the loop writes
+// it asynchronously. Thread-safety: the listener on the loop thread only; its
+// connections as Transport.
 class TcpListener {
  public:
   virtual ~TcpListener() = default;
@@ -45,7 +55,8 @@ class TcpListener {
   virtual void close() = 0;  // stops accepting; connections already made stay
   virtual int port() const = 0;
 };
-Result<std::unique_ptr<TcpListener>> makeTcpListener(asio::io_context& io, const std::string& host, int port);
+Result<std::unique_ptr<TcpListener>> makeTcpListener(asio::io_context& io, const std::string& host, int port,
+                                                     const TcpOptions& options = {});
 
 // In-process transport for tests: server/memory_transport.h.
 

@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <fstream>
+#include <iterator>
 
 #include <gtest/gtest.h>
 
@@ -98,6 +100,62 @@ TEST(DaemonTcp, ServesSeveralClientsAndOutlivesEachOfThem) {
   // The daemon itself ends on SIGTERM, with 0.
   ::kill(daemon.pid(), SIGTERM);
   EXPECT_EQ(daemon.waitExit(20s), 0);
+}
+
+// A client that sends requests but never reads its replies: each reply here
+// echoes a 1 MiB method name (-32601), so 70 of them pass the 64 MiB queue
+// cap. The old transport wrote them from the event loop, blocking once the
+// socket buffers were full, and every other client stalled with it.
+TEST(DaemonTcp, AClientThatStopsReadingStallsNoOtherAndIsCutOffPastItsQueueCap) {
+  TempWorkspace ws;
+  ws.write("lib.py", "def compute_checksum(data):\n    return sum(data) % 255\n");
+  TempWorkspace logs;
+  const std::string log = logs.root() + "/daemon.log";
+  const int port = testPort(2);
+  LspTestClient daemon({"serve", "--no-model", "--no-cache", "--listen", "127.0.0.1:" + std::to_string(port),
+                        "--log-file", log});
+  auto reader = TcpLspClient::connect(port);
+  ASSERT_TRUE(reader.has_value()) << "daemon did not listen on port " << port;
+  ASSERT_TRUE(reader->initialize(ws.root()).has_value());
+  ASSERT_TRUE(waitForTopHit(*reader, "checksum", "compute_checksum"));
+  auto stalled = TcpLspClient::connect(port);
+  ASSERT_TRUE(stalled.has_value());
+  ASSERT_TRUE(stalled->initialize(ws.root()).has_value());
+
+  // Sent from a thread of its own: the old daemon stopped reading this client too.
+  const int requests = 70;
+  std::thread flood([&] {
+    for (int i = 0; i < requests; ++i) {
+      Json request{{"jsonrpc", "2.0"}, {"id", 1000 + i}, {"method", std::string(1 << 20, 'm')}, {"params", nullptr}};
+      if (!stalled->send(request)) return;  // disconnected
+    }
+  });
+  int answered = 0;
+  for (int i = 0; i < 30; ++i) {
+    auto reply = reader->request("codeSearch/query", {{"query", "checksum"}}, 20s);
+    if (!reply || firstName(reply) != "compute_checksum") break;
+    ++answered;
+  }
+  EXPECT_EQ(answered, 30) << "the reading client stalled behind the one that does not read";
+
+  // The one that does not read is cut off once its queue passes the cap,
+  // with a line in the log; it gets what its socket held, then the end.
+  bool logged = false;
+  for (int i = 0; i < 400 && !logged; ++i) {
+    std::ifstream in(log);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    logged = text.find("is not reading its replies") != std::string::npos;
+    if (!logged) std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_TRUE(logged) << "no disconnect line in " << log;
+  int received = 0;
+  while (stalled->read(20s).has_value()) ++received;
+  EXPECT_TRUE(stalled->ended());
+  EXPECT_LT(received, requests);
+  stalled->shutdownSocket();  // ends the flood on the old daemon, which never disconnects it
+  flood.join();
+  EXPECT_TRUE(waitForTopHit(*reader, "checksum", "compute_checksum"));
+  EXPECT_TRUE(daemon.alive());
 }
 
 TEST(DaemonTcp, RefusesNonLoopbackAddresses) {

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -45,7 +46,8 @@ class TcpLspClient {
     return std::nullopt;
   }
 
-  TcpLspClient(TcpLspClient&& other) noexcept : fd_(other.fd_), decoder_(std::move(other.decoder_)), next_id_(other.next_id_) {
+  TcpLspClient(TcpLspClient&& other) noexcept
+      : fd_(other.fd_), decoder_(std::move(other.decoder_)), next_id_(other.next_id_), ended_(other.ended_) {
     other.fd_ = -1;
   }
   TcpLspClient(const TcpLspClient&) = delete;
@@ -56,6 +58,13 @@ class TcpLspClient {
     fd_ = -1;
   }
   bool connected() const { return fd_ >= 0; }
+  // True once the daemon closed or reset the connection (read() saw the end
+  // of the stream); a read() that merely timed out leaves it false.
+  bool ended() const { return ended_; }
+  // Unblocks a send() or read() of another thread on this client (before disconnect()).
+  void shutdownSocket() {
+    if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
+  }
 
   bool send(const Json& message) {
     std::string frame = protocol::encodeFrame(message.dump());
@@ -84,9 +93,13 @@ class TcpLspClient {
       timeval tv{static_cast<time_t>(left.count() / 1000), static_cast<suseconds_t>((left.count() % 1000) * 1000)};
       ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
       ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-      if (n == 0) return std::nullopt;
+      if (n == 0) {
+        ended_ = true;
+        return std::nullopt;
+      }
       if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
+        ended_ = true;
         return std::nullopt;
       }
       decoder_.feed(std::string_view(buffer, static_cast<size_t>(n)));
@@ -123,6 +136,7 @@ class TcpLspClient {
   int fd_ = -1;
   protocol::FrameDecoder decoder_;
   int next_id_ = 1;
+  bool ended_ = false;
 };
 
 }  // namespace cs::test
