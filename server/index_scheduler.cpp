@@ -47,12 +47,12 @@ void IndexScheduler::submitRemoval(const std::string& path, bool urgent) {
   enqueue(std::move(tasks), urgent);
 }
 
-void IndexScheduler::submitAll(std::vector<FileInput> inputs, const std::vector<std::string>& removals) {
+void IndexScheduler::submitAll(std::vector<FileInput> inputs, const std::vector<std::string>& removals, bool urgent) {
   std::vector<Task> tasks;
   tasks.reserve(inputs.size() + removals.size());
   for (FileInput& input : inputs) tasks.push_back(Task{std::move(input), false});
   for (const std::string& path : removals) tasks.push_back(Task{FileInput{path, std::nullopt}, true});
-  enqueue(std::move(tasks), /*urgent=*/false);
+  enqueue(std::move(tasks), urgent);
 }
 
 // All of `tasks` are queued under one lock, so no worker can find the queue

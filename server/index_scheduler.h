@@ -47,10 +47,10 @@ class IndexScheduler {
   // Queues (re)indexing of a file; `input.text` carries unsaved buffer text.
   void submit(FileInput input, bool urgent = false);
   void submitRemoval(const std::string& path, bool urgent = false);
-  // Queues files and removals in one step (a workspace scan): the busy period
-  // they begin cannot end before all of them are done, however fast workers
-  // drain the queue.
-  void submitAll(std::vector<FileInput> inputs, const std::vector<std::string>& removals);
+  // Queues files and removals in one step (a workspace scan, a pass of disk
+  // changes): the busy period they begin cannot end before all of them are
+  // done, however fast workers drain the queue.
+  void submitAll(std::vector<FileInput> inputs, const std::vector<std::string>& removals, bool urgent = false);
 
   size_t pending() const;  // queued + in flight
   bool idle() const { return pending() == 0; }

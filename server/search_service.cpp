@@ -100,7 +100,7 @@ Result<std::unique_ptr<SearchService>> SearchService::create(const SearchService
   }
   service->walk_cache_dir_ = service->options_.cache_dir;
   if (service->walk_cache_dir_.empty()) {
-    std::string tmpl = (fs::temp_directory_path() / "codesearch-walk-XXXXXX").string();
+    std::string tmpl = (fs::temp_directory_path() / "codesearch-ignore-rules-XXXXXX").string();
     if (::mkdtemp(tmpl.data())) {
       service->walk_cache_dir_ = tmpl;
       service->walk_cache_dir_is_temporary_ = true;

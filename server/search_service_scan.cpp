@@ -235,8 +235,9 @@ void SearchService::applyDiskPaths(std::vector<std::string> paths) {
     for (const SkippedFile& file : skipped) walk_skipped_.insert(file.path);
   }
   const bool urgent = changed.size() + removed.size() <= kUrgentPassFiles;
-  for (std::string& path : changed) scheduler_->submit(FileInput{std::move(path), std::nullopt}, urgent);
-  for (const std::string& path : removed) scheduler_->submitRemoval(path, urgent);
+  std::vector<FileInput> inputs;
+  for (std::string& path : changed) inputs.push_back(FileInput{std::move(path), std::nullopt});
+  scheduler_->submitAll(std::move(inputs), removed, urgent);  // one busy period for the pass
 }
 
 }  // namespace cs

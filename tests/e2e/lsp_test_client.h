@@ -57,11 +57,21 @@ class LspTestClient {
     reader_ = std::thread([this] { readLoop(); });
   }
 
+  // The daemon is asked to end as an editor would end it (end of input; SIGTERM
+  // for `serve --listen`), so it cleans up after itself; SIGKILL only when it
+  // does not end within a few seconds.
   ~LspTestClient() {
-    if (write_fd_ >= 0) close(write_fd_);
-    if (pid_ > 0 && !exited_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
+    {
+      std::lock_guard lock(write_mutex_);
+      if (write_fd_ >= 0) close(write_fd_);
+      write_fd_ = -1;
+    }
+    if (pid_ > 0 && !exited_ && waitExit(2s) < 0) {
+      kill(pid_, SIGTERM);
+      if (waitExit(2s) < 0) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+      }
     }
     if (reader_.joinable()) reader_.join();
     if (read_fd_ >= 0) close(read_fd_);
@@ -194,7 +204,13 @@ class LspTestClient {
     }
     return -1;
   }
-  bool alive() { return waitpid(pid_, nullptr, WNOHANG) == 0; }
+  bool alive() {
+    if (exited_) return false;
+    int status = 0;
+    pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) exited_ = true;  // reaped here: never signal that pid again
+    return r == 0;
+  }
   pid_t pid() const { return pid_; }
 
  private:
