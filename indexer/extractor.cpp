@@ -21,6 +21,12 @@ namespace {
 constexpr uint64_t kParseTimeoutMicros = 5'000'000;
 constexpr size_t kMaxMacroDepth = 3;  // macro bodies inside macro bodies: cfg_net! { cfg_rt! { ... } }
 
+// What the parser reads instead of `source`: C and C++ with their confusing
+// macros masked (same byte offsets); empty for the other languages.
+std::string maskedText(const LanguageSpec& spec, std::string_view source) {
+  return spec.name == "c" || spec.name == "cpp" ? maskConfusingMacros(source) : std::string();
+}
+
 }  // namespace
 
 std::optional<std::string> languageForPath(std::string_view path) {
@@ -126,44 +132,91 @@ std::vector<TSRange> itemMacroBodies(TSNode root, const std::string& macro_node)
 
 }  // namespace
 
-struct Extractor::Impl {
-  ExtractOptions options;
-  TSParser* parser = ts_parser_new();
-  TSQueryCursor* cursor = ts_query_cursor_new();
-  ~Impl() {
-    ts_query_cursor_delete(cursor);
-    ts_parser_delete(parser);
+Result<const LanguageSpec*> Extractor::Impl::prepare(std::string_view language) {
+  const LanguageSpec* spec = findLanguage(language);
+  if (!spec) return makeError("unsupported language: " + std::string(language));
+  if (!spec->query) return makeError(spec->query_error);
+  if (!ts_parser_set_language(parser, spec->grammar)) {
+    return makeError("grammar for " + spec->name + " has an incompatible ABI version");
   }
+  return spec;
+}
 
-  // One parse of `text` (restricted to `ranges` when given), or null when
-  // tree-sitter gives up (timeout) or rejects the ranges.
-  ParseTree parse(std::string_view text, const std::vector<TSRange>& ranges) {
-    if (!ranges.empty() && !ts_parser_set_included_ranges(parser, ranges.data(), static_cast<uint32_t>(ranges.size())))
-      return nullptr;
-    ParseTree tree(ts_parser_parse_string(parser, nullptr, text.data(), static_cast<uint32_t>(text.size())));
-    ts_parser_reset(parser);  // a timed-out parse must not be resumed by the next file
-    ts_parser_set_included_ranges(parser, nullptr, 0);
-    return tree;
-  }
+ParseTree Extractor::Impl::parse(std::string_view text, const std::vector<TSRange>& ranges, const TSTree* old) {
+  if (!ranges.empty() && !ts_parser_set_included_ranges(parser, ranges.data(), static_cast<uint32_t>(ranges.size())))
+    return nullptr;
+  ParseTree tree(ts_parser_parse_string(parser, old, text.data(), static_cast<uint32_t>(text.size())));
+  ts_parser_reset(parser);  // a timed-out parse must not be resumed by the next file
+  ts_parser_set_included_ranges(parser, nullptr, 0);
+  return tree;
+}
 
-  // The file's tree and, for languages with item-position macros (Rust's
-  // cfg_*! { ... } wrappers, whose items are token trees to the grammar), each
-  // tree's macro bodies parsed again, as code in place, into the next tree, a
-  // few levels deep. Every tree stays alive while definitions point into them.
-  std::vector<ParseTree> parseWithMacroBodies(const LanguageSpec& spec, std::string_view text) {
-    std::vector<ParseTree> trees;
-    for (ParseTree tree = parse(text, {}); tree;) {
-      ParseTree next;
-      if (!spec.item_macro_node.empty() && trees.size() < kMaxMacroDepth) {
-        std::vector<TSRange> bodies = itemMacroBodies(ts_tree_root_node(tree.get()), spec.item_macro_node);
-        if (!bodies.empty()) next = parse(text, bodies);
-      }
-      trees.push_back(std::move(tree));
-      tree = std::move(next);
+// For languages with item-position macros (Rust's cfg_*! { ... } wrappers,
+// whose items are token trees to the grammar), each tree's macro bodies are
+// parsed again, as code in place, into the next tree, a few levels deep.
+// Every tree stays alive while definitions point into them.
+std::vector<ParseTree> Extractor::Impl::withMacroBodies(const LanguageSpec& spec, std::string_view text,
+                                                        ParseTree main) {
+  std::vector<ParseTree> trees;
+  for (ParseTree tree = std::move(main); tree;) {
+    ParseTree next;
+    if (!spec.item_macro_node.empty() && trees.size() < kMaxMacroDepth) {
+      std::vector<TSRange> bodies = itemMacroBodies(ts_tree_root_node(tree.get()), spec.item_macro_node);
+      if (!bodies.empty()) next = parse(text, bodies);
     }
-    return trees;
+    trees.push_back(std::move(tree));
+    tree = std::move(next);
   }
-};
+  return trees;
+}
+
+std::vector<Chunk> Extractor::Impl::chunksOf(const LanguageSpec& spec, std::string_view path, std::string_view source,
+                                             std::vector<extraction::Definition> defs, ParsedFile::State* keep) {
+  extraction::sortDefinitions(defs);
+  std::vector<extraction::Definition> merged;
+  if (spec.conventions.merge_clauses) {
+    merged = defs;
+    extraction::mergeClauses(merged);
+  }
+  const extraction::LineTable lines(source);
+  extraction::CoveredRanges covered;
+  std::vector<Chunk> chunks = extraction::buildDefinitionChunks(spec, path, source, lines,
+                                                                spec.conventions.merge_clauses ? merged : defs, covered);
+  if (options.module_chunks) extraction::appendModuleChunk(chunks, path, spec.name, source, lines, covered);
+  if (keep) {
+    for (extraction::Definition& d : defs) d.node = d.body = TSNode{};
+    keep->definitions = std::move(defs);
+  }
+  return chunks;
+}
+
+// Stages: parse (C and C++ with their confusing macros masked, same byte
+// offsets; everything read from a tree is read from `source`), definitions
+// from every tree, their order, a chunk per definition, the module chunk.
+std::vector<Chunk> Extractor::Impl::extractFully(const LanguageSpec& spec, std::string_view path,
+                                                 std::string_view source, std::string masked, ParsedFile::State* keep,
+                                                 std::vector<ParseTree> trees) {
+  const std::string_view parsed = masked.empty() ? source : std::string_view(masked);
+  if (trees.empty()) trees = withMacroBodies(spec, parsed, parse(parsed, {}));
+  std::vector<extraction::Definition> defs;
+  for (const ParseTree& tree : trees) extraction::collectDefinitions(spec, cursor, ts_tree_root_node(tree.get()), source, defs);
+  std::vector<Chunk> chunks = chunksOf(spec, path, source, std::move(defs), keep);
+  if (keep) {
+    keep->path = std::string(path);
+    keep->language = spec.name;
+    keep->source = std::string(source);
+    keep->masked = std::move(masked);
+    keep->tree = trees.empty() ? nullptr : std::move(trees.front());
+    keep->syntax_errors = keep->tree && ts_node_has_error(ts_tree_root_node(keep->tree.get()));
+  }
+  return chunks;
+}
+
+ParsedFile::ParsedFile() = default;
+ParsedFile::~ParsedFile() = default;
+ParsedFile::ParsedFile(ParsedFile&&) noexcept = default;
+ParsedFile& ParsedFile::operator=(ParsedFile&&) noexcept = default;
+bool ParsedFile::empty() const { return !state_; }
 
 Extractor::Extractor(ExtractOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = options;
@@ -172,27 +225,36 @@ Extractor::Extractor(ExtractOptions options) : impl_(std::make_unique<Impl>()) {
 
 Extractor::~Extractor() = default;
 
-// Stages: parse (C and C++ with their confusing macros masked, same byte
-// offsets; everything read from a tree is read from `source`), definitions
-// from every tree, their order, a chunk per definition, the module chunk.
 Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string_view source,
                                               std::string_view language) {
-  const LanguageSpec* spec = findLanguage(language);
-  if (!spec) return makeError("unsupported language: " + std::string(language));
-  if (!spec->query) return makeError(spec->query_error);
-  if (!ts_parser_set_language(impl_->parser, spec->grammar)) {
-    return makeError("grammar for " + spec->name + " has an incompatible ABI version");
+  auto spec = impl_->prepare(language);
+  if (!spec.ok()) return spec.error();
+  return impl_->extractFully(**spec, path, source, maskedText(**spec, source), nullptr);
+}
+
+Result<std::vector<Chunk>> Extractor::extract(std::string_view path, std::string_view source,
+                                              std::string_view language, ParsedFile& previous,
+                                              const std::vector<TextEdit>& edits, IncrementalStats* stats) {
+  auto spec = impl_->prepare(language);
+  if (!spec.ok()) return spec.error();
+  IncrementalStats local;
+  IncrementalStats& report = stats ? *stats : local;
+  report = IncrementalStats{};
+  std::unique_ptr<ParsedFile::State> state = std::move(previous.state_);
+  if (!state || !state->tree) {
+    report.full_reason = state ? "earlier parse failed" : "no earlier version";
+  } else if (state->path != path || state->language != (*spec)->name) {
+    report.full_reason = "another file or language";
   }
-  const std::string masked = spec->name == "c" || spec->name == "cpp" ? maskConfusingMacros(source) : std::string();
-  const std::vector<ParseTree> trees = impl_->parseWithMacroBodies(*spec, masked.empty() ? source : masked);
-  std::vector<extraction::Definition> defs;
-  for (const ParseTree& tree : trees)
-    extraction::collectDefinitions(*spec, impl_->cursor, ts_tree_root_node(tree.get()), source, defs);
-  extraction::orderDefinitions(*spec, defs);
-  const extraction::LineTable lines(source);
-  extraction::CoveredRanges covered;
-  std::vector<Chunk> chunks = extraction::buildDefinitionChunks(*spec, path, source, lines, defs, covered);
-  if (impl_->options.module_chunks) extraction::appendModuleChunk(chunks, path, spec->name, source, lines, covered);
+  std::vector<Chunk> chunks;
+  if (!report.full_reason.empty()) {
+    state = std::make_unique<ParsedFile::State>();
+    chunks = impl_->extractFully(**spec, path, source, maskedText(**spec, source), state.get());
+    report.definitions_found = state->definitions.size();
+  } else {
+    chunks = impl_->extractIncrementally(**spec, path, source, maskedText(**spec, source), *state, edits, report);
+  }
+  previous.state_ = std::move(state);
   return chunks;
 }
 

@@ -34,7 +34,7 @@ std::string collapseWhitespace(std::string_view text, size_t cap) {
 
 // The declaration up to its body, whitespace-collapsed, without comment lines.
 std::string signatureOf(std::string_view source, const Definition& d) {
-  uint32_t sig_end = d.has_body ? std::max(d.start, ts_node_start_byte(d.body)) : d.end;
+  uint32_t sig_end = d.has_body ? std::max(d.start, d.body_start) : d.end;
   std::string_view text = source.substr(d.start, sig_end - d.start);
   if (!d.has_body) {
     text = text.substr(0, text.find('\n'));
@@ -148,8 +148,7 @@ std::string chunkKind(const LanguageSpec& spec, const Definition& d, const Enclo
 }
 
 Chunk definitionChunk(const LanguageSpec& spec, std::string_view path, std::string_view source,
-                      const LineTable& lines, const Definition& d, const Enclosing& enclosing, std::string kind,
-                      const DefinitionDoc& doc) {
+                      const LineTable& lines, const Definition& d, const Enclosing& enclosing, std::string kind) {
   Chunk chunk;
   chunk.path = std::string(path);
   chunk.language = spec.name;
@@ -161,7 +160,7 @@ Chunk definitionChunk(const LanguageSpec& spec, std::string_view path, std::stri
     // A trait method says which trait it implements for which type: impl Serialize for Foo.
     chunk.signature = "impl " + enclosing.impl->trait + " for " + enclosing.impl->name + ": " + chunk.signature;
   }
-  chunk.doc = doc.text;
+  chunk.doc = d.doc.text;
   const size_t cap = isContainerKind(chunk.kind) ? kMaxContainerText : kMaxChunkText;
   chunk.text = std::string(source.substr(d.start, d.end - d.start).substr(0, cap));
   chunk.start_byte = d.start;
@@ -190,10 +189,9 @@ std::vector<Chunk> buildDefinitionChunks(const LanguageSpec& spec, std::string_v
   for (const Definition& d : defs) {
     const Enclosing enclosing = scopes.enter(d);
     if (d.kind.empty()) continue;  // a scope, not a chunk
-    const DefinitionDoc doc = findDoc(source, d, spec.conventions);
-    chunks.push_back(definitionChunk(spec, path, source, lines, d, enclosing, chunkKind(spec, d, enclosing, file_types), doc));
+    chunks.push_back(definitionChunk(spec, path, source, lines, d, enclosing, chunkKind(spec, d, enclosing, file_types)));
     if (!isContainerKind(chunks.back().kind)) appendWindows(chunks, source, lines);
-    if (covered.empty() || d.start >= covered.back().second) covered.emplace_back(doc.start, d.end);
+    if (covered.empty() || d.start >= covered.back().second) covered.emplace_back(d.doc.start, d.end);
   }
   return chunks;
 }

@@ -85,14 +85,19 @@ bool predicatesHold(const TSQuery* query, const TSQueryMatch& match, std::string
 // The captures of one match as a Definition; nullopt when it names no node or no name.
 std::optional<Definition> definitionOfMatch(const TSQuery* query, const TSQueryMatch& match, std::string_view source) {
   Definition d;
+  d.pattern = match.pattern_index;
+  d.span_start = UINT32_MAX;
   bool has_node = false;
   for (uint16_t i = 0; i < match.capture_count; ++i) {
     const TSQueryCapture& cap = match.captures[i];
+    d.span_start = std::min(d.span_start, ts_node_start_byte(cap.node));
+    d.span_end = std::max(d.span_end, ts_node_end_byte(cap.node));
     uint32_t len = 0;
     const char* cname = ts_query_capture_name_for_id(query, cap.index, &len);
     std::string_view capture(cname, len);
     if (capture == "name") {
       d.name = std::string(textOf(source, cap.node));
+      d.name_start = ts_node_start_byte(cap.node);
     } else if (capture == "body") {
       d.body = cap.node;
       d.has_body = true;
@@ -128,40 +133,24 @@ bool completeDefinition(const LanguageSpec& spec, std::string_view source, Defin
       }
     }
   }
-  d.start = ts_node_start_byte(d.node);
-  d.end = ts_node_end_byte(d.node);
+  d.node_start = d.start = ts_node_start_byte(d.node);
+  d.node_end = d.end = ts_node_end_byte(d.node);
+  d.symbol = ts_node_symbol(d.node);
+  if (d.has_body) d.body_start = ts_node_start_byte(d.body);
+  const TSNode parent = ts_node_parent(d.node);
+  if (!ts_node_is_null(parent))
+    d.parent = ParentKey{ts_node_start_byte(parent), ts_node_end_byte(parent), ts_node_symbol(parent)};
   // A Python definition's decorators (@app.route("/users")) say what it is for: they are its first lines.
-  if (TSNode parent = ts_node_parent(d.node);
-      !ts_node_is_null(parent) && std::strcmp(ts_node_type(parent), "decorated_definition") == 0)
+  if (!ts_node_is_null(parent) && std::strcmp(ts_node_type(parent), "decorated_definition") == 0)
     d.start = ts_node_start_byte(parent);
+  d.span_start = std::min(d.span_start, d.start);
+  d.span_end = std::max(d.span_end, d.node_end);
   // Layout-sensitive grammars (Scala, Haskell) can end a node after the newline.
   while (d.end > d.start && d.end <= source.size() &&
          (source[d.end - 1] == '\n' || source[d.end - 1] == ' ' || source[d.end - 1] == '\r'))
     --d.end;
   splitQualifiedName(d);
   return !isControlKeyword(d.name);  // error recovery's guess (an #ifdef inside an if/else chain)
-}
-
-// One chunk per function, not per equation: a sibling right after a
-// definition of the same name and kind extends it.
-void mergeClauses(std::vector<Definition>& defs) {
-  std::vector<Definition> merged;
-  for (Definition& d : defs) {
-    if (!merged.empty()) {
-      Definition& prev = merged.back();
-      if (!d.kind.empty() && prev.kind == d.kind && prev.name == d.name && prev.end <= d.start &&
-          ts_node_eq(ts_node_parent(prev.node), ts_node_parent(d.node))) {
-        prev.end = d.end;
-        if (!prev.has_body && d.has_body) {  // a signature or a bodiless head first: the body is the first clause's
-          prev.body = d.body;
-          prev.has_body = true;
-        }
-        continue;
-      }
-    }
-    merged.push_back(std::move(d));
-  }
-  defs = std::move(merged);
 }
 
 }  // namespace
@@ -195,21 +184,32 @@ std::string withoutTemplateArguments(const std::string& name) {
 }
 
 void collectDefinitions(const LanguageSpec& spec, TSQueryCursor* cursor, TSNode root, std::string_view source,
-                        std::vector<Definition>& defs) {
+                        std::vector<Definition>& defs, std::pair<uint32_t, uint32_t> range) {
   const TSQuery* query = spec.query;
+  ts_query_cursor_set_byte_range(cursor, range.first, range.second);
   ts_query_cursor_exec(cursor, query, root);
   TSQueryMatch match;
   while (ts_query_cursor_next_match(cursor, &match)) {
     if (!predicatesHold(query, match, source)) continue;
     std::optional<Definition> d = definitionOfMatch(query, match, source);
-    if (d && completeDefinition(spec, source, *d)) defs.push_back(std::move(*d));
+    if (!d || !completeDefinition(spec, source, *d)) continue;
+    if (!d->kind.empty()) d->doc = findDoc(source, *d, spec.conventions);
+    defs.push_back(std::move(*d));
   }
+  ts_query_cursor_set_byte_range(cursor, 0, UINT32_MAX);
 }
 
-void orderDefinitions(const LanguageSpec& spec, std::vector<Definition>& defs) {
-  // Outer definitions first, so a stack of open ranges gives each one its scopes.
+void sortDefinitions(std::vector<Definition>& defs) {
+  // Outer definitions first, so a stack of open ranges gives each one its
+  // scopes; matches of one node in pattern order, then by where the name is.
+  // A total order: an incremental extraction gives its mix of kept and new
+  // definitions in another order than a full one and must get the same result.
   std::sort(defs.begin(), defs.end(), [](const Definition& a, const Definition& b) {
-    return a.start != b.start ? a.start < b.start : a.end > b.end;
+    if (a.start != b.start) return a.start < b.start;
+    if (a.end != b.end) return a.end > b.end;
+    if (a.pattern != b.pattern) return a.pattern < b.pattern;
+    if (a.name_start != b.name_start) return a.name_start < b.name_start;
+    return !ts_node_is_null(a.node) && ts_node_is_null(b.node);  // one found again before its kept copy
   });
   // Two patterns can match one node (e.g. a Rust impl both as scope and type): keep the first.
   defs.erase(std::unique(defs.begin(), defs.end(),
@@ -217,7 +217,27 @@ void orderDefinitions(const LanguageSpec& spec, std::vector<Definition>& defs) {
                            return a.start == b.start && a.end == b.end && a.kind == b.kind;
                          }),
              defs.end());
-  if (spec.conventions.merge_clauses) mergeClauses(defs);
+}
+
+void mergeClauses(std::vector<Definition>& defs) {
+  std::vector<Definition> merged;
+  for (Definition& d : defs) {
+    if (!merged.empty()) {
+      Definition& prev = merged.back();
+      if (!d.kind.empty() && prev.kind == d.kind && prev.name == d.name && prev.end <= d.start &&
+          prev.parent == d.parent) {
+        prev.end = d.end;
+        if (!prev.has_body && d.has_body) {  // a signature or a bodiless head first: the body is the first clause's
+          prev.body = d.body;
+          prev.body_start = d.body_start;
+          prev.has_body = true;
+        }
+        continue;
+      }
+    }
+    merged.push_back(std::move(d));
+  }
+  defs = std::move(merged);
 }
 
 }  // namespace cs::extraction

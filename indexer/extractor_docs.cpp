@@ -112,7 +112,8 @@ std::string docstringOf(std::string_view source, const Definition& d, const Lang
 }
 
 // The contiguous comments right before the definition (or the wrapper around
-// it), attributes allowed in between; `doc.start` moves to the first of them.
+// it), attributes allowed in between; `doc.start` moves to the first of them,
+// `doc.reads_from` to the first node looked at.
 void commentsBefore(std::string_view source, const Definition& d, const LanguageConventions& conventions,
                     DefinitionDoc& doc) {
   TSNode anchor = d.node;
@@ -123,9 +124,14 @@ void commentsBefore(std::string_view source, const Definition& d, const Language
   uint32_t next_row = ts_node_start_point(anchor).row;
   doc.start = std::min(doc.start, ts_node_start_byte(anchor));
   TSNode before = ts_node_prev_named_sibling(anchor);
-  if (ts_node_is_null(before) && conventions.comment_may_end_previous_node && !ts_node_is_null(ts_node_parent(anchor)))
-    before = ts_node_prev_named_sibling(ts_node_parent(anchor));  // the first of a list (Haskell's declarations)
-  for (TSNode prev = before; !ts_node_is_null(prev); prev = ts_node_prev_named_sibling(prev)) {
+  TSNode list = ts_node_parent(anchor);  // whose children the loop walks
+  if (ts_node_is_null(before) && conventions.comment_may_end_previous_node && !ts_node_is_null(list)) {
+    before = ts_node_prev_named_sibling(list);  // the first of a list (Haskell's declarations)
+    list = ts_node_parent(list);
+  }
+  TSNode prev = before;
+  for (; !ts_node_is_null(prev); prev = ts_node_prev_named_sibling(prev)) {
+    doc.reads_from = std::min(doc.reads_from, ts_node_start_byte(prev));
     std::string_view type = ts_node_type(prev);
     if (isAttribute(type)) {
       next_row = ts_node_start_point(prev).row;
@@ -143,6 +149,9 @@ void commentsBefore(std::string_view source, const Definition& d, const Language
     next_row = ts_node_start_point(prev).row;
     doc.start = std::min(doc.start, ts_node_start_byte(prev));
   }
+  // Out of siblings: a comment inserted before the first one would count too.
+  if (ts_node_is_null(prev) && !ts_node_is_null(list))
+    doc.reads_from = std::min(doc.reads_from, ts_node_start_byte(list));
   std::string joined;
   for (auto it = comments.rbegin(); it != comments.rend(); ++it) {
     joined.append(*it);
@@ -156,7 +165,9 @@ void commentsBefore(std::string_view source, const Definition& d, const Language
 DefinitionDoc findDoc(std::string_view source, const Definition& d, const LanguageConventions& conventions) {
   DefinitionDoc doc;
   doc.start = d.start;
-  if (conventions.attribute_doc) doc.text = cleanDoc(conventions.attribute_doc(source, d.node), conventions);
+  doc.reads_from = d.span_start;
+  if (conventions.attribute_doc)
+    doc.text = cleanDoc(conventions.attribute_doc(source, d.node, doc.reads_from), conventions);
   if (doc.text.empty()) doc.text = docstringOf(source, d, conventions);
   if (doc.text.empty()) commentsBefore(source, d, conventions, doc);
   return doc;
