@@ -4,7 +4,8 @@
 // on bad source text.
 //
 // Thread-safety: an Extractor owns a TSParser and caches; use one per thread.
-// The grammars and compiled queries it points at are immutable and shared.
+// The grammars and compiled queries it points at are immutable and shared. A
+// ParsedFile belongs to one call at a time.
 #pragma once
 
 #include <memory>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "indexer/chunk.h"
+#include "indexer/text_edit.h"
 #include "support/result.h"
 
 namespace cs {
@@ -36,6 +38,37 @@ std::optional<std::string> languageForSource(std::string_view path, std::string_
 // All supported language names.
 const std::vector<std::string>& supportedLanguages();
 
+// What an extraction keeps of one version of a file so that the next
+// version is parsed incrementally: its text, its tree and its definitions.
+// Empty until an Extractor call fills it. Movable, not copyable; one call at a
+// time may use it (it may move between threads in between).
+class ParsedFile {
+ public:
+  ParsedFile();
+  ~ParsedFile();
+  ParsedFile(ParsedFile&&) noexcept;
+  ParsedFile& operator=(ParsedFile&&) noexcept;
+  bool empty() const;
+
+  struct State;  // indexer/extractor_stages.h
+
+ private:
+  friend class Extractor;
+  std::unique_ptr<State> state_;
+};
+
+// How an extraction that started from a ParsedFile went.
+struct IncrementalStats {
+  bool tree_reused = false;    // the parser started from the earlier version's edited tree
+  bool incremental = false;    // and only what the edits reached was extracted again
+  bool editor_edits = false;   // the editor's edits described the change (else the two texts were diffed)
+  bool syntax_errors = false;  // this version's tree has ERROR or MISSING nodes
+  std::string full_reason;     // why not incremental: "no earlier version", "parse failed", "item macros", ...
+  size_t definitions_kept = 0;   // from the earlier version, untouched by the edits
+  size_t definitions_found = 0;  // found by the query (over the changed ranges only when incremental)
+  double parse_cpu_ms = 0;       // CPU time of the tree-sitter parse of the file's own tree
+};
+
 class Extractor {
  public:
   explicit Extractor(ExtractOptions options = {});
@@ -48,6 +81,26 @@ class Extractor {
   // cannot be loaded (a build problem), never for bad source text.
   Result<std::vector<Chunk>> extract(std::string_view path, std::string_view source,
                                      std::string_view language);
+
+  // The same chunks, starting from `previous` (an earlier version of the
+  // file, or empty) and `edits`, the byte edits that turned its text into
+  // `source` (may be empty or stale: they are checked, and the two texts are
+  // diffed when they do not describe the change). The old tree is edited and
+  // reused, and only the definitions that the edits and the changed parse
+  // ranges reach are extracted again; the rest keep what the earlier version
+  // found, with moved offsets. Fully re-parsed instead without a usable
+  // earlier version (none, another path or language, a failed parse).
+  // Extracted fully from the reused tree for a file whose item-position macro
+  // bodies are parsed again (Rust's cfg_*! { ... }: parses with included
+  // ranges, from scratch) and for the first version without syntax errors
+  // after one with them: tree-sitter's error recovery can give an edited
+  // tree another shape than a fresh parse of the same text would, so while
+  // a file has errors the chunks are those of tree-sitter's incremental tree;
+  // once it parses cleanly they are a full re-parse's again. `previous` then
+  // holds this version.
+  Result<std::vector<Chunk>> extract(std::string_view path, std::string_view source, std::string_view language,
+                                     ParsedFile& previous, const std::vector<TextEdit>& edits,
+                                     IncrementalStats* stats = nullptr);
 
  private:
   struct Impl;

@@ -37,6 +37,16 @@ struct PendingFile {
 FileIndexer::FileIndexer(Index& index, const CodeEncoder* encoder, FileIndexerOptions options)
     : index_(index), encoder_(encoder), options_(options) {}
 
+Result<std::vector<Chunk>> FileIndexer::extract(const FileInput& input, const std::string& text,
+                                                const std::string& language, FileOutcome& outcome) {
+  ParsedFileCache* cache = options_.parsed_files.get();
+  if (!cache || !input.text) return extractor_.extract(input.path, text, language);
+  ParsedFile parsed = cache->take(input.path);
+  auto chunks = extractor_.extract(input.path, text, language, parsed, input.edits, &outcome.parse);
+  if (chunks.ok()) cache->put(input.path, std::move(parsed));
+  return chunks;
+}
+
 std::vector<FileOutcome> FileIndexer::indexBatch(const std::vector<FileInput>& inputs) {
   std::vector<FileOutcome> outcomes;
   std::vector<PendingFile> pending;
@@ -56,6 +66,7 @@ std::vector<FileOutcome> FileIndexer::indexBatch(const std::vector<FileInput>& i
       text = *input.text;
       stamp = FileStamp{0, static_cast<int64_t>(text.size())};  // buffers never match a disk stamp
     } else {
+      if (options_.parsed_files) options_.parsed_files->erase(input.path);  // the disk is the truth again
       auto read = readFileText(input.path, options_.max_file_bytes);
       if (!read.ok()) {
         // Vanished or unreadable: drop whatever we had, keep going.
@@ -79,7 +90,7 @@ std::vector<FileOutcome> FileIndexer::indexBatch(const std::vector<FileInput>& i
       continue;
     }
     language = languageForSource(input.path, text);  // a .h header may hold C++
-    auto chunks = extractor_.extract(input.path, text, *language);
+    auto chunks = extract(input, text, *language, outcome);
     if (!chunks.ok()) {
       outcome.kind = FileOutcome::Kind::kSkipped;
       outcome.reason = chunks.error().message;

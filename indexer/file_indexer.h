@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "indexer/chunk_embedding.h"
 #include "indexer/extractor.h"
 #include "indexer/index.h"
+#include "indexer/parsed_file_cache.h"
 #include "model/code_encoder.h"
 #include "support/result.h"
 
@@ -24,11 +26,20 @@ struct FileIndexerOptions {
   size_t max_file_bytes = 1 << 20;  // larger files are skipped (and leave the index)
   size_t embed_batch = 256;         // chunks per encoder call
   ChunkEmbeddingOptions embedding;  // the index must be opened with vectorSpaceId(model, embedding)
+  // The parse states of buffers, shared by every worker's FileIndexer, so a
+  // buffer's next version is parsed incrementally; a file read from disk
+  // drops its state. Null: every version is parsed from scratch.
+  std::shared_ptr<ParsedFileCache> parsed_files;
 };
 
 struct FileInput {
   std::string path;                 // absolute
   std::optional<std::string> text;  // unsaved buffer text; nullopt = read from disk
+  // For a buffer: the byte edits that turned the previous version submitted
+  // for this path into `text`, in order. A hint for incremental parsing: the
+  // extractor checks them against the text it parsed last and diffs the texts
+  // when they do not fit (a superseded version, another session's edits).
+  std::vector<TextEdit> edits;
 };
 
 struct FileOutcome {
@@ -37,6 +48,7 @@ struct FileOutcome {
   size_t chunks = 0;
   size_t embedded = 0;  // chunks that needed a new embedding
   std::string reason;   // why skipped or removed
+  IncrementalStats parse;  // how a buffer's parse went (parsed_files set); default for files from disk
 };
 
 class FileIndexer {
@@ -49,6 +61,10 @@ class FileIndexer {
   std::vector<FileOutcome> indexBatch(const std::vector<FileInput>& inputs);
 
  private:
+  // The chunks of `text`: a buffer's incrementally from its cached parse state.
+  Result<std::vector<Chunk>> extract(const FileInput& input, const std::string& text, const std::string& language,
+                                     FileOutcome& outcome);
+
   Index& index_;
   const CodeEncoder* encoder_;
   FileIndexerOptions options_;

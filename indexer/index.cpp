@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <optional>
 #include <shared_mutex>
@@ -51,6 +52,7 @@ struct Index::Impl {
     uint64_t file_id = 0;             // RerankFeatures::file_id of its chunks
     uint32_t representative = 0;      // the chunk that stands for the file: its largest type, else its remainder
     bool has_representative = false;
+    uint64_t document_hash = 0;       // of its document in file_lexical, to rebuild it only when it changes
   };
   std::unordered_map<std::string, FileRecord> files;
   std::unordered_map<uint64_t, uint32_t> slot_by_hash;  // a live slot with a vector, per content hash
@@ -98,24 +100,27 @@ struct Index::Impl {
     return path;
   }
 
+  // Takes `slot` (a live chunk) out of every structure.
+  void removeSlotLocked(uint32_t slot) {
+    Entry& e = entries[slot];
+    if (!e.live) return;
+    eraseFrom(definitions_by_key, e.rerank.name_identifier, slot);
+    lexical.remove(slot);
+    if (approximate) approximate->removing(slot);
+    if (graph_building) graph_dirty.push_back(slot);
+    if (vectors) vectors->remove(slot);
+    auto h = slot_by_hash.find(e.indexed.content_hash);
+    if (h != slot_by_hash.end() && h->second == slot) slot_by_hash.erase(h);
+    slot_of.erase(e.id);
+    e = Entry{};
+    free_slots.push_back(slot);
+    --live_chunks;
+  }
+
   void removeFileLocked(const std::string& path) {
     auto it = files.find(path);
     if (it == files.end()) return;
-    for (uint32_t slot : it->second.slots) {
-      Entry& e = entries[slot];
-      if (!e.live) continue;
-      eraseFrom(definitions_by_key, e.rerank.name_identifier, slot);
-      lexical.remove(slot);
-      if (approximate) approximate->removing(slot);
-      if (graph_building) graph_dirty.push_back(slot);
-      if (vectors) vectors->remove(slot);
-      auto h = slot_by_hash.find(e.indexed.content_hash);
-      if (h != slot_by_hash.end() && h->second == slot) slot_by_hash.erase(h);
-      slot_of.erase(e.id);
-      e = Entry{};
-      free_slots.push_back(slot);
-      --live_chunks;
-    }
+    for (uint32_t slot : it->second.slots) removeSlotLocked(slot);
     file_lexical.remove(it->second.file_slot);
     path_of_file_slot[it->second.file_slot] = nullptr;
     free_file_slots.push_back(it->second.file_slot);
@@ -136,63 +141,125 @@ struct Index::Impl {
     if (values.empty()) map.erase(it);
   }
 
+  // What the chunks of one file share: its path as seen from the workspace and the features that come from it.
+  struct FileContext {
+    std::string relative_path;
+    bool test_path = false;
+    std::shared_ptr<const std::vector<std::string>> path_stems;
+    FileFeatures file;
+  };
+
+  FileContext fileContext(const std::string& path) {
+    FileContext context;
+    context.relative_path = relativePath(path);
+    context.test_path = isTestPath(context.relative_path);
+    context.path_stems = pathStems(context.relative_path, writer_stemmer);
+    context.file = fileFeatures(context.relative_path, writer_stemmer);
+    return context;
+  }
+
+  // Puts one chunk in a free slot of every structure; returns the slot.
+  uint32_t addChunkLocked(IndexedChunk ic, const FileContext& context) {
+    uint32_t slot;
+    if (!free_slots.empty()) {
+      slot = free_slots.back();
+      free_slots.pop_back();
+    } else {
+      slot = static_cast<uint32_t>(entries.size());
+      entries.emplace_back();
+    }
+    Entry& e = entries[slot];
+    e.id = next_id++;
+    e.relative_path = context.relative_path;
+    e.live = true;
+    e.rerank = rerankFeatures(ic.chunk, context.path_stems, context.test_path, writer_stemmer);
+    applyFileFeatures(context.file, e.rerank);
+    if (e.rerank.definition_rank > 0 && !e.rerank.name_identifier.empty())
+      definitions_by_key[e.rerank.name_identifier].push_back(slot);
+    lexical.add(slot, ic.chunk);
+    if (vectors && static_cast<int>(ic.vector.size()) == options.dim) {
+      vectors->set(slot, ic.vector.data());
+      if (approximate) approximate->added(slot);
+      if (graph_building) graph_dirty.push_back(slot);
+      slot_by_hash[ic.content_hash] = slot;
+    }
+    ic.vector.clear();
+    ic.vector.shrink_to_fit();
+    e.indexed = std::move(ic);
+    slot_of[e.id] = slot;
+    ++live_chunks;
+    return slot;
+  }
+
   void addFileLocked(const std::string& path, const FileStamp& stamp, std::vector<IndexedChunk> chunks) {
     FileRecord record;
     record.stamp = stamp;
-    const std::string relative_path = relativePath(path);
-    const bool test_path = isTestPath(relative_path);
-    auto path_stems = pathStems(relative_path, writer_stemmer);
-    const FileFeatures file = fileFeatures(relative_path, writer_stemmer);
-    record.stem_key = file.file_stem_key;
+    const FileContext context = fileContext(path);
+    record.stem_key = context.file.file_stem_key;
     if (!record.stem_key.empty()) files_by_stem_key[record.stem_key].push_back(path);
-    for (IndexedChunk& ic : chunks) {
-      uint32_t slot;
-      if (!free_slots.empty()) {
-        slot = free_slots.back();
-        free_slots.pop_back();
-      } else {
-        slot = static_cast<uint32_t>(entries.size());
-        entries.emplace_back();
-      }
-      Entry& e = entries[slot];
-      e.id = next_id++;
-      e.relative_path = relative_path;
-      e.live = true;
-      e.rerank = rerankFeatures(ic.chunk, path_stems, test_path, writer_stemmer);
-      applyFileFeatures(file, e.rerank);
-      if (e.rerank.definition_rank > 0 && !e.rerank.name_identifier.empty())
-        definitions_by_key[e.rerank.name_identifier].push_back(slot);
-      lexical.add(slot, ic.chunk);
-      if (vectors && static_cast<int>(ic.vector.size()) == options.dim) {
-        vectors->set(slot, ic.vector.data());
-        if (approximate) approximate->added(slot);
-        if (graph_building) graph_dirty.push_back(slot);
-        slot_by_hash[ic.content_hash] = slot;
-      }
-      ic.vector.clear();
-      ic.vector.shrink_to_fit();
-      e.indexed = std::move(ic);
-      slot_of[e.id] = slot;
-      record.slots.push_back(slot);
-      ++live_chunks;
-    }
-    addFileDocumentLocked(path, relative_path, file.file_id, record);
+    for (IndexedChunk& ic : chunks) record.slots.push_back(addChunkLocked(std::move(ic), context));
+    addFileDocumentLocked(path, context.relative_path, context.file.file_id, record);
     auto stored = files.insert_or_assign(path, std::move(record)).first;
     path_of_file_slot[stored->second.file_slot] = &stored->first;
     maybeStartApproximateLocked();
   }
 
-  // The file's document for file_lexical, and the chunk that stands for it in results.
-  void addFileDocumentLocked(const std::string& path, const std::string& relative_path, uint64_t file_id,
-                             FileRecord& record) {
-    if (!free_file_slots.empty()) {
-      record.file_slot = free_file_slots.back();
-      free_file_slots.pop_back();
-    } else {
-      record.file_slot = static_cast<uint32_t>(path_of_file_slot.size());
-      path_of_file_slot.push_back(nullptr);
+  // Whether `indexed` (a live entry) is `ic` but for where it lies: same text,
+  // names, doc and vector, so its postings, vector and features stay right.
+  bool sameChunkElsewhere(uint32_t slot, const IndexedChunk& ic) const {
+    const Chunk& a = entries[slot].indexed.chunk;
+    const Chunk& b = ic.chunk;
+    const bool has_vector = vectors && vectors->row(slot) != nullptr;
+    const bool brings_vector = vectors && static_cast<int>(ic.vector.size()) == options.dim;
+    if (has_vector != brings_vector) return false;
+    if (brings_vector && std::memcmp(vectors->row(slot), ic.vector.data(), sizeof(float) * options.dim) != 0)
+      return false;  // a caller's own vector for the same text (a test, a re-embedding) replaces the old one
+    return entries[slot].indexed.content_hash == ic.content_hash &&
+           a.part == b.part && a.kind == b.kind && a.language == b.language && a.name == b.name &&
+           a.qualified_name == b.qualified_name && a.signature == b.signature && a.doc == b.doc && a.text == b.text &&
+           a.path == b.path;
+  }
+
+  // Replaces the chunks of a known file. A chunk equal to one the file has
+  // but for its position (sameChunkElsewhere: the common case when an edit
+  // changed one function) keeps its slot, id, postings and vector and only
+  // moves; removing postings is what costs in a large index. The others leave
+  // or join; the file's document is rebuilt only when it changes.
+  void replaceFileLocked(FileRecord& record, const std::string& path, const FileStamp& stamp,
+                         std::vector<IndexedChunk> chunks) {
+    std::unordered_multimap<uint64_t, uint32_t> old_slots;  // by content hash
+    for (uint32_t slot : record.slots) old_slots.emplace(entries[slot].indexed.content_hash, slot);
+    std::vector<uint32_t> slots(chunks.size(), UINT32_MAX);
+    for (size_t i = 0; i < chunks.size(); ++i) {
+      auto [first, last] = old_slots.equal_range(chunks[i].content_hash);
+      for (auto it = first; it != last; ++it) {
+        if (!sameChunkElsewhere(it->second, chunks[i])) continue;
+        slots[i] = it->second;
+        Chunk& moved = entries[it->second].indexed.chunk;
+        moved.start_byte = chunks[i].chunk.start_byte;
+        moved.end_byte = chunks[i].chunk.end_byte;
+        moved.start = chunks[i].chunk.start;
+        moved.end = chunks[i].chunk.end;
+        old_slots.erase(it);
+        break;
+      }
     }
-    record.file_id = file_id;
+    for (const auto& [hash, slot] : old_slots) removeSlotLocked(slot);
+    std::optional<FileContext> context;
+    for (size_t i = 0; i < chunks.size(); ++i) {
+      if (slots[i] != UINT32_MAX) continue;
+      if (!context) context = fileContext(path);
+      slots[i] = addChunkLocked(std::move(chunks[i]), *context);
+    }
+    record.stamp = stamp;
+    record.slots = std::move(slots);
+    updateFileDocumentLocked(path, record);
+    maybeStartApproximateLocked();
+  }
+
+  // The file's document for file_lexical (its name, path, definition names and
+  // type docs), choosing the chunk that stands for it in results on the way.
+  Chunk fileDocumentLocked(const std::string& path, const std::string& relative_path, FileRecord& record) {
     Chunk document;
     document.path = path;
     const size_t slash = relative_path.rfind('/');
@@ -200,6 +267,7 @@ struct Index::Impl {
     document.name = document.name.substr(0, document.name.find('.'));
     document.qualified_name = relative_path;
     size_t best_lines = 0;
+    record.has_representative = false;
     for (uint32_t slot : record.slots) {
       const Chunk& c = entries[slot].indexed.chunk;
       if (document.text.size() < 8 * 1024) {
@@ -225,7 +293,36 @@ struct Index::Impl {
       record.representative = record.slots.front();
       record.has_representative = true;
     }
+    return document;
+  }
+
+  static uint64_t documentHash(const Chunk& document) {
+    const std::hash<std::string> hash;
+    return hash(document.name) ^ (hash(document.qualified_name) * 31) ^ (hash(document.text) * 961) ^
+           (hash(document.doc) * 29791);
+  }
+
+  void addFileDocumentLocked(const std::string& path, const std::string& relative_path, uint64_t file_id,
+                             FileRecord& record) {
+    if (!free_file_slots.empty()) {
+      record.file_slot = free_file_slots.back();
+      free_file_slots.pop_back();
+    } else {
+      record.file_slot = static_cast<uint32_t>(path_of_file_slot.size());
+      path_of_file_slot.push_back(nullptr);
+    }
+    record.file_id = file_id;
+    const Chunk document = fileDocumentLocked(path, relative_path, record);
+    record.document_hash = documentHash(document);
     file_lexical.add(record.file_slot, document);
+  }
+
+  void updateFileDocumentLocked(const std::string& path, FileRecord& record) {
+    const Chunk document = fileDocumentLocked(path, relativePath(path), record);
+    const uint64_t hash = documentHash(document);
+    if (hash == record.document_hash) return;
+    record.document_hash = hash;
+    file_lexical.add(record.file_slot, document);  // replaces the slot's old document
   }
 
   // File-level evidence: the best files for `query` by file_lexical, normalised
@@ -468,8 +565,11 @@ Status Index::replaceFile(const std::string& path, const FileStamp& stamp, std::
   if (impl_->store) stored = impl_->store->replaceFile(path, stamp, chunks);  // disk first, outside the lock
   std::unique_lock lock(impl_->mutex);
   if (impl_->store && !impl_->store_loaded) impl_->changed_while_loading.insert(path);
-  impl_->removeFileLocked(path);
-  impl_->addFileLocked(path, stamp, std::move(chunks));
+  if (auto it = impl_->files.find(path); it != impl_->files.end()) {
+    impl_->replaceFileLocked(it->second, path, stamp, std::move(chunks));
+  } else {
+    impl_->addFileLocked(path, stamp, std::move(chunks));
+  }
   return stored.ok() ? Status{} : stored.error().withContext("persisting " + path + " (kept in memory)");
 }
 

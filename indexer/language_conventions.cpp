@@ -2,6 +2,7 @@
 // grammars or doc styles the generic extractor does not cover on its own.
 #include "indexer/language_conventions.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace cs {
@@ -56,7 +57,7 @@ bool isElixirModule(std::string_view keyword) {
 
 // Elixir: a module's @moduledoc is an attribute at the top of its do block; a
 // function's @doc precedes it, possibly with @spec/@impl/comments in between.
-std::string elixirAttributeDoc(std::string_view source, TSNode definition) {
+std::string elixirAttributeDoc(std::string_view source, TSNode definition, uint32_t& reads_from) {
   if (!isType(definition, "call")) return {};
   TSNode target = ts_node_child_by_field_name(definition, "target", 6);
   if (isType(target, "identifier") && isElixirModule(textOf(source, target))) {
@@ -73,13 +74,17 @@ std::string elixirAttributeDoc(std::string_view source, TSNode definition) {
     }
     return {};
   }
-  for (TSNode prev = ts_node_prev_named_sibling(definition); !ts_node_is_null(prev);
-       prev = ts_node_prev_named_sibling(prev)) {
+  TSNode prev = ts_node_prev_named_sibling(definition);
+  for (; !ts_node_is_null(prev); prev = ts_node_prev_named_sibling(prev)) {
+    reads_from = std::min(reads_from, ts_node_start_byte(prev));
     if (isType(prev, "comment")) continue;
     std::string_view name = attributeName(source, prev);
     if (name == "doc") return attributeString(source, prev);
     if (name.empty() || name == "moduledoc") break;  // @spec, @impl, @deprecated, ... sit between
   }
+  // Out of siblings: an attribute inserted before the first one would count too.
+  if (ts_node_is_null(prev) && !ts_node_is_null(ts_node_parent(definition)))
+    reads_from = std::min(reads_from, ts_node_start_byte(ts_node_parent(definition)));
   return {};
 }
 

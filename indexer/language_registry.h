@@ -31,8 +31,10 @@ struct LanguageConventions {
   // capture it (Swift's function_body: see swift.scm); found among the children.
   std::string body_node;
   // A doc that is not a comment before the definition (Elixir's @doc and
-  // @moduledoc strings): its raw text, or "" to look for comments.
-  std::string (*attribute_doc)(std::string_view source, TSNode definition) = nullptr;
+  // @moduledoc strings): its raw text, or "" to look for comments. Lowers
+  // `reads_from` to the start of every node before the definition it looked at
+  // (an edit before that cannot change the answer).
+  std::string (*attribute_doc)(std::string_view source, TSNode definition, uint32_t& reads_from) = nullptr;
 };
 
 struct LanguageSpec {

@@ -49,10 +49,12 @@ void LexicalIndex::add(uint32_t slot, const Chunk& chunk) {
   if (doc_length_[slot] > 0) remove(slot);
   auto terms = termsOf(chunk, stemmer_.get());
   float length = 0;
+  doc_terms_[slot].reserve(terms.size());
   for (auto& [term, tf] : terms) {
-    postings_[term].push_back(Posting{slot, tf});
+    auto& entry = *postings_.try_emplace(term).first;  // element addresses survive rehashing
+    entry.second.push_back(Posting{slot, tf});
+    doc_terms_[slot].push_back(TermRef{&entry, static_cast<uint32_t>(entry.second.size() - 1)});
     length += tf;
-    doc_terms_[slot].push_back(term);
   }
   length = std::max(length, 1.0f);
   doc_length_[slot] = length;
@@ -60,15 +62,25 @@ void LexicalIndex::add(uint32_t slot, const Chunk& chunk) {
   ++live_documents_;
 }
 
+// Each of the slot's postings is swapped with the last of its list: removal
+// costs the slot's terms, not the lists' lengths (a common word's list holds
+// nearly every chunk). The order of a list does not matter to search.
 void LexicalIndex::remove(uint32_t slot) {
   if (slot >= doc_length_.size() || doc_length_[slot] == 0) return;
-  for (const auto& term : doc_terms_[slot]) {
-    auto it = postings_.find(term);
-    if (it == postings_.end()) continue;
-    auto& list = it->second;
-    list.erase(std::remove_if(list.begin(), list.end(), [slot](const Posting& p) { return p.slot == slot; }),
-               list.end());
-    if (list.empty()) postings_.erase(it);
+  for (const TermRef& ref : doc_terms_[slot]) {
+    std::vector<Posting>& list = ref.entry->second;
+    if (ref.index + 1 < list.size()) {
+      const Posting moved = list.back();
+      list[ref.index] = moved;
+      for (TermRef& other : doc_terms_[moved.slot]) {
+        if (other.entry == ref.entry) {
+          other.index = ref.index;
+          break;
+        }
+      }
+    }
+    list.pop_back();
+    if (list.empty()) postings_.erase(postings_.find(ref.entry->first));
   }
   doc_terms_[slot].clear();
   doc_terms_[slot].shrink_to_fit();

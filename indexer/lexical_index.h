@@ -53,11 +53,17 @@ class LexicalIndex {
     uint32_t slot;
     float tf;
   };
+  using PostingMap = std::unordered_map<std::string, std::vector<Posting>>;
+  // One of a document's terms: its posting list and where its posting is in it.
+  struct TermRef {
+    PostingMap::value_type* entry;
+    uint32_t index;
+  };
   Options options_;
   std::unique_ptr<WordStemmer> stemmer_;  // the writer's (add); searches make their own
-  std::unordered_map<std::string, std::vector<Posting>> postings_;
-  std::vector<float> doc_length_;                 // by slot; 0 = empty slot
-  std::vector<std::vector<std::string>> doc_terms_;  // by slot, for removal
+  PostingMap postings_;
+  std::vector<float> doc_length_;              // by slot; 0 = empty slot
+  std::vector<std::vector<TermRef>> doc_terms_;  // by slot, for removal
   double total_length_ = 0;
   size_t live_documents_ = 0;
 };

@@ -1,6 +1,7 @@
 // DocumentStore: the text of documents the editor has open, kept current from
 // didOpen/didChange (full or incremental edits), so unsaved buffer contents are
-// what gets indexed.
+// what gets indexed; each change also says which bytes it replaced, so the
+// indexer can parse the new version incrementally.
 // Thread-safety: all methods are safe to call from any thread (one mutex).
 #pragma once
 
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "indexer/text_edit.h"
 #include "protocol/lsp_types.h"
 #include "server/position_encoding.h"
 #include "support/result.h"
@@ -22,15 +24,24 @@ struct OpenDocument {
   int version = 0;
 };
 
+// A document's text after a didChange, and the edits that made it from the
+// text before, in UTF-8 byte offsets (LSP positions converted in the
+// negotiated encoding). Empty edits when a change replaced the whole text:
+// the extractor then diffs the two versions itself.
+struct DocumentChange {
+  std::string text;
+  std::vector<TextEdit> edits;
+};
+
 class DocumentStore {
  public:
   explicit DocumentStore(PositionEncoding encoding = PositionEncoding::kUtf16) : encoding_(encoding) {}
   void setEncoding(PositionEncoding encoding);
 
   void open(const std::string& path, std::string text, int version);
-  // Applies edits in order; returns the new text. Fails for a document that is not open.
-  Result<std::string> change(const std::string& path, int version,
-                             const std::vector<protocol::TextDocumentContentChangeEvent>& changes);
+  // Applies edits in order; returns the new text and the byte edits. Fails for a document that is not open.
+  Result<DocumentChange> change(const std::string& path, int version,
+                                const std::vector<protocol::TextDocumentContentChangeEvent>& changes);
   void close(const std::string& path);
   std::optional<OpenDocument> get(const std::string& path) const;
   std::vector<std::string> paths() const;  // the open documents

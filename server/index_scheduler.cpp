@@ -26,6 +26,13 @@ void IndexScheduler::setProgressListener(std::function<void(const IndexProgress&
 
 void IndexScheduler::enqueueLocked(Task task, bool urgent) {
   const std::string path = task.input.path;
+  if (auto queued = queued_.find(path); queued != queued_.end() && queued->second.input.text && task.input.text) {
+    // The superseded version is never parsed: the new one's edits start from where its edits did.
+    std::vector<TextEdit>& edits = queued->second.input.edits;
+    edits.insert(edits.end(), std::make_move_iterator(task.input.edits.begin()),
+                 std::make_move_iterator(task.input.edits.end()));
+    task.input.edits = std::move(edits);
+  }
   auto [it, inserted] = queued_.insert_or_assign(path, std::move(task));
   if (inserted) {
     ++total_;

@@ -1,8 +1,9 @@
 // IndexScheduler: runs indexing work (FileIndexer batches) on background worker
 // threads so the LSP loop never blocks. Per-path queueing: a newer request for a
-// path replaces a queued older one (superseded edits are dropped), a path is
-// never processed by two workers at once, and editor edits jump the queue ahead
-// of the bulk workspace scan.
+// path replaces a queued older one (superseded edits are dropped, their byte
+// edits prepended to the newer buffer's so they still lead from the version
+// parsed last), a path is never processed by two workers at once, and editor
+// edits jump the queue ahead of the bulk workspace scan.
 //
 // Thread-safety: all public methods may be called from any thread. The progress
 // listener is invoked on worker threads (or the caller's, when threads == 0),

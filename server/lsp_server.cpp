@@ -337,12 +337,12 @@ void LspServer::didChange(const Json& params) {
   auto path = workspacePath(doc.at("uri").get<std::string>());
   if (!path) return;
   auto changes = params.at("contentChanges").get<std::vector<protocol::TextDocumentContentChangeEvent>>();
-  auto text = documents_.change(*path, doc.value("version", 0), changes);
-  if (!text.ok()) {
-    sendNotification("window/logMessage", Json{{"type", 2}, {"message", "codesearch: " + text.error().message}});
+  auto change = documents_.change(*path, doc.value("version", 0), changes);
+  if (!change.ok()) {
+    sendNotification("window/logMessage", Json{{"type", 2}, {"message", "codesearch: " + change.error().message}});
     return;
   }
-  service_->changeDocument(*path, std::move(text.value()));
+  service_->changeDocument(*path, std::move(change->text), std::move(change->edits));
 }
 
 void LspServer::didSave(const Json& params) {

@@ -126,6 +126,7 @@ Result<std::unique_ptr<SearchService>> SearchService::create(const SearchService
   scheduler_options.threads = service->options_.index_threads;
   scheduler_options.file_options.max_file_bytes = service->options_.max_file_bytes;
   scheduler_options.file_options.embedding = service->options_.embedding;
+  scheduler_options.file_options.parsed_files = std::make_shared<ParsedFileCache>();  // open buffers' trees
   service->scheduler_ = std::make_unique<IndexScheduler>(*service->index_, service->encoder_.get(), scheduler_options);
   if (service->options_.index_threads > 0) {
     SearchService* raw = service.get();
@@ -196,10 +197,10 @@ void SearchService::openDocument(const std::string& path, std::string text) {
   changeDocument(*real, std::move(text));
 }
 
-void SearchService::changeDocument(const std::string& path, std::string text) {
+void SearchService::changeDocument(const std::string& path, std::string text, std::vector<TextEdit> edits) {
   auto real = workspacePath(path);
   if (!real) return;
-  scheduler_->submit(FileInput{*real, std::move(text)}, /*urgent=*/true);
+  scheduler_->submit(FileInput{*real, std::move(text), std::move(edits)}, /*urgent=*/true);
 }
 
 void SearchService::closeDocument(const std::string& path) {

@@ -102,9 +102,12 @@ class SearchService {
   void changeRoots(const std::vector<std::string>& added, const std::vector<std::string>& removed);
   void waitUntilIdle();
 
-  // Editor buffers: the text given is what gets indexed until the document closes.
+  // Editor buffers: the text given is what gets indexed until the document
+  // closes. `edits` (byte offsets, DocumentStore) are how the previous text
+  // became this one: with them the new version is parsed incrementally; without
+  // (or when they do not fit) the two versions are diffed.
   void openDocument(const std::string& path, std::string text);
-  void changeDocument(const std::string& path, std::string text);
+  void changeDocument(const std::string& path, std::string text, std::vector<TextEdit> edits = {});
   void closeDocument(const std::string& path);  // falls back to the file on disk
   void fileChanged(const std::string& path);    // created or modified on disk
   void fileDeleted(const std::string& path);

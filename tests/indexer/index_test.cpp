@@ -206,6 +206,53 @@ TEST(Index, ReplaceRemoveChunkAtAndCachedVectors) {
   EXPECT_FALSE(index->cachedVector(inner.content_hash).has_value());
 }
 
+// An edit that changed one function: the file's other chunks keep their ids
+// (and postings and vectors: nothing about them is removed or added again),
+// move to where they are now, and are still found; the edited one is new.
+TEST(Index, ReplacingAFileKeepsTheChunksThatOnlyMoved) {
+  auto index = inMemoryIndex(4);
+  auto first = make("/w/a.py", "parse_header", "python", unit(4, 0), 0, 3);
+  auto second = make("/w/a.py", "render_footer", "python", unit(4, 1), 5, 8);
+  auto third = make("/w/a.py", "merge_columns", "python", unit(4, 2), 10, 12);
+  ASSERT_TRUE(index->replaceFile("/w/a.py", {}, {first, second, third}).ok());
+  const ChunkId first_id = index->chunkAt("/w/a.py", 1)->first;
+  const ChunkId second_id = index->chunkAt("/w/a.py", 6)->first;
+  const ChunkId third_id = index->chunkAt("/w/a.py", 11)->first;
+
+  auto edited = make("/w/a.py", "render_footer", "python", unit(4, 3), 5, 10);
+  edited.chunk.text = "def render_footer(): return quokka";  // two lines longer
+  edited.content_hash = embeddingHash(edited.chunk);
+  auto moved = third;
+  moved.chunk.start.line = 12;
+  moved.chunk.end.line = 14;
+  ASSERT_TRUE(index->replaceFile("/w/a.py", {}, {first, edited, moved}).ok());
+  EXPECT_EQ(index->stats().chunks, 3u);
+  EXPECT_EQ(index->stats().chunks_with_vectors, 3u);
+  EXPECT_EQ(index->chunkAt("/w/a.py", 1)->first, first_id);
+  EXPECT_EQ(index->chunkAt("/w/a.py", 13)->first, third_id);
+  EXPECT_NE(index->chunkAt("/w/a.py", 6)->first, second_id);
+  std::vector<std::string> order;
+  for (const Chunk& c : index->chunksOf("/w/a.py")) order.push_back(c.name);
+  EXPECT_EQ(order, (std::vector<std::string>{"parse_header", "render_footer", "merge_columns"}));
+
+  SearchRequest request;
+  request.mode = SearchMode::kLexical;
+  request.query = "merge columns";
+  auto hits = index->search(request).value();
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits.front().id, third_id);
+  EXPECT_EQ(hits.front().chunk.start.line, 12u);  // where it is now
+  request.query = "quokka";
+  hits = index->search(request).value();
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits.front().chunk.name, "render_footer");
+  request.mode = SearchMode::kSemantic;
+  request.query_vector = unit(4, 2);
+  EXPECT_EQ(index->search(request).value().front().id, third_id);
+  request.query_vector = unit(4, 1);  // the old render_footer's vector left with it
+  for (const SearchHit& hit : index->search(request).value()) EXPECT_NE(hit.id, second_id);
+}
+
 TEST(Index, DuplicateCodeCollapsesToOneResult) {
   IndexOptions options;
   auto index = std::move(Index::open(options).value());

@@ -1,5 +1,8 @@
 #include "indexer/lexical_index.h"
 
+#include <map>
+#include <random>
+
 #include <gtest/gtest.h>
 
 namespace cs {
@@ -52,6 +55,41 @@ TEST(LexicalIndex, RemoveAndFilterBeforeTheCut) {
   hits = index.search("retry", 10, {});
   ASSERT_EQ(hits.size(), 1u);
   EXPECT_EQ(hits[0].slot, 1u);
+}
+
+// Removal swaps a posting with the last of its list instead of erasing it in
+// place: after any mix of adds, removes and re-adds of slots the index must
+// answer exactly like one built afresh from the documents that are left.
+TEST(LexicalIndex, RemovalsAndReaddsAnswerLikeAFreshIndex) {
+  const std::vector<std::string> words = {"parse", "value", "token", "retry", "cache", "render", "merge", "queue"};
+  std::mt19937 rng(3);
+  LexicalIndex index;
+  std::map<uint32_t, Chunk> live;
+  for (int step = 0; step < 3000; ++step) {
+    const uint32_t slot = rng() % 200;
+    if (rng() % 3 == 0) {
+      index.remove(slot);
+      live.erase(slot);
+      continue;
+    }
+    std::string text = "def f():";
+    for (int w = 0; w < 6; ++w) text += " " + words[rng() % words.size()];
+    Chunk c = chunk("f" + std::to_string(rng() % 50), text);
+    index.add(slot, c);  // a taken slot is replaced
+    live[slot] = c;
+  }
+  LexicalIndex fresh;
+  for (const auto& [slot, c] : live) fresh.add(slot, c);
+  EXPECT_EQ(index.documents(), fresh.documents());
+  for (const std::string& query : {"parse value", "retry", "cache merge queue", "f7 token", "render render"}) {
+    const auto got = index.search(query, 500, {});
+    const auto want = fresh.search(query, 500, {});
+    ASSERT_EQ(got.size(), want.size()) << query;
+    for (size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(got[i].slot, want[i].slot) << query << " #" << i;
+      EXPECT_FLOAT_EQ(got[i].score, want[i].score) << query << " #" << i;
+    }
+  }
 }
 
 TEST(LexicalIndex, NamesCountMoreThanBodies) {

@@ -1,7 +1,8 @@
 // SearchService: with the shipped model, the chunk vectors it stores follow
 // ChunkEmbeddingOptions, and a persisted index made with another recipe is
-// re-embedded on start-up rather than mixed with new vectors; without one, a
-// warm start answers before its stored index is loaded.
+// re-embedded on start-up rather than mixed with new vectors. Without a model:
+// a warm start answers before its stored index is loaded, and an edited buffer
+// re-indexes only what the edit changed.
 #include "server/search_service.h"
 
 #include <unistd.h>
@@ -109,6 +110,49 @@ TEST(SearchServiceWarmStart, CreateDoesNotLoadTheStoredIndexTheScanDoes) {
   EXPECT_FALSE(later->warning.has_value());
   EXPECT_EQ(later->hits.size(), 5u);
   second.value().reset();
+  std::filesystem::remove_all(base);
+}
+
+// An open buffer's edit re-indexes only what it changed: the functions it did
+// not touch keep their chunk ids (they are not removed and added again) and
+// the edited one is found by its new text.
+TEST(SearchServiceEdits, AnEditedBufferKeepsTheChunksItDidNotTouch) {
+  const auto base = std::filesystem::temp_directory_path() / ("codesearch-edits-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(base);
+  std::filesystem::create_directories(base / "ws");
+  const std::string path = (base / "ws" / "edit.py").string();
+  const std::string text =
+      "def alpha_reader(path):\n    return open(path).read()\n\n"
+      "def beta_writer(path, data):\n    open(path, 'w').write(data)\n\n"
+      "def gamma_counter(items):\n    return len(items)\n";
+  std::ofstream(path) << text;
+  SearchServiceOptions options;
+  options.roots = {(base / "ws").string()};
+  options.index_threads = 0;
+  auto service = std::move(SearchService::create(options).value());
+  service->startWorkspaceScan();
+  service->waitUntilIdle();
+  auto idOf = [&](const std::string& query) -> ChunkId {
+    auto answer = service->query(QueryOptions{.text = query, .limit = 1, .mode = SearchMode::kLexical});
+    EXPECT_TRUE(answer.ok() && !answer->hits.empty()) << query;
+    return answer.ok() && !answer->hits.empty() ? answer->hits.front().id : 0;
+  };
+  service->openDocument(path, text);
+  service->waitUntilIdle();
+  const ChunkId alpha = idOf("alpha_reader"), beta = idOf("beta_writer"), gamma = idOf("gamma_counter");
+
+  const uint32_t at = static_cast<uint32_t>(text.find("write(data)") + 11);
+  std::string edited = text;
+  edited.insert(at, "  # quokka");
+  service->changeDocument(path, edited, {TextEdit{at, at, "  # quokka"}});
+  service->waitUntilIdle();
+  EXPECT_EQ(idOf("alpha_reader"), alpha);
+  EXPECT_EQ(idOf("gamma_counter"), gamma);
+  const ChunkId edited_beta = idOf("quokka");
+  EXPECT_NE(edited_beta, 0u);
+  EXPECT_NE(edited_beta, beta);
+  EXPECT_EQ(idOf("beta_writer"), edited_beta);
+  service.reset();
   std::filesystem::remove_all(base);
 }
 
