@@ -25,13 +25,6 @@ FileStamp stampOf(const std::string& path) {
                    static_cast<int64_t>(st.st_size)};
 }
 
-struct PendingFile {
-  std::string path;
-  FileStamp stamp;
-  std::vector<IndexedChunk> chunks;
-  size_t outcome_index = 0;
-};
-
 }  // namespace
 
 FileIndexer::FileIndexer(Index& index, const CodeEncoder* encoder, FileIndexerOptions options)
@@ -47,99 +40,109 @@ Result<std::vector<Chunk>> FileIndexer::extract(const FileInput& input, const st
   return chunks;
 }
 
+// A batch goes through three stages: each file is read and extracted
+// (prepareFile), the chunks whose text is new are embedded together
+// (embedMissing), and each file's chunks are swapped into the index (store).
 std::vector<FileOutcome> FileIndexer::indexBatch(const std::vector<FileInput>& inputs) {
   std::vector<FileOutcome> outcomes;
   std::vector<PendingFile> pending;
   for (const FileInput& input : inputs) {
     FileOutcome outcome;
     outcome.path = input.path;
-    auto language = languageForPath(input.path);
-    if (!language) {
-      outcome.kind = FileOutcome::Kind::kSkipped;
-      outcome.reason = "unsupported language";
-      outcomes.push_back(std::move(outcome));
-      continue;
+    std::optional<PendingFile> file = prepareFile(input, outcome);
+    if (file) {
+      file->outcome_index = outcomes.size();
+      pending.push_back(std::move(*file));
     }
-    std::string text;
-    FileStamp stamp;
-    if (input.text) {
-      text = *input.text;
-      stamp = FileStamp{0, static_cast<int64_t>(text.size())};  // buffers never match a disk stamp
-    } else {
-      if (options_.parsed_files) options_.parsed_files->erase(input.path);  // the disk is the truth again
-      auto read = readFileText(input.path, options_.max_file_bytes);
-      if (!read.ok()) {
-        // Vanished or unreadable: drop whatever we had, keep going.
-        (void)index_.removeFile(input.path);
-        outcome.kind = read.error().code == ENOENT ? FileOutcome::Kind::kRemoved : FileOutcome::Kind::kSkipped;
-        outcome.reason = read.error().message;
-        outcomes.push_back(std::move(outcome));
-        continue;
-      }
-      text = std::move(read.value());
-      stamp = stampOf(input.path);
-    }
-    std::string reason = text.size() > options_.max_file_bytes
-                             ? "file is larger than the limit"
-                             : unindexableReason(input.path, std::string_view(text).substr(0, 64 * 1024));
-    if (!reason.empty()) {
-      (void)index_.removeFile(input.path);
-      outcome.kind = FileOutcome::Kind::kSkipped;
-      outcome.reason = reason;
-      outcomes.push_back(std::move(outcome));
-      continue;
-    }
-    language = languageForSource(input.path, text);  // a .h header may hold C++
-    auto chunks = extract(input, text, *language, outcome);
-    if (!chunks.ok()) {
-      outcome.kind = FileOutcome::Kind::kSkipped;
-      outcome.reason = chunks.error().message;
-      outcomes.push_back(std::move(outcome));
-      continue;
-    }
-    PendingFile file{input.path, stamp, {}, outcomes.size()};
-    file.chunks.reserve(chunks->size());
-    for (Chunk& chunk : chunks.value()) {
-      IndexedChunk indexed;
-      indexed.content_hash = embeddingHash(chunk, options_.embedding.text);
-      indexed.chunk = std::move(chunk);
-      file.chunks.push_back(std::move(indexed));
-    }
-    outcome.chunks = file.chunks.size();
     outcomes.push_back(std::move(outcome));
-    pending.push_back(std::move(file));
   }
+  if (encoder_ != nullptr) embedMissing(pending, outcomes);
+  store(pending, outcomes);
+  return outcomes;
+}
 
-  if (encoder_ != nullptr) {
-    // Embed only chunks whose text is new; identical texts in the batch share one embedding.
-    std::vector<std::pair<size_t, size_t>> missing;  // (file, chunk)
-    for (size_t f = 0; f < pending.size(); ++f) {
-      for (size_t c = 0; c < pending[f].chunks.size(); ++c) {
-        IndexedChunk& ic = pending[f].chunks[c];
-        if (auto cached = index_.cachedVector(ic.content_hash)) {
-          ic.vector = std::move(*cached);
-        } else {
-          missing.emplace_back(f, c);
-        }
+// The text to index: the buffer's, or the file's as read from disk. An
+// unreadable or vanished file leaves the index; the outcome says why.
+std::optional<FileIndexer::SourceText> FileIndexer::readSource(const FileInput& input, FileOutcome& outcome) {
+  if (input.text) return SourceText{*input.text, FileStamp{0, static_cast<int64_t>(input.text->size())}};  // buffers never match a disk stamp
+  if (options_.parsed_files) options_.parsed_files->erase(input.path);  // the disk is the truth again
+  auto read = readFileText(input.path, options_.max_file_bytes);
+  if (!read.ok()) {
+    (void)index_.removeFile(input.path);  // vanished or unreadable: drop whatever we had, keep going
+    outcome.kind = read.error().code == ENOENT ? FileOutcome::Kind::kRemoved : FileOutcome::Kind::kSkipped;
+    outcome.reason = read.error().message;
+    return std::nullopt;
+  }
+  return SourceText{std::move(read.value()), stampOf(input.path)};
+}
+
+// One file up to its chunks, hashed but not embedded; nullopt (and the outcome
+// says why) when it is skipped or removed.
+std::optional<FileIndexer::PendingFile> FileIndexer::prepareFile(const FileInput& input, FileOutcome& outcome) {
+  auto skip = [&](std::string reason) -> std::optional<PendingFile> {
+    outcome.kind = FileOutcome::Kind::kSkipped;
+    outcome.reason = std::move(reason);
+    return std::nullopt;
+  };
+  if (!languageForPath(input.path)) return skip("unsupported language");
+  std::optional<SourceText> source = readSource(input, outcome);
+  if (!source) return std::nullopt;
+  const std::string& text = source->text;
+  std::string reason = text.size() > options_.max_file_bytes
+                           ? "file is larger than the limit"
+                           : unindexableReason(input.path, std::string_view(text).substr(0, 64 * 1024));
+  if (!reason.empty()) {
+    (void)index_.removeFile(input.path);  // stale chunks must not linger
+    return skip(std::move(reason));
+  }
+  const auto language = languageForSource(input.path, text);  // a .h header may hold C++
+  auto chunks = extract(input, text, *language, outcome);
+  if (!chunks.ok()) return skip(chunks.error().message);
+  PendingFile file{input.path, source->stamp, {}, 0};
+  file.chunks.reserve(chunks->size());
+  for (Chunk& chunk : chunks.value()) {
+    IndexedChunk indexed;
+    indexed.content_hash = embeddingHash(chunk, options_.embedding.text);
+    indexed.chunk = std::move(chunk);
+    file.chunks.push_back(std::move(indexed));
+  }
+  outcome.chunks = file.chunks.size();
+  return file;
+}
+
+// Embeds only chunks whose text is new (the index knows the others' vectors),
+// `embed_batch` at a time. An encoder failure leaves a batch lexical only.
+void FileIndexer::embedMissing(std::vector<PendingFile>& pending, std::vector<FileOutcome>& outcomes) {
+  std::vector<std::pair<size_t, size_t>> missing;  // (file, chunk)
+  for (size_t f = 0; f < pending.size(); ++f) {
+    for (size_t c = 0; c < pending[f].chunks.size(); ++c) {
+      IndexedChunk& ic = pending[f].chunks[c];
+      if (auto cached = index_.cachedVector(ic.content_hash)) {
+        ic.vector = std::move(*cached);
+      } else {
+        missing.emplace_back(f, c);
       }
     }
-    const int dim = encoder_->dim();
-    for (size_t begin = 0; begin < missing.size(); begin += options_.embed_batch) {
-      size_t end = std::min(missing.size(), begin + options_.embed_batch);
-      std::vector<const Chunk*> chunks;
-      chunks.reserve(end - begin);
-      for (size_t i = begin; i < end; ++i) chunks.push_back(&pending[missing[i].first].chunks[missing[i].second].chunk);
-      std::vector<float> vectors = embedChunks(*encoder_, chunks, options_.embedding);
-      if (vectors.empty()) continue;  // encoder failure: lexical only
-      for (size_t i = begin; i < end; ++i) {
-        auto& ic = pending[missing[i].first].chunks[missing[i].second];
-        const float* row = vectors.data() + (i - begin) * dim;
-        ic.vector.assign(row, row + dim);
-        outcomes[pending[missing[i].first].outcome_index].embedded++;
-      }
+  }
+  const int dim = encoder_->dim();
+  for (size_t begin = 0; begin < missing.size(); begin += options_.embed_batch) {
+    const size_t end = std::min(missing.size(), begin + options_.embed_batch);
+    std::vector<const Chunk*> chunks;
+    chunks.reserve(end - begin);
+    for (size_t i = begin; i < end; ++i) chunks.push_back(&pending[missing[i].first].chunks[missing[i].second].chunk);
+    std::vector<float> vectors = embedChunks(*encoder_, chunks, options_.embedding);
+    if (vectors.empty()) continue;
+    for (size_t i = begin; i < end; ++i) {
+      auto& ic = pending[missing[i].first].chunks[missing[i].second];
+      const float* row = vectors.data() + (i - begin) * dim;
+      ic.vector.assign(row, row + dim);
+      outcomes[pending[missing[i].first].outcome_index].embedded++;
     }
   }
+}
 
+// Swaps each file's chunks into the index; a failure is that file's outcome.
+void FileIndexer::store(std::vector<PendingFile>& pending, std::vector<FileOutcome>& outcomes) {
   for (PendingFile& file : pending) {
     Status status = index_.replaceFile(file.path, file.stamp, std::move(file.chunks));
     if (!status.ok()) {
@@ -148,7 +151,6 @@ std::vector<FileOutcome> FileIndexer::indexBatch(const std::vector<FileInput>& i
       outcome.reason = status.error().message;
     }
   }
-  return outcomes;
 }
 
 }  // namespace cs

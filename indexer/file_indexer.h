@@ -61,6 +61,22 @@ class FileIndexer {
   std::vector<FileOutcome> indexBatch(const std::vector<FileInput>& inputs);
 
  private:
+  struct SourceText {
+    std::string text;
+    FileStamp stamp;
+  };
+  // A file whose chunks wait to be embedded and stored.
+  struct PendingFile {
+    std::string path;
+    FileStamp stamp;
+    std::vector<IndexedChunk> chunks;
+    size_t outcome_index = 0;  // its FileOutcome in the batch
+  };
+
+  std::optional<SourceText> readSource(const FileInput& input, FileOutcome& outcome);
+  std::optional<PendingFile> prepareFile(const FileInput& input, FileOutcome& outcome);
+  void embedMissing(std::vector<PendingFile>& pending, std::vector<FileOutcome>& outcomes);
+  void store(std::vector<PendingFile>& pending, std::vector<FileOutcome>& outcomes);
   // The chunks of `text`: a buffer's incrementally from its cached parse state.
   Result<std::vector<Chunk>> extract(const FileInput& input, const std::string& text, const std::string& language,
                                      FileOutcome& outcome);
