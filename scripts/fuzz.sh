@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 harnesses=("$@")
-((${#harnesses[@]})) || harnesses=(framing jsonrpc codesearch_params extractor)
+((${#harnesses[@]})) || harnesses=(framing jsonrpc codesearch_params extractor extractor_edits)
 jobs=${CODESEARCH_JOBS:-$(nproc)}
 
 scripts/setup.sh --fuzz >/dev/null || exit 1
@@ -38,7 +38,7 @@ for h in "${harnesses[@]}"; do
   # The extractor's language table (compiled tree-sitter queries) is built once
   # and never freed, by design: LeakSanitizer would report it at exit.
   leaks=1
-  [ "$h" = extractor ] && leaks=0
+  case $h in extractor*) leaks=0 ;; esac
   ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=$leaks" build-fuzz/fuzz/fuzz_$h -detect_leaks=$leaks -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
     -print_final_stats=1 -artifact_prefix=build-fuzz/artifacts/$h- "$corpus" "fuzz/corpus/$h" >"$log" 2>&1
   rc=$?
