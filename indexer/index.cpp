@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -799,8 +800,13 @@ Result<std::vector<SearchHit>> Index::search(const SearchRequest& request) const
   std::shared_lock lock(impl_->mutex);
   SearchPass pass(*impl_, request);
   if (Status valid = pass.validate(); !valid.ok()) return valid.error();
+  auto cancelled = [&] { return request.cancelled && request.cancelled->load(std::memory_order_relaxed); };
+  const Error kCancelled = makeError("search cancelled", ECANCELED);
+  if (cancelled()) return kCancelled;
   const RetrievedLists lists = pass.retrieve();
+  if (cancelled()) return kCancelled;
   const auto file_evidence = pass.gatherCandidates(lists);
+  if (cancelled()) return kCancelled;
   return pass.toHits(pass.cut(pass.shape(file_evidence)));
 }
 

@@ -8,6 +8,7 @@
 // swap only.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -42,6 +43,10 @@ struct SearchRequest {
   std::vector<ChunkId> exclude_ids;  // e.g. the chunk a "similar" request started from
   bool code_query = false;           // query is code ("find similar"): no test/name boosts
   std::optional<FusionOptions> fusion;  // overrides IndexOptions::fusion (evaluation sweeps)
+  // Set by the caller when the answer is no longer wanted (an LSP
+  // $/cancelRequest): checked between the search's stages; a cancelled search
+  // fails with code ECANCELED. Null: never cancelled.
+  const std::atomic<bool>* cancelled = nullptr;
 };
 
 struct SearchHit {

@@ -22,6 +22,7 @@ class LspServer::ReplyOnce {
     if (!replied_.exchange(true)) send(protocol::serializeError(id_, protocol::kInternalError, "request dropped"));
   }
   bool cancelled() const { return cancelled_->load(); }
+  const std::atomic<bool>& cancelFlag() const { return *cancelled_; }
   void result(const Json& value) {
     if (replied_.exchange(true)) return;
     if (cancelled()) {
@@ -97,13 +98,13 @@ void LspServer::registerHandlers() {
     reply->result(nullptr);
   };
   request_handlers_["codeSearch/query"] = [this](const Json& params, std::shared_ptr<ReplyOnce> reply) {
-    runOnPool(std::move(reply), [this, params] { return query(params); });
+    runOnPool(std::move(reply), [this, params](const std::atomic<bool>& cancelled) { return query(params, cancelled); });
   };
   request_handlers_["codeSearch/similar"] = [this](const Json& params, std::shared_ptr<ReplyOnce> reply) {
-    runOnPool(std::move(reply), [this, params] { return similar(params); });
+    runOnPool(std::move(reply), [this, params](const std::atomic<bool>& cancelled) { return similar(params, cancelled); });
   };
   request_handlers_["codeSearch/status"] = [this](const Json&, std::shared_ptr<ReplyOnce> reply) {
-    runOnPool(std::move(reply), [this]() -> Result<Json> { return status(); });
+    runOnPool(std::move(reply), [this](const std::atomic<bool>&) -> Result<Json> { return status(); });
   };
   notification_handlers_["initialized"] = [this](const Json&) { initialized(); };
   notification_handlers_["textDocument/didOpen"] = [this](const Json& p) { didOpen(p); };
@@ -193,14 +194,15 @@ void LspServer::onResponse(const protocol::Message& message) {
   if (callback) callback(message);
 }
 
-void LspServer::runOnPool(std::shared_ptr<ReplyOnce> reply, std::function<Result<Json>()> work) {
+void LspServer::runOnPool(std::shared_ptr<ReplyOnce> reply,
+                          std::function<Result<Json>(const std::atomic<bool>&)> work) {
   asio::post(pool_, [reply = std::move(reply), work = std::move(work)] {
     if (reply->cancelled()) {
       reply->error(protocol::kRequestCancelled, "request cancelled");
       return;
     }
     try {
-      auto result = work();
+      auto result = work(reply->cancelFlag());
       if (result.ok()) {
         reply->result(result.value());
       } else {
@@ -441,7 +443,7 @@ SearchFilters toFilters(const protocol::SearchFiltersParams& p) {
 
 }  // namespace
 
-Result<Json> LspServer::query(const Json& params) const {
+Result<Json> LspServer::query(const Json& params, const std::atomic<bool>& cancelled) const {
   auto p = params.get<protocol::QueryParams>();
   for (const Status& check : {checkQuery(p.query), checkLimit(p.limit), checkFilters(p.filters)}) {
     if (!check.ok()) return check.error();
@@ -453,6 +455,7 @@ Result<Json> LspServer::query(const Json& params) const {
   options.limit = p.limit;
   options.mode = *mode;
   options.filters = toFilters(p.filters);
+  options.cancelled = &cancelled;
   auto answer = service_->query(options);
   if (!answer.ok()) return answer.error();
   return toSearchResponse(answer.value(), service_->status(), encoding_);
@@ -472,7 +475,7 @@ Status checkLine(int line, int lines) {
 
 }  // namespace
 
-Result<Json> LspServer::similar(const Json& params) const {
+Result<Json> LspServer::similar(const Json& params, const std::atomic<bool>& cancelled) const {
   auto p = params.get<protocol::SimilarParams>();
   for (const Status& check : {checkLimit(p.limit), checkFilters(p.filters)}) {
     if (!check.ok()) return check.error();
@@ -500,10 +503,10 @@ Result<Json> LspServer::similar(const Json& params) const {
     size_t end = byteOffsetAt(text, p.range->end, encoding_);
     if (end < begin) std::swap(begin, end);
     answer = service_->similarToText(*path, text.substr(begin, end - begin), p.range->start.line, p.range->end.line,
-                                     p.limit, filters);
+                                     p.limit, filters, &cancelled);
   } else {
     int line = p.position ? p.position->line : p.range->start.line;
-    answer = service_->similarAt(*path, static_cast<uint32_t>(line), p.limit, filters);
+    answer = service_->similarAt(*path, static_cast<uint32_t>(line), p.limit, filters, &cancelled);
   }
   if (!answer.ok()) return answer.error();
   return toSearchResponse(answer.value(), service_->status(), encoding_);

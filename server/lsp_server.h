@@ -68,7 +68,9 @@ class LspServer {
   void onNotification(const protocol::Message& message);
   void onResponse(const protocol::Message& message);
   // Runs `work` on the request pool unless cancelled first; work returns the result or an error.
-  void runOnPool(std::shared_ptr<ReplyOnce> reply, std::function<Result<Json>()> work);
+  // Runs `work` on the request pool and replies with what it returns; `work`
+  // gets the request's cancellation flag, for the search to check.
+  void runOnPool(std::shared_ptr<ReplyOnce> reply, std::function<Result<Json>(const std::atomic<bool>&)> work);
 
   void initialize(const Json& params, std::shared_ptr<ReplyOnce> reply);
   void initialized();
@@ -78,8 +80,8 @@ class LspServer {
   void didClose(const Json& params);
   void didChangeWatchedFiles(const Json& params);
   void didChangeWorkspaceFolders(const Json& params);
-  Result<Json> query(const Json& params) const;
-  Result<Json> similar(const Json& params) const;
+  Result<Json> query(const Json& params, const std::atomic<bool>& cancelled) const;
+  Result<Json> similar(const Json& params, const std::atomic<bool>& cancelled) const;
   Json status() const;
 
   std::optional<std::string> workspacePath(const std::string& uri) const;

@@ -286,6 +286,7 @@ Result<QueryAnswer> SearchService::query(const QueryOptions& options) const {
   request.limit = std::clamp(options.limit, 1, 1000);
   request.mode = options.mode;
   request.filters = options.filters;
+  request.cancelled = options.cancelled;
   if (encoder_ && options.mode != SearchMode::kLexical && !options.text.empty()) {
     request.query_vector = encoder_->encodeQuery({options.text});
   }
@@ -293,7 +294,7 @@ Result<QueryAnswer> SearchService::query(const QueryOptions& options) const {
 }
 
 Result<QueryAnswer> SearchService::similarAt(const std::string& path, uint32_t line, int limit,
-                                             const SearchFilters& filters) const {
+                                             const SearchFilters& filters, const std::atomic<bool>* cancelled) const {
   auto found = index_->chunkAt(path, line);
   if (!found) return makeError("no indexed code at " + path + ":" + std::to_string(line + 1));
   const auto& [id, indexed] = *found;
@@ -304,6 +305,7 @@ Result<QueryAnswer> SearchService::similarAt(const std::string& path, uint32_t l
   request.filters = filters;
   request.exclude_ids = {id};
   request.code_query = true;
+  request.cancelled = cancelled;
   if (!indexed.vector.empty()) {
     request.query_vector = indexed.vector;
   } else if (encoder_) {
@@ -314,7 +316,8 @@ Result<QueryAnswer> SearchService::similarAt(const std::string& path, uint32_t l
 
 Result<QueryAnswer> SearchService::similarToText(const std::string& path, const std::string& text,
                                                  uint32_t first_line, uint32_t last_line, int limit,
-                                                 const SearchFilters& filters) const {
+                                                 const SearchFilters& filters,
+                                                 const std::atomic<bool>* cancelled) const {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) return makeError("the selection is empty");
   SearchRequest request;
   request.query = text;
@@ -322,6 +325,7 @@ Result<QueryAnswer> SearchService::similarToText(const std::string& path, const 
   request.mode = SearchMode::kHybrid;
   request.filters = filters;
   request.code_query = true;
+  request.cancelled = cancelled;
   // The selection's own chunk is not an interesting answer.
   if (auto own = index_->chunkAt(path, (first_line + last_line) / 2)) {
     const Chunk& chunk = own->second.chunk;

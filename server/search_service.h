@@ -10,6 +10,7 @@
 // service's scan thread.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -77,6 +78,7 @@ struct QueryOptions {
   int limit = 20;
   SearchMode mode = SearchMode::kHybrid;
   SearchFilters filters;
+  const std::atomic<bool>* cancelled = nullptr;  // SearchRequest::cancelled: checked between stages
 };
 
 struct QueryAnswer {
@@ -133,10 +135,11 @@ class SearchService {
   // Code similar to the innermost function/class containing `line` of `path`
   // (that chunk itself excluded).
   Result<QueryAnswer> similarAt(const std::string& path, uint32_t line, int limit,
-                                const SearchFilters& filters) const;
+                                const SearchFilters& filters, const std::atomic<bool>* cancelled = nullptr) const;
   // Code similar to a selected piece of text of `path` covering lines [first_line, last_line].
   Result<QueryAnswer> similarToText(const std::string& path, const std::string& text, uint32_t first_line,
-                                    uint32_t last_line, int limit, const SearchFilters& filters) const;
+                                    uint32_t last_line, int limit, const SearchFilters& filters,
+                                    const std::atomic<bool>* cancelled = nullptr) const;
 
   ServiceStatus status() const;
   std::vector<std::string> roots() const;

@@ -1,5 +1,7 @@
 #include "indexer/index.h"
 
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <random>
@@ -106,6 +108,23 @@ TEST(Index, HybridFusesBothSignalsAndReportsScores) {
   request.mode = SearchMode::kSemantic;
   request.query_vector.clear();
   EXPECT_FALSE(index->search(request).ok());  // semantic without a vector: an error, not a fake
+}
+
+// A search whose caller has given up (an LSP $/cancelRequest) stops between
+// stages with ECANCELED instead of finishing its work.
+TEST(Index, ACancelledSearchStopsWithECANCELED) {
+  auto index = inMemoryIndex(4);
+  ASSERT_TRUE(index->replaceFile("/w/a.py", {}, {make("/w/a.py", "parse_url", "python", unit(4, 0))}).ok());
+  std::atomic<bool> cancelled{false};
+  SearchRequest request;
+  request.query = "parse url";
+  request.query_vector = unit(4, 0);
+  request.cancelled = &cancelled;
+  ASSERT_TRUE(index->search(request).ok());
+  cancelled = true;
+  auto stopped = index->search(request);
+  ASSERT_FALSE(stopped.ok());
+  EXPECT_EQ(stopped.error().code, ECANCELED);
 }
 
 TEST(Index, ScoreFusionWeighsNormalisedScores) {
