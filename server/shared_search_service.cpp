@@ -14,7 +14,7 @@ Result<SearchService*> SharedSearchService::acquire(const SearchServiceOptions& 
   if (service_) return service_.get();
   Result<std::unique_ptr<SearchService>> service = makeError("");
   try {  // libtorch, sqlite and hnswlib may throw while the model and the index load
-    service = SearchService::create(options);
+    service = factory_(options);
   } catch (const std::exception& e) {
     service = makeError(std::string("starting the search service: ") + e.what());
   }

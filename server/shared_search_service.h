@@ -24,7 +24,10 @@ namespace cs {
 
 class SharedSearchService {
  public:
+  // How the service is made: SearchService::create unless a test says otherwise.
+  using Factory = std::function<Result<std::unique_ptr<SearchService>>(const SearchServiceOptions&)>;
   SharedSearchService() = default;
+  explicit SharedSearchService(Factory factory) : factory_(std::move(factory)) {}
   ~SharedSearchService();
   SharedSearchService(const SharedSearchService&) = delete;
   SharedSearchService& operator=(const SharedSearchService&) = delete;
@@ -47,6 +50,7 @@ class SharedSearchService {
  private:
   void broadcast(const IndexProgress& progress);
 
+  Factory factory_ = SearchService::create;
   std::mutex mutex_;
   std::unique_ptr<SearchService> service_;
   std::unique_ptr<DiskWatcher> watcher_;  // destroyed before service_

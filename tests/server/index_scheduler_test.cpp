@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 
 #include <gtest/gtest.h>
 
@@ -145,6 +146,52 @@ TEST_F(SchedulerTest, VanishedAndUnreadableFilesAreSkippedWithoutStoppingTheRest
   scheduler.submit(FileInput{good, std::nullopt});
   scheduler.waitIdle();
   EXPECT_EQ(index_->stats().files, 1u);
+}
+
+// An encoder that fails as libtorch can (an exception) on any text that
+// mentions "explode", and embeds everything else as one fixed unit vector.
+class ExplodingEncoder : public CodeEncoder {
+ public:
+  const std::string& modelId() const override { return id_; }
+  int dim() const override { return 4; }
+  std::string device() const override { return "cpu"; }
+  std::vector<float> encodeCode(const std::vector<std::string>& texts) const override {
+    for (const std::string& text : texts) {
+      if (text.find("explode") != std::string::npos) throw std::runtime_error("simulated encoder failure");
+    }
+    std::vector<float> out;
+    for (size_t i = 0; i < texts.size(); ++i) out.insert(out.end(), {1, 0, 0, 0});
+    return out;
+  }
+  std::vector<float> encodeQuery(const std::vector<std::string>& texts) const override { return encodeCode(texts); }
+
+ private:
+  std::string id_ = "exploding-test-encoder";
+};
+
+// Issue 14: an exception from below (libtorch, hnswlib, bad_alloc) in a worker
+// called std::terminate. Now the batch's files are skipped, the worker lives,
+// and later files are indexed.
+TEST_F(SchedulerTest, AnExceptionWhileIndexingSkipsTheBatchAndTheWorkerGoesOn) {
+  IndexOptions index_options;
+  index_options.workspace_root = root_;
+  index_options.dim = 4;
+  auto index = std::move(Index::open(index_options).value());
+  ExplodingEncoder encoder;
+  IndexSchedulerOptions options;
+  options.threads = 1;
+  options.batch_files = 1;
+  IndexScheduler scheduler(*index, &encoder, options);
+  std::string bad = write("bad.py", "def explode_now():\n    return 'explode'\n");
+  scheduler.submit(FileInput{bad, std::nullopt});
+  scheduler.waitIdle();
+  EXPECT_EQ(scheduler.skippedFiles(), 1u);
+  EXPECT_EQ(index->stats().files, 0u);
+  std::string good = write("good.py", "def fine():\n    pass\n");
+  scheduler.submit(FileInput{good, std::nullopt});
+  scheduler.waitIdle();
+  EXPECT_EQ(index->stats().files, 1u);
+  EXPECT_EQ(index->stats().chunks_with_vectors, index->stats().chunks);
 }
 
 // Issue 14: every event for a skipped file used to add one to skippedFiles.

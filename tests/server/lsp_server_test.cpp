@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <stdexcept>
 #include <thread>
 
 #include <asio/executor_work_guard.hpp>
@@ -13,6 +14,7 @@
 
 #include "protocol/jsonrpc.h"
 #include "server/memory_transport.h"
+#include "server/shared_search_service.h"
 
 namespace cs {
 namespace {
@@ -34,11 +36,14 @@ class LspServerTest : public ::testing::Test {
     options.service.roots = {root_};
     options.service.index_threads = 1;
     options.request_threads = 2;
+    configure(options);
     server_ = std::make_unique<LspServer>(io_, *transport_, options);
     server_->setSessionEndHandler([this](int code) { ended_.set_value(code); });
     server_->start();
     loop_ = std::thread([this] { io_.run(); });
   }
+
+  virtual void configure(LspServerOptions&) {}
 
   void TearDown() override {
     // Destroyed on the loop, after every handler already posted has run.
@@ -119,6 +124,30 @@ TEST_F(LspServerTest, InitializeTwiceIsAnError) {
   auto reply = responseTo(2);
   ASSERT_TRUE(reply.has_value());
   EXPECT_EQ((*reply)["error"]["code"], protocol::kInvalidRequest);
+}
+
+// Issue 14: only nlohmann::json exceptions were caught around initialize, so
+// an engine that threw while starting (libtorch, sqlite) ended the daemon.
+class LspServerWithFailingEngineTest : public LspServerTest {
+ protected:
+  void configure(LspServerOptions& options) override {
+    options.shared_service = std::make_shared<SharedSearchService>(
+        [](const SearchServiceOptions&) -> Result<std::unique_ptr<SearchService>> {
+          throw std::runtime_error("simulated failure loading the model");
+        });
+  }
+};
+
+TEST_F(LspServerWithFailingEngineTest, AnEngineThatThrowsWhileStartingIsAnInitializeError) {
+  request(1, "initialize", {{"capabilities", Json::object()}, {"rootUri", "file://" + root_}});
+  auto reply = responseTo(1);
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ((*reply)["error"]["code"], protocol::kRequestFailed) << reply->dump();
+  EXPECT_NE((*reply)["error"]["message"].get<std::string>().find("simulated failure"), std::string::npos);
+  request(2, "codeSearch/status");  // still serving: not initialized, and says so
+  auto status = responseTo(2);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ((*status)["error"]["code"], protocol::kServerNotInitialized);
 }
 
 TEST_F(LspServerTest, ShutdownThenExitEndsTheSessionWithZero) {
