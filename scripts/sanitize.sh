@@ -38,7 +38,7 @@ if [ "$which" = asan ] || [ "$which" = all ]; then
   echo "=== ASan+UBSan (build-asan)"
   start=$SECONDS
   configure build-asan gcc g++ "-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" || exit 1
-  ninja -C build-asan -j"$jobs" protocol_tests model_tests indexer_tests server_tests e2e_tests codesearch || exit 1
+  ninja -C build-asan -j"$jobs" protocol_tests model_tests indexer_tests server_tests training_tests e2e_tests codesearch || exit 1
   echo "asan: built in $((SECONDS - start)) s"
   export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=0:check_initialization_order=1"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$supp/ubsan.supp"
