@@ -18,7 +18,13 @@ using extraction::fileNameOf;
 
 namespace {
 
-constexpr uint64_t kParseTimeoutMicros = 5'000'000;
+// A parse's CPU budget grows with the text: 0.2 s plus 2 us per byte (a
+// floor of 0.5 MB/s, where tree-sitter parses real code at several MB/s), so a
+// 1 MB file may take 2.2 s. Some grammars' error recovery blows up on small
+// hostile inputs (fuzz_extractor_edits found a 327-byte Swift file that
+// parsed for 5 s, the old fixed budget, and longer without one); a parse that
+// runs out yields no tree, and the file keeps its module chunk.
+uint64_t parseBudgetMicros(size_t bytes) { return 200'000 + 2 * static_cast<uint64_t>(bytes); }
 constexpr size_t kMaxMacroDepth = 3;  // macro bodies inside macro bodies: cfg_net! { cfg_rt! { ... } }
 
 // What the parser reads instead of `source`: C and C++ with their confusing
@@ -145,6 +151,7 @@ Result<const LanguageSpec*> Extractor::Impl::prepare(std::string_view language) 
 ParseTree Extractor::Impl::parse(std::string_view text, const std::vector<TSRange>& ranges, const TSTree* old) {
   if (!ranges.empty() && !ts_parser_set_included_ranges(parser, ranges.data(), static_cast<uint32_t>(ranges.size())))
     return nullptr;
+  ts_parser_set_timeout_micros(parser, parseBudgetMicros(text.size()));
   ParseTree tree(ts_parser_parse_string(parser, old, text.data(), static_cast<uint32_t>(text.size())));
   ts_parser_reset(parser);  // a timed-out parse must not be resumed by the next file
   ts_parser_set_included_ranges(parser, nullptr, 0);
@@ -220,7 +227,6 @@ bool ParsedFile::empty() const { return !state_; }
 
 Extractor::Extractor(ExtractOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = options;
-  ts_parser_set_timeout_micros(impl_->parser, kParseTimeoutMicros);
 }
 
 Extractor::~Extractor() = default;

@@ -1,6 +1,7 @@
 // Extraction on small fixtures, one per language (tests/fixtures/extract/).
 #include "indexer/extractor.h"
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -300,6 +301,22 @@ TEST(Extractor, Utf16ColumnsCountNonAsciiText) {
   // "const s = '" (11) + é (2 bytes, 1 unit) + 😀 (4 bytes, 2 units) + "'; " (3)
   EXPECT_EQ(fn->start.byte_column, 20u);
   EXPECT_EQ(fn->start.utf16_column, 17u);
+}
+
+// Issue 14 (found by fuzz_extractor_edits): on this 327-byte Swift file
+// tree-sitter's error recovery ran for the whole fixed 5 s parse budget, every
+// time the file was indexed or edited. The budget now grows with the text
+// (0.2 s plus 2 us per byte), so a small hostile file costs a fraction of a
+// second; the file still gets its module chunk.
+TEST(Extractor, AParseThatBlowsUpOnASmallFileIsCutShort) {
+  const std::string source = "import Foundation\n\n/// Qx#incnds bing buffer_;\n};\n\n// Opens a connection.\n sesConnecsion ttion* open(const1 char* hosthat perform) { retytes.\n  void send(const std::string& data) {x buffer_ += data; }\n private:\n  std::string buffer_;\nm;\n\n// Opens a connection.\n sesConnecsion ttion* open(const1 char* hosthat perform) { return ";
+  Extractor extractor;
+  const auto start = std::chrono::steady_clock::now();
+  auto chunks = extractor.extract("/w/hostile.swift", source, "swift");
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(chunks.ok());
+  EXPECT_FALSE(chunks->empty());
+  EXPECT_LT(took, std::chrono::seconds(3));
 }
 
 TEST(Extractor, InvalidUtf8AndBinaryGarbageDoNotCrash) {
