@@ -306,8 +306,8 @@ TEST(Extractor, Utf16ColumnsCountNonAsciiText) {
 // Issue 14 (found by fuzz_extractor_edits): on this 327-byte Swift file
 // tree-sitter's error recovery ran for the whole fixed 5 s parse budget, every
 // time the file was indexed or edited. The budget now grows with the text
-// (0.2 s plus 2 us per byte), so a small hostile file costs a fraction of a
-// second; the file still gets its module chunk.
+// (1 s plus 10 us per byte), so a small hostile file costs about a second;
+// the file still gets its module chunk.
 TEST(Extractor, AParseThatBlowsUpOnASmallFileIsCutShort) {
   const std::string source = "import Foundation\n\n/// Qx#incnds bing buffer_;\n};\n\n// Opens a connection.\n sesConnecsion ttion* open(const1 char* hosthat perform) { retytes.\n  void send(const std::string& data) {x buffer_ += data; }\n private:\n  std::string buffer_;\nm;\n\n// Opens a connection.\n sesConnecsion ttion* open(const1 char* hosthat perform) { return ";
   Extractor extractor;
@@ -316,7 +316,7 @@ TEST(Extractor, AParseThatBlowsUpOnASmallFileIsCutShort) {
   const auto took = std::chrono::steady_clock::now() - start;
   ASSERT_TRUE(chunks.ok());
   EXPECT_FALSE(chunks->empty());
-  EXPECT_LT(took, std::chrono::seconds(3));
+  EXPECT_LT(took, std::chrono::seconds(4));  // 5 s and more before
 }
 
 TEST(Extractor, InvalidUtf8AndBinaryGarbageDoNotCrash) {
