@@ -22,13 +22,7 @@ int runQuery(const SearchCliOptions& o) {
     return 1;
   }
   QueryOptions query{o.text, o.limit, *mode, o.filters()};
-  auto answer = service.value()->query(query);
-  if (!answer.ok()) {
-    std::cerr << "codesearch: " << answer.error().message << "\n";
-    return 1;
-  }
-  printHits(answer.value(), service.value()->status(), o.json);
-  return 0;
+  return reportAnswer(service.value()->query(query), *service.value(), o.json);
 }
 
 }  // namespace

@@ -42,6 +42,15 @@ Result<std::unique_ptr<SearchService>> openAndIndex(const EngineCliOptions& engi
   return service;
 }
 
+int reportAnswer(const Result<QueryAnswer>& answer, const SearchService& service, bool json) {
+  if (!answer.ok()) {
+    std::cerr << "codesearch: " << answer.error().message << "\n";
+    return 1;
+  }
+  printHits(answer.value(), service.status(), json);
+  return 0;
+}
+
 void printHits(const QueryAnswer& answer, const ServiceStatus& status, bool json) {
   if (json) {
     nlohmann::json out = toSearchResponse(answer, status, PositionEncoding::kUtf16);

@@ -44,4 +44,8 @@ Result<std::unique_ptr<SearchService>> openAndIndex(const EngineCliOptions& engi
 // Hits as numbered lines with previews, or (json) the codeSearch/query result.
 void printHits(const QueryAnswer& answer, const ServiceStatus& status, bool json);
 
+// The exit status of a search subcommand: prints the hits (printHits) and
+// returns 0, or prints the error to stderr and returns 1.
+int reportAnswer(const Result<QueryAnswer>& answer, const SearchService& service, bool json);
+
 }  // namespace cs

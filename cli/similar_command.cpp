@@ -47,12 +47,7 @@ int runSimilar(const SearchCliOptions& o) {
     return 1;
   }
   auto answer = service.value()->similarAt(file.string(), static_cast<uint32_t>(line - 1), o.limit, o.filters());
-  if (!answer.ok()) {
-    std::cerr << "codesearch: " << answer.error().message << "\n";
-    return 1;
-  }
-  printHits(answer.value(), service.value()->status(), o.json);
-  return 0;
+  return reportAnswer(answer, *service.value(), o.json);
 }
 
 }  // namespace

@@ -801,12 +801,12 @@ Result<std::vector<SearchHit>> Index::search(const SearchRequest& request) const
   SearchPass pass(*impl_, request);
   if (Status valid = pass.validate(); !valid.ok()) return valid.error();
   auto cancelled = [&] { return request.cancelled && request.cancelled->load(std::memory_order_relaxed); };
-  const Error kCancelled = makeError("search cancelled", ECANCELED);
-  if (cancelled()) return kCancelled;
+  auto stop = [] { return makeError("search cancelled", ECANCELED); };
+  if (cancelled()) return stop();
   const RetrievedLists lists = pass.retrieve();
-  if (cancelled()) return kCancelled;
+  if (cancelled()) return stop();
   const auto file_evidence = pass.gatherCandidates(lists);
-  if (cancelled()) return kCancelled;
+  if (cancelled()) return stop();
   return pass.toHits(pass.cut(pass.shape(file_evidence)));
 }
 
