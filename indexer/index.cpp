@@ -79,6 +79,7 @@ struct Index::Impl {
   std::thread graph_builder;
   bool graph_building = false;             // under `mutex`
   std::vector<uint32_t> graph_dirty;       // under `mutex`
+  int bulk_writes = 0;                     // under `mutex`: open beginBulkWrites() calls
   std::atomic<bool> stopping{false};
 
   ~Impl() {
@@ -357,6 +358,7 @@ struct Index::Impl {
   void maybeStartApproximateLocked() {
     if (approximate || graph_building || !vectors || vectors->size() < options.hnsw_threshold) return;
     if (store && !store_loaded) return;  // built once the deferred load is done
+    if (bulk_writes > 0) return;          // built once the bulk ends (endBulkWrites)
     if (!options.build_graph_in_background) {
       HnswVectorIndexOptions hnsw;
       hnsw.max_elements = std::max<size_t>(entries.size() * 2, 1024);
@@ -583,6 +585,17 @@ Status Index::removeFile(const std::string& path) {
   return stored;
 }
 
+void Index::beginBulkWrites() {
+  std::unique_lock lock(impl_->mutex);
+  ++impl_->bulk_writes;
+}
+
+void Index::endBulkWrites() {
+  std::unique_lock lock(impl_->mutex);
+  if (impl_->bulk_writes > 0) --impl_->bulk_writes;
+  impl_->maybeStartApproximateLocked();
+}
+
 std::optional<std::vector<float>> Index::cachedVector(uint64_t content_hash) const {
   std::shared_lock lock(impl_->mutex);
   const float* v = impl_->vectorForContentLocked(content_hash);
@@ -650,6 +663,7 @@ IndexStats Index::stats() const {
   stats.chunks = impl_->live_chunks;
   stats.chunks_with_vectors = impl_->vectors ? impl_->vectors->size() : 0;
   stats.approximate_search = impl_->approximate != nullptr;
+  stats.bulk_writes = impl_->bulk_writes > 0;
   return stats;
 }
 

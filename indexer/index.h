@@ -74,6 +74,7 @@ struct IndexStats {
   size_t chunks = 0;
   size_t chunks_with_vectors = 0;
   bool approximate_search = false;  // the HNSW graph is built and answers unfiltered dense searches
+  bool bulk_writes = false;         // inside beginBulkWrites/endBulkWrites: the graph waits for the end
 };
 
 struct IndexOptions {
@@ -125,6 +126,15 @@ class Index {
   // Chunks whose vector is empty but whose content_hash is known get the known vector.
   Status replaceFile(const std::string& path, const FileStamp& stamp, std::vector<IndexedChunk> chunks);
   Status removeFile(const std::string& path);
+
+  // A bulk of writes is coming (a workspace scan of thousands of files): until
+  // the matching end, the approximate-search graph is not started, so writers
+  // do not insert their chunks into it one at a time under the write lock
+  // (which serialised cold indexing on that lock); dense searches meanwhile
+  // are exact. The end starts the graph's background build if the index is
+  // large enough. Pairs nest; an already live graph keeps taking inserts.
+  void beginBulkWrites();
+  void endBulkWrites();
 
   // A previously computed vector for this embedding hash, so unchanged chunks are never re-embedded.
   std::optional<std::vector<float>> cachedVector(uint64_t content_hash) const;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <utility>
 
 namespace cs {
 
@@ -68,12 +69,15 @@ void IndexScheduler::enqueue(std::vector<Task> tasks, bool urgent) {
   if (tasks.empty()) return;
   const bool several = tasks.size() > 1;
   std::lock_guard order(progress_order_);  // a worker's kEnd for these tasks waits for our kBegin
-  bool begin = false;
+  bool begin = false, bulk = false;
   {
     std::lock_guard lock(mutex_);
     begin = queued_.empty() && in_flight_ == 0;
     for (Task& task : tasks) enqueueLocked(std::move(task), urgent);
+    bulk = !bulk_ && options_.bulk_tasks > 0 && queued_.size() >= options_.bulk_tasks;
+    bulk_ |= bulk;
   }
+  if (bulk) index_.beginBulkWrites();  // before a worker can take the first task
   if (several) {
     work_cv_.notify_all();
   } else {
@@ -153,7 +157,7 @@ std::vector<std::pair<std::string, bool>> IndexScheduler::processBatch(FileIndex
 void IndexScheduler::runBatch(FileIndexer& indexer, std::vector<Task>& batch) {
   const auto outcomes = processBatch(indexer, batch);
   std::lock_guard order(progress_order_);
-  bool finished = false;
+  bool finished = false, ended_bulk = false;
   {
     std::lock_guard lock(mutex_);
     for (const Task& task : batch) busy_.erase(task.input.path);
@@ -167,7 +171,9 @@ void IndexScheduler::runBatch(FileIndexer& indexer, std::vector<Task>& batch) {
       }
     }
     finished = queued_.empty() && in_flight_ == 0;
+    ended_bulk = finished && std::exchange(bulk_, false);
   }
+  if (ended_bulk) index_.endBulkWrites();  // starts the graph build, if the index is large enough
   notify(finished ? IndexProgress::Phase::kEnd : IndexProgress::Phase::kReport);
   if (finished) {
     std::lock_guard lock(mutex_);

@@ -29,6 +29,10 @@ namespace cs {
 struct IndexSchedulerOptions {
   int threads = 1;         // worker threads; 0 = no threads: work runs inside waitIdle() (tests, CLI)
   size_t batch_files = 8;  // files per FileIndexer batch (amortises encoder calls)
+  // A busy period with at least this many tasks queued is a bulk for the
+  // index (Index::beginBulkWrites until the period ends): a cold scan, a
+  // branch switch. 0 = never.
+  size_t bulk_tasks = 1000;
   FileIndexerOptions file_options;
 };
 
@@ -97,6 +101,7 @@ class IndexScheduler {
   size_t in_flight_ = 0;
   size_t done_ = 0;
   size_t total_ = 0;
+  bool bulk_ = false;  // the index is in a bulk of writes (beginBulkWrites) until this busy period ends
   std::unordered_set<std::string> skipped_;      // paths skipped by their latest processing
   bool stopping_ = false;
   std::function<void(const IndexProgress&)> listener_;

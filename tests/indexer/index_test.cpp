@@ -429,5 +429,53 @@ TEST(Index, TheApproximateGraphIsBuiltInTheBackgroundAndKeepsWritesMadeMeanwhile
   EXPECT_GE(found, 97);
 }
 
+// During a bulk of writes (a cold scan) the graph is not started, however far
+// past the threshold the index grows, so no write inserts into it under the
+// lock; the bulk's end starts it, and searches are right throughout.
+TEST(Index, BulkWritesStartTheGraphOnlyWhenTheyEnd) {
+  const int dim = 16;
+  IndexOptions options;
+  options.dim = dim;
+  options.hnsw_threshold = 200;
+  options.build_graph_in_background = false;  // built inside the call that starts it
+  auto index = std::move(Index::open(options).value());
+  std::mt19937 rng(5);
+  std::normal_distribution<float> gauss;
+  auto randomUnit = [&] {
+    std::vector<float> v(dim);
+    float norm = 0;
+    for (float& x : v) norm += (x = gauss(rng)) * x;
+    for (float& x : v) x /= std::sqrt(norm);
+    return v;
+  };
+  auto top = [&](const std::vector<float>& query) {
+    SearchRequest request;
+    request.query_vector = query;
+    request.mode = SearchMode::kSemantic;
+    request.limit = 1;
+    auto hits = index->search(request);
+    return hits.ok() && !hits->empty() ? hits->front().chunk.name : std::string("(none)");
+  };
+  std::vector<std::vector<float>> vectors;
+  auto add = [&](int i) {
+    vectors.push_back(randomUnit());
+    const std::string path = "/w/f" + std::to_string(i) + ".py";
+    ASSERT_TRUE(index->replaceFile(path, {}, {make(path, "fn" + std::to_string(i), "python", vectors.back())}).ok());
+  };
+  index->beginBulkWrites();
+  index->beginBulkWrites();  // pairs nest
+  for (int i = 0; i < 600; ++i) add(i);
+  EXPECT_FALSE(index->stats().approximate_search);
+  EXPECT_EQ(top(vectors[123]), "fn123");  // exact meanwhile
+  index->endBulkWrites();
+  EXPECT_FALSE(index->stats().approximate_search);  // one bulk still open
+  index->endBulkWrites();
+  EXPECT_TRUE(index->stats().approximate_search);
+  for (int i = 600; i < 650; ++i) add(i);  // a live graph takes writes as before
+  int found = 0;
+  for (int i : {0, 123, 599, 600, 649}) found += top(vectors[i]) == "fn" + std::to_string(i);
+  EXPECT_EQ(found, 5);
+}
+
 }  // namespace
 }  // namespace cs

@@ -221,5 +221,26 @@ TEST_F(SchedulerTest, SkippedFilesCountsEachPathOnceAndForgetsItWhenItIndexes) {
   EXPECT_EQ(scheduler.skippedFiles(), 0u);
 }
 
+// A busy period of at least bulk_tasks tasks is a bulk of writes for the
+// index (its graph waits for the end); smaller ones are not.
+TEST_F(SchedulerTest, ALargeBusyPeriodIsABulkOfWritesUntilItEnds) {
+  IndexSchedulerOptions options;
+  options.threads = 0;
+  options.bulk_tasks = 4;
+  IndexScheduler scheduler(*index_, nullptr, options);
+  std::vector<FileInput> inputs;
+  for (int i = 0; i < 5; ++i)
+    inputs.push_back(FileInput{write("m" + std::to_string(i) + ".py", "def f" + std::to_string(i) + "():\n    pass\n"),
+                               std::nullopt});
+  scheduler.submitAll({inputs.begin(), inputs.begin() + 3}, {});
+  EXPECT_FALSE(index_->stats().bulk_writes);  // 3 < 4
+  scheduler.waitIdle();
+  scheduler.submitAll(inputs, {});
+  EXPECT_TRUE(index_->stats().bulk_writes);
+  scheduler.waitIdle();
+  EXPECT_FALSE(index_->stats().bulk_writes);
+  EXPECT_EQ(index_->stats().files, 5u);
+}
+
 }  // namespace
 }  // namespace cs
