@@ -263,6 +263,15 @@ void benchFreshness(size_t chunks, size_t keystrokes, bool model) {
   client.initialize(ws.root());
   Json status = client.waitIdle(std::chrono::minutes(60), chunks / 2);
   const double index_s = ms(Clock::now() - start) / 1000;
+  // Above the HNSW threshold (50k vectors) the graph is built after the scan,
+  // on two threads: typing is measured once it answers, as in steady use.
+  double graph_s = 0;
+  if (model && status["chunks"].get<size_t>() >= 50000) {
+    while (!client.request("codeSearch/status", Json::object())->at("result").value("approximateSearch", false) &&
+           ms(Clock::now() - start) < 3600e3)
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    graph_s = ms(Clock::now() - start) / 1000 - index_s;
+  }
   std::string text = readFile(ws.root() + "/big/editing.py");
   const std::string uri = ws.uri("big/editing.py");
   int version = 1;
@@ -272,9 +281,9 @@ void benchFreshness(size_t chunks, size_t keystrokes, bool model) {
   std::vector<double> fresh, probe;
   typeAndPoll(client, uri, text, version, keystrokes, fresh, probe);
   const size_t lines = std::count(text.begin(), text.end(), '\n');
-  std::printf("index %zu chunks (%.0f s to index, %s): typing 20/s into a %zu-line buffer: edit -> fresh p50 %.1f ms, "
+  std::printf("index %zu chunks (%.0f s to index, graph %.0f s more, %s): typing 20/s into a %zu-line buffer: edit -> fresh p50 %.1f ms, "
               "p99 %.1f ms, max %.1f ms (%zu keystrokes); probe query p50 %.2f ms\n",
-              status["chunks"].get<size_t>(), index_s, model ? "hybrid model" : "no model", lines,
+              status["chunks"].get<size_t>(), index_s, graph_s, model ? "hybrid model" : "no model", lines,
               percentile(fresh, 0.5), percentile(fresh, 0.99), percentile(fresh, 1.0), fresh.size(),
               percentile(probe, 0.5));
   client.shutdownAndExit();

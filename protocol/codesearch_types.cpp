@@ -93,6 +93,7 @@ void to_json(Json& j, const StatusResult& s) {
   if (s.modelError) j["modelError"] = *s.modelError;
   j["load"] = Json{{"filesLoaded", s.loadFilesLoaded}, {"filesTotal", s.loadFilesTotal}, {"complete", s.loadComplete}};
   if (s.watcher) j["watcher"] = *s.watcher;
+  j["approximateSearch"] = s.approximateSearch;
 }
 
 }  // namespace cs::protocol

@@ -95,6 +95,9 @@ struct StatusResult {
   size_t loadFilesLoaded = 0, loadFilesTotal = 0;
   bool loadComplete = true;
   std::optional<WatcherInfo> watcher;      // extension: who watches the disk
+  // extension: the approximate-search (HNSW) graph answers dense searches;
+  // false below its threshold and while it is built (searches are exact then)
+  bool approximateSearch = false;
 };
 
 // Parsing throws nlohmann::json exceptions on a wrong shape; the LSP binding

@@ -456,6 +456,7 @@ Json toStructured(const StatusInfo& s) {
   j["load"] = Json{{"files_loaded", s.load_files_loaded}, {"files_total", s.load_files_total}, {"complete", s.load_complete}};
   j["watcher"] = Json{{"mode", s.watcher_mode}};
   if (s.watcher_warning) j["watcher"]["warning"] = *s.watcher_warning;
+  j["approximate_search"] = s.approximate_search;
   return j;
 }
 

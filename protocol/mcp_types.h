@@ -124,12 +124,13 @@ struct StatusInfo {
   bool load_complete = true;
   std::string watcher_mode = "off";        // who keeps the index current with the disk: "inotify", "polling", "off"
   std::optional<std::string> watcher_warning;  // why watching is degraded
+  bool approximate_search = false;  // the HNSW graph answers dense searches (exact below 50k vectors and while built)
 };
 
 // structuredContent: {results: [...], index: {...}, mode, warning?, note?}
 Json toStructured(const SearchResult& result);
 // {files, chunks, pending, complete, state, roots, skipped_files, model: {id, dim, device} | null, model_error?, version,
-//  watcher: {mode, warning?}}
+//  watcher: {mode, warning?}, approximate_search}
 Json toStructured(const StatusInfo& status);
 
 // The text an agent reads: a header line, an indexing notice while the index

@@ -525,6 +525,7 @@ Json LspServer::status() const {
   result.version = CODESEARCH_VERSION;
   result.roots = service_->roots();
   result.skippedFiles = s.skipped_files;
+  result.approximateSearch = s.stats.approximate_search;
   result.watcher = protocol::WatcherInfo{watchModeName(s.watch.mode),
                                          s.watch.warning.empty() ? std::nullopt : std::optional(s.watch.warning)};
   if (s.model) {

@@ -247,6 +247,7 @@ Json indexStatus(const SearchService& service, bool structured) {
   info.version = CODESEARCH_VERSION;
   info.watcher_mode = watchModeName(s.watch.mode);
   if (!s.watch.warning.empty()) info.watcher_warning = s.watch.warning;
+  info.approximate_search = s.stats.approximate_search;
   return pm::toolResult(pm::renderText(info), structured ? std::optional<Json>(pm::toStructured(info)) : std::nullopt);
 }
 

@@ -27,5 +27,19 @@ TEST(CodeSearchTypes, ResultItemCarriesContractFields) {
   EXPECT_TRUE(j["scores"]["lexical"].is_null());
 }
 
+// The status fields editors and agents read; extensions are only ever added.
+TEST(CodeSearchTypes, StatusCarriesContractAndExtensionFields) {
+  StatusResult status;
+  status.state = "idle";
+  status.approximateSearch = true;
+  Json j = status;
+  for (const char* key : {"state", "files", "chunks", "pending", "model", "version", "roots", "skippedFiles", "load",
+                          "approximateSearch"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_TRUE(j["model"].is_null());
+  EXPECT_EQ(j["approximateSearch"], true);
+  EXPECT_EQ(j["load"]["complete"], true);
+}
+
 }  // namespace
 }  // namespace cs::protocol

@@ -153,6 +153,7 @@ TEST_F(McpToolsTest, IndexStatusCounts) {
   EXPECT_TRUE(s["model"].is_null());
   EXPECT_NE(text(status).find("Index complete: 2 files"), std::string::npos) << text(status);
   EXPECT_EQ(s["watcher"], (Json{{"mode", "off"}}));  // nothing watches this service's disk
+  EXPECT_EQ(s["approximate_search"], false);          // two files: far below the graph's threshold
   EXPECT_EQ(call("index_status", {{"x", 1}})["isError"], true);
 }
 
