@@ -37,6 +37,7 @@ void benchQueries(size_t chunks, int queries, bool model) {
   Json status = client.waitIdle(std::chrono::minutes(30), chunks / 2);
   double index_s = ms(Clock::now() - start) / 1000;
   size_t indexed = status["chunks"].get<size_t>();
+  const double graph_s = waitForGraph(client, indexed, model);
   long rss = rssKb(client.pid());
 
   std::mt19937 rng(11);
@@ -49,9 +50,9 @@ void benchQueries(size_t chunks, int queries, bool model) {
     latencies.push_back(ms(Clock::now() - t0));
     if (!r || !r->contains("result")) std::cerr << "query failed\n";
   }
-  std::printf("chunks=%zu  index_time=%.1fs (%.0f chunks/s)  query p50=%.2f ms  p99=%.2f ms  (%d queries, %s)  "
-              "RSS=%.1f MiB (%.2f KiB/chunk)\n",
-              indexed, index_s, indexed / index_s, percentile(latencies, 0.5), percentile(latencies, 0.99), queries,
+  std::printf("chunks=%zu  index_time=%.1fs (%.0f chunks/s), graph %.0f s more  query p50=%.2f ms  p99=%.2f ms  "
+              "(%d queries, %s)  RSS=%.1f MiB (%.2f KiB/chunk)\n",
+              indexed, index_s, indexed / index_s, graph_s, percentile(latencies, 0.5), percentile(latencies, 0.99), queries,
               model ? "hybrid" : "lexical", rss / 1024.0, indexed ? double(rss) / indexed : 0.0);
 
   // Edit-to-result: type a new function into an open buffer and poll until the

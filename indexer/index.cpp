@@ -8,6 +8,7 @@
 #include <cstring>
 #include <functional>
 #include <optional>
+#include <mutex>
 #include <shared_mutex>
 #include <thread>
 #include <unordered_map>
@@ -31,6 +32,20 @@ struct Index::Impl {
   std::unique_ptr<IndexStore> store;
 
   mutable std::shared_mutex mutex;
+  // Writers pass through it on their way to the exclusive lock, and the graph
+  // builder before each batch it adds under the shared lock: glibc's rwlock
+  // prefers readers, so a builder taking batch after batch kept edits waiting
+  // for seconds. A writer holding it stops the builder at its next batch.
+  std::mutex writer_turnstile;
+
+  std::unique_lock<std::shared_mutex> lockForWrite() {
+    std::lock_guard turn(writer_turnstile);
+    return std::unique_lock<std::shared_mutex>(mutex);
+  }
+  std::shared_lock<std::shared_mutex> lockForGraphBatch() {
+    std::lock_guard turn(writer_turnstile);
+    return std::shared_lock<std::shared_mutex>(mutex);
+  }
   // The deferred load (IndexOptions::defer_load). Under `mutex`.
   bool store_loaded = false;
   LoadProgress load_progress;
@@ -379,7 +394,7 @@ struct Index::Impl {
   // the write lock, the slots written meanwhile reconciled and the graph
   // swapped in. Exceptions (bad_alloc) leave exact search in charge.
   void buildGraph() {
-    constexpr uint32_t kBatch = 1024;  // a writer waits one batch at most (~0.1-0.3 s on 2 cores)
+    constexpr uint32_t kBatch = 256;  // a writer waits one batch at most (~20-60 ms on 2 cores)
     try {
       std::unique_ptr<VectorIndex> graph;
       uint32_t rows = 0;
@@ -391,7 +406,7 @@ struct Index::Impl {
         graph = makeHnswVectorIndex(*vectors, hnsw);
       }
       for (uint32_t begin = 0; begin < rows && !stopping; begin += kBatch) {
-        std::shared_lock lock(mutex);
+        auto lock = lockForGraphBatch();
         std::vector<uint32_t> present;
         for (uint32_t slot = begin; slot < std::min(rows, begin + kBatch); ++slot)
           if (vectors->contains(slot)) present.push_back(slot);
@@ -566,7 +581,7 @@ Status Index::replaceFile(const std::string& path, const FileStamp& stamp, std::
   }
   Status stored;
   if (impl_->store) stored = impl_->store->replaceFile(path, stamp, chunks);  // disk first, outside the lock
-  std::unique_lock lock(impl_->mutex);
+  auto lock = impl_->lockForWrite();
   if (impl_->store && !impl_->store_loaded) impl_->changed_while_loading.insert(path);
   if (auto it = impl_->files.find(path); it != impl_->files.end()) {
     impl_->replaceFileLocked(it->second, path, stamp, std::move(chunks));
@@ -579,7 +594,7 @@ Status Index::replaceFile(const std::string& path, const FileStamp& stamp, std::
 Status Index::removeFile(const std::string& path) {
   Status stored;
   if (impl_->store) stored = impl_->store->removeFile(path);
-  std::unique_lock lock(impl_->mutex);
+  auto lock = impl_->lockForWrite();
   if (impl_->store && !impl_->store_loaded) impl_->changed_while_loading.insert(path);
   impl_->removeFileLocked(path);
   return stored;

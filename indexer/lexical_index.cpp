@@ -99,7 +99,12 @@ std::vector<LexicalHit> LexicalIndex::search(const std::string& query, size_t li
   for (auto& w : words) query_terms[stemmer ? stemmer->stem(w) : w] += 1.0f;
   const double n = static_cast<double>(live_documents_);
   const double avg_length = total_length_ / n;
-  std::unordered_map<uint32_t, float> scores;
+  // Scores accumulate in an array by slot, not a hash map: a common word's
+  // list has a posting in a large share of all chunks (half a million in the
+  // kernel tree), and a map insertion per posting was most of a query's time.
+  // Every term adds a positive amount, so a zero means "not touched yet".
+  std::vector<float> scores(doc_length_.size(), 0.0f);
+  std::vector<uint32_t> touched;
   for (const auto& [term, query_tf] : query_terms) {
     auto it = postings_.find(term);
     if (it == postings_.end()) continue;
@@ -108,13 +113,15 @@ std::vector<LexicalHit> LexicalIndex::search(const std::string& query, size_t li
     const float idf = static_cast<float>(std::log(1.0 + (n - df + 0.5) / (df + 0.5)));
     for (const Posting& p : list) {
       const float norm = options_.k1 * (1 - options_.b + options_.b * static_cast<float>(doc_length_[p.slot] / avg_length));
-      scores[p.slot] += query_tf * idf * p.tf * (options_.k1 + 1) / (p.tf + norm);
+      float& score = scores[p.slot];
+      if (score == 0) touched.push_back(p.slot);
+      score += query_tf * idf * p.tf * (options_.k1 + 1) / (p.tf + norm);
     }
   }
-  hits.reserve(scores.size());
-  for (const auto& [slot, score] : scores) {
+  hits.reserve(touched.size());
+  for (uint32_t slot : touched) {
     if (allowed && !allowed(slot)) continue;
-    hits.push_back(LexicalHit{slot, score});
+    hits.push_back(LexicalHit{slot, scores[slot]});
   }
   auto better = [](const LexicalHit& a, const LexicalHit& b) {
     return a.score != b.score ? a.score > b.score : a.slot < b.slot;

@@ -77,7 +77,9 @@ void IndexScheduler::enqueue(std::vector<Task> tasks, bool urgent) {
     bulk = !bulk_ && options_.bulk_tasks > 0 && queued_.size() >= options_.bulk_tasks;
     bulk_ |= bulk;
   }
-  if (bulk) index_.beginBulkWrites();  // before a worker can take the first task
+  // Under progress_order_, so the busy period's end (runBatch) comes after it;
+  // a worker may already be indexing a few of these tasks, which is harmless.
+  if (bulk) index_.beginBulkWrites();
   if (several) {
     work_cv_.notify_all();
   } else {

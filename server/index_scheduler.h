@@ -31,7 +31,8 @@ struct IndexSchedulerOptions {
   size_t batch_files = 8;  // files per FileIndexer batch (amortises encoder calls)
   // A busy period with at least this many tasks queued is a bulk for the
   // index (Index::beginBulkWrites until the period ends): a cold scan, a
-  // branch switch. 0 = never.
+  // branch switch. 0 = never. A scheduler destroyed during a bulk leaves it
+  // open: its index goes with it (SearchService owns both).
   size_t bulk_tasks = 1000;
   FileIndexerOptions file_options;
 };
