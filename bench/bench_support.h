@@ -22,18 +22,20 @@ using cs::test::TempWorkspace;
 
 inline double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
+// Whether codeSearch/status says the HNSW graph answers dense searches.
+inline bool graphAnswers(cs::test::LspTestClient& client) {
+  auto r = client.request("codeSearch/status", cs::test::Json::object());
+  return r && r->contains("result") && (*r)["result"].value("approximateSearch", false);
+}
+
 // Above the HNSW threshold (50k vectors) the daemon builds the graph after a
-// scan, in the background, and dense search is exact until it answers: waits
-// for codeSearch/status to say approximateSearch (at most an hour), so figures
-// are those of steady use. Returns the seconds waited.
+// scan or a load, in the background, and dense search is exact until it
+// answers: waits until it does (at most an hour), so figures are those of
+// steady use. Returns the seconds waited.
 inline double waitForGraph(cs::test::LspTestClient& client, size_t chunks, bool model) {
   if (!model || chunks < 50000) return 0;
   const auto start = Clock::now();
-  auto live = [&] {
-    auto r = client.request("codeSearch/status", cs::test::Json::object());
-    return r && r->contains("result") && (*r)["result"].value("approximateSearch", false);
-  };
-  while (!live() && Clock::now() - start < std::chrono::hours(1))
+  while (!graphAnswers(client) && Clock::now() - start < std::chrono::hours(1))
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   return std::chrono::duration<double>(Clock::now() - start).count();
 }

@@ -22,15 +22,15 @@
 #include <sstream>
 #include <thread>
 
-#include "../tests/e2e/lsp_test_client.h"
+#include "bench_support.h"
 #include "indexer/extractor.h"
 
 namespace {
 
 using namespace cs::test;
-using Clock = std::chrono::steady_clock;
-
-double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+using cs::bench::Clock;
+using cs::bench::ms;
+using cs::bench::percentile;
 
 double threadCpuMs() {
   timespec now{};
@@ -42,12 +42,6 @@ double mean(const std::vector<double>& v) {
   double sum = 0;
   for (double x : v) sum += x;
   return v.empty() ? 0 : sum / v.size();
-}
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
 }
 
 std::string readFile(const std::string& path) {
@@ -263,15 +257,8 @@ void benchFreshness(size_t chunks, size_t keystrokes, bool model) {
   client.initialize(ws.root());
   Json status = client.waitIdle(std::chrono::minutes(60), chunks / 2);
   const double index_s = ms(Clock::now() - start) / 1000;
-  // Above the HNSW threshold (50k vectors) the graph is built after the scan,
-  // on two threads: typing is measured once it answers, as in steady use.
-  double graph_s = 0;
-  if (model && status["chunks"].get<size_t>() >= 50000) {
-    while (!client.request("codeSearch/status", Json::object())->at("result").value("approximateSearch", false) &&
-           ms(Clock::now() - start) < 3600e3)
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    graph_s = ms(Clock::now() - start) / 1000 - index_s;
-  }
+  // Typing is measured once the HNSW graph answers, as in steady use.
+  const double graph_s = cs::bench::waitForGraph(client, status["chunks"].get<size_t>(), model);
   std::string text = readFile(ws.root() + "/big/editing.py");
   const std::string uri = ws.uri("big/editing.py");
   int version = 1;

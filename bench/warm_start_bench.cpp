@@ -17,7 +17,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
-#include <thread>
 
 #include "bench_support.h"
 
@@ -90,15 +89,12 @@ int main(int argc, char** argv) {
     std::printf("%s: query p50=%.2f ms  p99=%.2f ms  (%d queries, %s)\n", label, percentile(latencies, 0.5),
                 percentile(latencies, 0.99), n, model ? "hybrid" : "lexical");
   };
-  auto graphLive = [&] {
-    auto r = client.request("codeSearch/status", Json::object());
-    return r && r->contains("result") && (*r)["result"].value("approximateSearch", false);
-  };
   // Above 50k vectors the HNSW graph is built after the load, in the
   // background; dense search is exact until it answers.
-  if (model && status["chunks"].get<size_t>() >= 50000) {
-    if (!graphLive()) measureQueries(std::max(1, queries / 5), "loaded, graph still building (exact dense search)");
-    while (!graphLive() && ms(Clock::now() - start) < 3600e3) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const size_t loaded_chunks = status["chunks"].get<size_t>();
+  if (model && loaded_chunks >= 50000) {
+    if (!graphAnswers(client)) measureQueries(std::max(1, queries / 5), "loaded, graph still building (exact dense search)");
+    waitForGraph(client, loaded_chunks, model);
     std::printf("graph answering after %.1f s;  RSS=%.1f MiB\n", ms(Clock::now() - start) / 1000,
                 rssKb(client.pid()) / 1024.0);
   }

@@ -1,10 +1,8 @@
 // Incremental extraction (Extractor::extract with a ParsedFile) checked
 // against its reference, a full re-parse of the same text, after every edit.
-#include <fstream>
-#include <sstream>
-
 #include <gtest/gtest.h>
 
+#include "extract_fixtures.h"
 #include "indexer/extractor.h"
 #include "random_edits.h"
 
@@ -12,13 +10,6 @@ namespace cs {
 namespace {
 
 using test::describeChunks;
-
-std::string readFixture(const std::string& name) {
-  std::ifstream in(std::string(CS_FIXTURES_DIR) + "/extract/" + name, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::vector<std::string> fullExtraction(const std::string& path, const std::string& text, const std::string& language) {
   Extractor extractor;
@@ -66,8 +57,8 @@ class IncrementalFixtureTest : public ::testing::TestWithParam<std::string> {};
 // be exactly the fixture's again.
 TEST_P(IncrementalFixtureTest, EveryVersionEqualsAFullReparseAndUndoingEverythingConverges) {
   const std::string name = GetParam();
-  const std::string path = std::string(CS_FIXTURES_DIR) + "/extract/" + name;
-  const std::string original = readFixture(name);
+  const std::string path = test::extractFixturePath(name);
+  const std::string original = test::readExtractFixture(name);
   const std::string language = *languageForSource(path, original);
   for (unsigned seed : {1u, 2u}) {
     test::RandomEditor random(seed * 7919 + static_cast<unsigned>(name.size()));
@@ -107,18 +98,8 @@ TEST_P(IncrementalFixtureTest, EveryVersionEqualsAFullReparseAndUndoingEverythin
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(AllFixtures, IncrementalFixtureTest,
-                         ::testing::Values("Sample.java", "flat_map.h", "header_only.hpp", "sample.c", "sample.cpp",
-                                           "sample.cs", "sample.ex", "sample.go", "sample.hs", "sample.js",
-                                           "sample.kt", "sample.lua", "sample.php", "sample.py", "sample.rb",
-                                           "sample.rs", "sample.scala", "sample.sh", "sample.swift", "sample.ts",
-                                           "sample.tsx", "sample.zig"),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           for (char& c : name)
-                             if (c == '.') c = '_';
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(AllFixtures, IncrementalFixtureTest, ::testing::ValuesIn(test::extractFixtures()),
+                         test::FixtureTestName());
 
 const char* kPython =
     "import os\n\n"

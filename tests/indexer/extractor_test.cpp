@@ -2,27 +2,23 @@
 #include "indexer/extractor.h"
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
 #include <gtest/gtest.h>
+
+#include "extract_fixtures.h"
 
 namespace cs {
 namespace {
 
-std::string readFixture(const std::string& name) {
-  std::ifstream in(std::string(CS_FIXTURES_DIR) + "/extract/" + name, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::readExtractFixture;
 
 std::vector<Chunk> extractFixture(const std::string& name) {
-  std::string path = std::string(CS_FIXTURES_DIR) + "/extract/" + name;
-  auto language = languageForSource(path, readFixture(name));
+  const std::string path = test::extractFixturePath(name);
+  const std::string text = readExtractFixture(name);
+  auto language = languageForSource(path, text);
   EXPECT_TRUE(language.has_value()) << name;
   Extractor extractor;
-  auto chunks = extractor.extract(path, readFixture(name), *language);
+  auto chunks = extractor.extract(path, text, *language);
   EXPECT_TRUE(chunks.ok()) << (chunks.ok() ? "" : chunks.error().message);
   return chunks.ok() ? chunks.value() : std::vector<Chunk>{};
 }
@@ -72,7 +68,7 @@ TEST_P(ExtractorLanguageTest, ExtractsDefinitionsWithKindsScopesLinesAndDocs) {
     if (e.end_line) EXPECT_EQ(chunk->end.line + 1, e.end_line) << e.qualified_name;
     EXPECT_EQ(chunk->doc.substr(0, e.doc_prefix.size()), e.doc_prefix) << e.qualified_name;
     EXPECT_FALSE(chunk->signature.empty()) << e.qualified_name;
-    EXPECT_EQ(chunk->text.substr(0, 1), readFixture(c.fixture).substr(chunk->start_byte, 1));
+    EXPECT_EQ(chunk->text.substr(0, 1), readExtractFixture(c.fixture).substr(chunk->start_byte, 1));
   }
   // At most one module chunk per file (none when every line belongs to a definition).
   int modules = 0;
@@ -409,7 +405,7 @@ TEST(Extractor, UnknownLanguageIsAnError) {
 }
 
 TEST(Extractor, AHeaderHoldingCppIsCpp) {
-  EXPECT_EQ(languageForSource("x/flat_map.h", readFixture("flat_map.h")), "cpp");
+  EXPECT_EQ(languageForSource("x/flat_map.h", readExtractFixture("flat_map.h")), "cpp");
   EXPECT_EQ(languageForSource("x/point.h", "#include <stdio.h>\nstruct point { int x; };\n"), "c");
   EXPECT_EQ(languageForSource("x/guarded.h", "#ifdef __cplusplus\nextern \"C\" {\n#endif\nint f(void);\n"), "c");
   EXPECT_EQ(languageForSource("x/a.c", "namespace x {}"), "c");  // only headers are sniffed

@@ -24,6 +24,34 @@ std::unique_ptr<Index> inMemoryIndex(int dim) {
   return std::move(Index::open(options).value());
 }
 
+// Random L2-normalised vectors of one width, from a fixed seed.
+class RandomUnitVectors {
+ public:
+  RandomUnitVectors(int dim, unsigned seed) : dim_(dim), rng_(seed) {}
+  std::vector<float> next() {
+    std::vector<float> v(dim_);
+    float norm = 0;
+    for (float& x : v) norm += (x = gauss_(rng_)) * x;
+    for (float& x : v) x /= std::sqrt(norm);
+    return v;
+  }
+
+ private:
+  int dim_;
+  std::mt19937 rng_;
+  std::normal_distribution<float> gauss_;
+};
+
+// The name of the best dense hit for `query`, or "(none)".
+std::string topDenseName(const Index& index, const std::vector<float>& query) {
+  SearchRequest request;
+  request.query_vector = query;
+  request.mode = SearchMode::kSemantic;
+  request.limit = 1;
+  auto hits = index.search(request);
+  return hits.ok() && !hits->empty() ? hits->front().chunk.name : std::string("(none)");
+}
+
 
 TEST(Index, LanguageFilterIsAppliedInsideTheSearch) {
   IndexOptions options;
@@ -385,36 +413,21 @@ TEST(Index, TheApproximateGraphIsBuiltInTheBackgroundAndKeepsWritesMadeMeanwhile
   options.dim = dim;
   options.hnsw_threshold = 3000;
   auto index = std::move(Index::open(options).value());
-  std::mt19937 rng(21);
-  std::normal_distribution<float> gauss;
-  auto randomUnit = [&] {
-    std::vector<float> v(dim);
-    float norm = 0;
-    for (float& x : v) norm += (x = gauss(rng)) * x;
-    for (float& x : v) x /= std::sqrt(norm);
-    return v;
-  };
+  RandomUnitVectors random(dim, 21);
   std::vector<std::vector<float>> vectors;
   for (int i = 0; i < 6000; ++i) {
-    vectors.push_back(randomUnit());
+    vectors.push_back(random.next());
     const std::string path = "/w/f" + std::to_string(i) + ".py";
     ASSERT_TRUE(index->replaceFile(path, {}, {make(path, "fn" + std::to_string(i), "python", vectors.back())}).ok());
   }
   // Written while the graph is (probably) still being built.
-  const std::vector<float> moved = randomUnit();
+  const std::vector<float> moved = random.next();
   ASSERT_TRUE(index->replaceFile("/w/f10.py", {}, {make("/w/f10.py", "fn10", "python", moved)}).ok());
   ASSERT_TRUE(index->removeFile("/w/f11.py").ok());
-  const std::vector<float> late = randomUnit();
+  const std::vector<float> late = random.next();
   ASSERT_TRUE(index->replaceFile("/w/late.py", {}, {make("/w/late.py", "late", "python", late)}).ok());
 
-  auto top = [&](const std::vector<float>& query) {
-    SearchRequest request;
-    request.query_vector = query;
-    request.mode = SearchMode::kSemantic;
-    request.limit = 1;
-    auto hits = index->search(request);
-    return hits.ok() && !hits->empty() ? hits->front().chunk.name : std::string("(none)");
-  };
+  auto top = [&](const std::vector<float>& query) { return topDenseName(*index, query); };
   EXPECT_EQ(top(late), "late");  // answered whether or not the graph is live yet
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (!index->stats().approximate_search && std::chrono::steady_clock::now() < deadline)
@@ -439,26 +452,11 @@ TEST(Index, BulkWritesStartTheGraphOnlyWhenTheyEnd) {
   options.hnsw_threshold = 200;
   options.build_graph_in_background = false;  // built inside the call that starts it
   auto index = std::move(Index::open(options).value());
-  std::mt19937 rng(5);
-  std::normal_distribution<float> gauss;
-  auto randomUnit = [&] {
-    std::vector<float> v(dim);
-    float norm = 0;
-    for (float& x : v) norm += (x = gauss(rng)) * x;
-    for (float& x : v) x /= std::sqrt(norm);
-    return v;
-  };
-  auto top = [&](const std::vector<float>& query) {
-    SearchRequest request;
-    request.query_vector = query;
-    request.mode = SearchMode::kSemantic;
-    request.limit = 1;
-    auto hits = index->search(request);
-    return hits.ok() && !hits->empty() ? hits->front().chunk.name : std::string("(none)");
-  };
+  RandomUnitVectors random(dim, 5);
+  auto top = [&](const std::vector<float>& query) { return topDenseName(*index, query); };
   std::vector<std::vector<float>> vectors;
   auto add = [&](int i) {
-    vectors.push_back(randomUnit());
+    vectors.push_back(random.next());
     const std::string path = "/w/f" + std::to_string(i) + ".py";
     ASSERT_TRUE(index->replaceFile(path, {}, {make(path, "fn" + std::to_string(i), "python", vectors.back())}).ok());
   };

@@ -4,12 +4,13 @@
 // token (Python's _newline/_dedent); these tests check that it does, by
 // counting the tokens the parser lexes again, and that every re-parsed tree
 // is still the tree a fresh parse builds.
-#include <fstream>
+#include <algorithm>
 #include <memory>
 #include <sstream>
 
 #include <gtest/gtest.h>
 
+#include "extract_fixtures.h"
 #include "indexer/extractor.h"
 #include "indexer/language_registry.h"
 #include "indexer/tree_edits.h"
@@ -112,11 +113,12 @@ TEST(TreeSitterCore, TypingInANestedPythonBlockReparsesOnlyNearTheEdit) {
   }
 }
 
-std::string readFixture(const std::string& name) {
-  std::ifstream in(std::string(CS_FIXTURES_DIR) + "/extract/" + name, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+// Every extraction fixture but header_only.hpp, which parses with errors
+// unless its macros are masked first (the extractor does that).
+std::vector<std::string> cleanParsingFixtures() {
+  std::vector<std::string> names = test::extractFixtures();
+  names.erase(std::remove(names.begin(), names.end(), "header_only.hpp"), names.end());
+  return names;
 }
 
 class TreeSitterCoreFixtureTest : public ::testing::TestWithParam<std::string> {};
@@ -127,8 +129,8 @@ class TreeSitterCoreFixtureTest : public ::testing::TestWithParam<std::string> {
 // so those versions are only re-parsed, and then undone.)
 TEST_P(TreeSitterCoreFixtureTest, EveryCleanIncrementalTreeEqualsAFreshParse) {
   const std::string name = GetParam();
-  const std::string path = std::string(CS_FIXTURES_DIR) + "/extract/" + name;
-  std::string text = readFixture(name);
+  const std::string path = test::extractFixturePath(name);
+  std::string text = test::readExtractFixture(name);
   const std::string language = *languageForSource(path, text);
   Parser parser = parserFor(language);
   Tree tree = parse(parser.get(), text);
@@ -161,20 +163,8 @@ TEST_P(TreeSitterCoreFixtureTest, EveryCleanIncrementalTreeEqualsAFreshParse) {
   EXPECT_GT(compared, 0u) << name;
 }
 
-// Every extraction fixture but header_only.hpp, which parses with errors
-// unless its macros are masked first (the extractor does that).
-INSTANTIATE_TEST_SUITE_P(AllFixtures, TreeSitterCoreFixtureTest,
-                         ::testing::Values("Sample.java", "flat_map.h", "sample.c", "sample.cpp",
-                                           "sample.cs", "sample.ex", "sample.go", "sample.hs", "sample.js",
-                                           "sample.kt", "sample.lua", "sample.php", "sample.py", "sample.rb",
-                                           "sample.rs", "sample.scala", "sample.sh", "sample.swift", "sample.ts",
-                                           "sample.tsx", "sample.zig"),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           for (char& c : name)
-                             if (c == '.') c = '_';
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(AllFixtures, TreeSitterCoreFixtureTest, ::testing::ValuesIn(cleanParsingFixtures()),
+                         test::FixtureTestName());
 
 }  // namespace
 }  // namespace cs
