@@ -1,8 +1,7 @@
-// Exact search: the store's matrix scored with one libtorch matmul.
-#include <torch/torch.h>
-
+// Exact search: every present, allowed row of the store's fp16 matrix scored
+// against the query (half_vectors.h kernels), the best k kept in a heap.
 #include <algorithm>
-#include <cmath>
+#include <queue>
 
 #include "indexer/vector_index.h"
 
@@ -11,9 +10,7 @@ namespace {
 
 class ExactVectorIndex final : public VectorIndex {
  public:
-  ExactVectorIndex(const VectorStore& store, const ExactVectorIndexOptions& options) : store_(store) {
-    use_cuda_ = options.device == "cuda" && torch::cuda::is_available();
-  }
+  explicit ExactVectorIndex(const VectorStore& store) : store_(store) {}
 
   void added(uint32_t) override {}
   void removing(uint32_t) override {}
@@ -21,45 +18,36 @@ class ExactVectorIndex final : public VectorIndex {
   std::vector<VectorHit> search(const float* query, size_t k,
                                 const std::function<bool(uint32_t)>& allowed) const override {
     std::vector<VectorHit> hits;
-    const int64_t rows = store_.rows();
-    const int64_t dim = store_.dim();
-    if (rows == 0 || k == 0) return hits;
-    torch::NoGradGuard no_grad;
-    auto matrix = torch::from_blob(const_cast<float*>(store_.data()), {rows, dim}, torch::kFloat32);
-    auto q = torch::from_blob(const_cast<float*>(query), {dim, 1}, torch::kFloat32);
-    torch::Tensor scores;
-    if (use_cuda_) {
-      scores = torch::mm(matrix.to(torch::kCUDA), q.to(torch::kCUDA)).squeeze(1).to(torch::kCPU);
-    } else {
-      scores = torch::mm(matrix, q).squeeze(1).contiguous();
+    if (k == 0) return hits;
+    auto worse = [](const VectorHit& a, const VectorHit& b) {
+      return a.score > b.score || (a.score == b.score && a.slot < b.slot);
+    };
+    // A min-heap of the best k so far: its top is the one to beat. Ties keep the lower slot.
+    std::priority_queue<VectorHit, std::vector<VectorHit>, decltype(worse)> best(worse);
+    const uint32_t rows = store_.rows();
+    for (uint32_t slot = 0; slot < rows; ++slot) {
+      if (!store_.contains(slot) || (allowed && !allowed(slot))) continue;
+      const VectorHit hit{slot, store_.dot(slot, query)};
+      if (best.size() < k) {
+        best.push(hit);
+      } else if (worse(hit, best.top())) {
+        best.pop();
+        best.push(hit);
+      }
     }
-    float* s = scores.data_ptr<float>();
-    // Absent and filtered-out rows can never win: masked before the cut.
-    for (int64_t i = 0; i < rows; ++i) {
-      const auto slot = static_cast<uint32_t>(i);
-      if (!store_.contains(slot) || (allowed && !allowed(slot))) s[i] = -INFINITY;
-    }
-    const int64_t take = std::min<int64_t>(static_cast<int64_t>(k), rows);
-    auto top = torch::topk(scores, take);
-    auto values = std::get<0>(top);
-    auto indices = std::get<1>(top);
-    for (int64_t i = 0; i < take; ++i) {
-      float v = values[i].item<float>();
-      if (std::isinf(v)) break;
-      hits.push_back(VectorHit{static_cast<uint32_t>(indices[i].item<int64_t>()), v});
-    }
+    hits.resize(best.size());
+    for (size_t i = hits.size(); i-- > 0; best.pop()) hits[i] = best.top();
     return hits;
   }
 
  private:
   const VectorStore& store_;
-  bool use_cuda_ = false;
 };
 
 }  // namespace
 
-std::unique_ptr<VectorIndex> makeExactVectorIndex(const VectorStore& store, const ExactVectorIndexOptions& options) {
-  return std::make_unique<ExactVectorIndex>(store, options);
+std::unique_ptr<VectorIndex> makeExactVectorIndex(const VectorStore& store) {
+  return std::make_unique<ExactVectorIndex>(store);
 }
 
 }  // namespace cs

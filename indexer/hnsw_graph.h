@@ -6,6 +6,11 @@
 // keeps everything else, so that under ASan only hnswlib's own reads go
 // unchecked (see hnsw_graph.cpp and indexer/CMakeLists.txt).
 //
+// A graph can be saved (hnswlib's own file layout) and loaded back for
+// another index over the same vectors: load() reads the file and checks its
+// structure, relabel() then renames its elements' slots to that index's (the
+// rest stay in the graph as deleted elements, still routing searches).
+//
 // Thread-safety: as hnswlib's: add() may run concurrently for distinct slots
 // once reserve() made room; reserve() and markDeleted() need exclusive access;
 // concurrent search() calls are safe (the owning Index serialises them). The
@@ -14,11 +19,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "indexer/vector_store.h"
+#include "support/result.h"
 
 namespace cs {
 
@@ -28,6 +37,18 @@ class HnswGraph {
   ~HnswGraph();
   HnswGraph(const HnswGraph&) = delete;
   HnswGraph& operator=(const HnswGraph&) = delete;
+
+  // A graph saved by save() with the same `m`, room for `max_elements`. Its
+  // elements keep the saved slots as labels until relabel(); the file is
+  // refused (an error, nothing loaded) unless every link stays inside it.
+  static Result<std::unique_ptr<HnswGraph>> load(const VectorStore& store, const std::string& path,
+                                                  size_t max_elements, int m);
+  // Renames every element's slot by `renamed` (saved slot -> slot in `store`);
+  // an element without one, or deleted, becomes a deleted element whose
+  // distance to anything is 1. Returns the slots now present. Exclusive access.
+  std::vector<uint32_t> relabel(const std::function<std::optional<uint32_t>(uint32_t)>& renamed);
+  // Writes the graph to `path` (replaced whole); returns its size in bytes.
+  Result<uint64_t> save(const std::string& path) const;
 
   // Room for `more` elements beyond those in the graph (doubling the capacity).
   void reserve(size_t more);
@@ -41,6 +62,7 @@ class HnswGraph {
 
  private:
   struct Impl;
+  explicit HnswGraph(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -13,14 +13,33 @@
 namespace cs {
 namespace {
 
-class HnswVectorIndex final : public VectorIndex {
+class GraphIndex final : public HnswVectorIndex {
  public:
-  HnswVectorIndex(const VectorStore& store, const HnswVectorIndexOptions& options)
-      : store_(store), options_(options), graph_(store, options.max_elements, options.m, options.ef_construction) {}
+  GraphIndex(const VectorStore& store, const HnswVectorIndexOptions& options)
+      : store_(store),
+        options_(options),
+        graph_(std::make_unique<HnswGraph>(store, options.max_elements, options.m, options.ef_construction)) {}
+  GraphIndex(const VectorStore& store, const HnswVectorIndexOptions& options, std::unique_ptr<HnswGraph> loaded)
+      : store_(store), options_(options), graph_(std::move(loaded)) {}
+
+  bool holds(uint32_t slot) const override { return slot < in_graph_.size() && in_graph_[slot]; }
+  std::vector<uint32_t> slots() const override {
+    std::vector<uint32_t> out;
+    out.reserve(size_);
+    for (uint32_t slot = 0; slot < in_graph_.size(); ++slot)
+      if (in_graph_[slot]) out.push_back(slot);
+    return out;
+  }
+  Result<uint64_t> save(const std::string& path) const override { return graph_->save(path); }
+  void relabel(const std::function<std::optional<uint32_t>(uint32_t)>& renamed) override {
+    in_graph_.clear();
+    size_ = 0;
+    for (uint32_t slot : graph_->relabel(renamed)) mark(slot);
+  }
 
   void added(uint32_t slot) override {
-    graph_.reserve(1);
-    graph_.add(slot);  // a known slot is re-linked for its new values and undeleted
+    graph_->reserve(1);
+    graph_->add(slot);  // a known slot is re-linked for its new values and undeleted
     mark(slot);
   }
 
@@ -28,10 +47,10 @@ class HnswVectorIndex final : public VectorIndex {
   // capacity is grown first because resizing is not.
   void addedMany(const std::vector<uint32_t>& slots, int threads) override {
     if (slots.empty()) return;
-    graph_.reserve(slots.size());
+    graph_->reserve(slots.size());
     std::atomic<size_t> next{0};
     auto work = [&] {
-      for (size_t i = next++; i < slots.size(); i = next++) graph_.add(slots[i]);
+      for (size_t i = next++; i < slots.size(); i = next++) graph_->add(slots[i]);
     };
     std::vector<std::thread> helpers;
     for (int t = 1; t < threads; ++t) helpers.emplace_back(work);
@@ -42,7 +61,7 @@ class HnswVectorIndex final : public VectorIndex {
 
   void removing(uint32_t slot) override {
     if (slot >= in_graph_.size() || !in_graph_[slot]) return;
-    graph_.markDeleted(slot);
+    graph_->markDeleted(slot);
     in_graph_[slot] = 0;
     --size_;
   }
@@ -59,7 +78,7 @@ class HnswVectorIndex final : public VectorIndex {
       // (concurrent searches hold only a shared lock); the best `fetch` of
       // them are the same answer setEf(ef) + searchKnn(fetch) would give.
       hits.clear();
-      for (auto [distance, slot] : graph_.search(query, std::max<size_t>(options_.ef_search, fetch * 2))) {
+      for (auto [distance, slot] : graph_->search(query, std::max<size_t>(options_.ef_search, fetch * 2))) {
         if (allowed && !allowed(slot)) continue;
         hits.push_back(VectorHit{slot, 1.0f - distance});  // inner-product distance = 1 - ip
       }
@@ -81,13 +100,9 @@ class HnswVectorIndex final : public VectorIndex {
 
   std::vector<VectorHit> exactScan(const float* query, size_t k, const std::function<bool(uint32_t)>& allowed) const {
     std::vector<VectorHit> hits;
-    const int dim = store_.dim();
     for (uint32_t slot = 0; slot < in_graph_.size(); ++slot) {
       if (!in_graph_[slot] || !allowed(slot)) continue;
-      const float* v = store_.rowUnchecked(slot);
-      float dot = 0;
-      for (int d = 0; d < dim; ++d) dot += v[d] * query[d];
-      hits.push_back(VectorHit{slot, dot});
+      hits.push_back(VectorHit{slot, store_.dot(slot, query)});
     }
     size_t take = std::min(k, hits.size());
     std::partial_sort(hits.begin(), hits.begin() + static_cast<long>(take), hits.end(),
@@ -98,15 +113,23 @@ class HnswVectorIndex final : public VectorIndex {
 
   const VectorStore& store_;
   HnswVectorIndexOptions options_;
-  HnswGraph graph_;
+  std::unique_ptr<HnswGraph> graph_;
   std::vector<uint8_t> in_graph_;
   size_t size_ = 0;
 };
 
 }  // namespace
 
-std::unique_ptr<VectorIndex> makeHnswVectorIndex(const VectorStore& store, const HnswVectorIndexOptions& options) {
-  return std::make_unique<HnswVectorIndex>(store, options);
+std::unique_ptr<HnswVectorIndex> makeHnswVectorIndex(const VectorStore& store, const HnswVectorIndexOptions& options) {
+  return std::make_unique<GraphIndex>(store, options);
+}
+
+Result<std::unique_ptr<HnswVectorIndex>> loadHnswVectorIndex(const VectorStore& store,
+                                                              const HnswVectorIndexOptions& options,
+                                                              const std::string& path) {
+  auto graph = HnswGraph::load(store, path, options.max_elements, options.m);
+  if (!graph.ok()) return graph.error();
+  return std::unique_ptr<HnswVectorIndex>(std::make_unique<GraphIndex>(store, options, std::move(graph).value()));
 }
 
 }  // namespace cs

@@ -1,11 +1,14 @@
 #include "indexer/index.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -18,11 +21,16 @@
 #include "indexer/lexical_index.h"
 #include "indexer/path_filter.h"
 #include "indexer/ranking.h"
+#include "indexer/saved_graph.h"
 #include "indexer/vector_index.h"
 #include "indexer/vector_store.h"
 #include "indexer/workspace_paths.h"
 
 namespace cs {
+
+// Where the index keeps a chunk's text: in the entry, or only in the store
+// (written there first), whence results read it (Impl::fillTexts).
+enum class TextsAre { kInMemory, kStored };
 
 // At most this many definitions of one name join a symbol query's candidates.
 constexpr size_t kMaxDefinitionCandidates = 200;
@@ -52,9 +60,10 @@ struct Index::Impl {
   std::unordered_set<std::string> changed_while_loading;  // replaced or removed: their stored copy is stale
   struct Entry {
     ChunkId id = 0;
-    IndexedChunk indexed;  // vector kept in the vector index, not here
-    std::string relative_path;
+    IndexedChunk indexed;  // vector kept in the vector index, not here; text too when text_in_store
+    uint64_t text_hash = 0;  // of the chunk's text, kept when the text itself is left in the store
     bool live = false;
+    bool text_in_store = false;  // indexed.chunk.text is empty: the store has it (textKey)
     RerankFeatures rerank;  // stems computed once, here, instead of in every search; also the test-path flag the filter reads
   };
   std::vector<Entry> entries;              // by slot
@@ -88,7 +97,9 @@ struct Index::Impl {
   WordStemmer writer_stemmer;  // used under the exclusive lock only (addFileLocked)
   std::unique_ptr<VectorStore> vectors;        // every chunk's vector, once; both indexes read it
   std::unique_ptr<VectorIndex> exact;          // the reference
-  std::unique_ptr<VectorIndex> approximate;    // HNSW, once the index is large
+  std::unique_ptr<HnswVectorIndex> approximate;  // HNSW, once the index is large
+  bool graph_loaded = false;               // under `mutex`: `approximate` came from the saved graph
+  uint64_t graph_changes = 0;              // under `mutex`: writes to `approximate` since it was saved
   // The background graph build (buildGraph). Slots set or removed while it
   // runs are recorded and reconciled before the graph goes live.
   std::thread graph_builder;
@@ -100,21 +111,71 @@ struct Index::Impl {
   ~Impl() {
     stopping = true;
     if (graph_builder.joinable()) graph_builder.join();
+    if (approximate && graph_changes > 0) saveGraphLocked();  // no other user is left
   }
 
   // The stored vector of a live chunk whose embedding text hashes to
-  // `content_hash`, or nullptr: vectors are reused for unchanged texts.
-  const float* vectorForContentLocked(uint64_t content_hash) const {
-    if (!vectors) return nullptr;
+  // `content_hash`, or empty: vectors are reused for unchanged texts.
+  std::vector<float> vectorForContentLocked(uint64_t content_hash) const {
+    if (!vectors) return {};
     auto it = slot_by_hash.find(content_hash);
-    return it == slot_by_hash.end() ? nullptr : vectors->row(it->second);
+    return it == slot_by_hash.end() ? std::vector<float>{} : vectors->row(it->second);
   }
 
-  std::string relativePath(const std::string& path) const {
+  std::string relativePath(const std::string& path) const { return std::string(relativeView(path)); }
+  // The same, as a view into `path` (filters call it per candidate).
+  std::string_view relativeView(std::string_view path) const {
     const std::string& root = options.workspace_root;
-    if (!root.empty() && isPathStrictlyUnder(path, root))
-      return path.substr(root.size() + 1);
+    if (!root.empty() && isPathStrictlyUnder(path, root)) return path.substr(root.size() + 1);
     return path;
+  }
+
+  // Where the store keeps the text of `slot` (an entry with text_in_store):
+  // its file's row at the entry's position there.
+  StoredChunkKey textKeyLocked(uint32_t slot) const {
+    const Entry& e = entries[slot];
+    StoredChunkKey key{e.indexed.chunk.path, 0, e.indexed.content_hash};
+    if (auto file = files.find(key.path); file != files.end()) {
+      const auto& slots = file->second.slots;
+      key.ord = static_cast<uint32_t>(std::find(slots.begin(), slots.end(), slot) - slots.begin());
+    }
+    return key;
+  }
+
+  // The texts a result needs, collected under the lock and read from the
+  // store after it (the store has a lock of its own; disk reads never hold
+  // up writers).
+  struct PendingTexts {
+    std::vector<StoredChunkKey> keys;
+    std::vector<Chunk*> targets;
+    void addLocked(const Impl& impl, uint32_t slot, Chunk* target) {
+      if (!impl.entries[slot].text_in_store) return;
+      keys.push_back(impl.textKeyLocked(slot));
+      targets.push_back(target);
+    }
+  };
+  // The innermost chunk of `path` containing `line` (Index::chunkAt), its text not yet filled in.
+  std::optional<std::pair<ChunkId, IndexedChunk>> chunkAtLocked(const std::string& path, uint32_t line) const;
+
+  void fillTexts(const PendingTexts& pending) const {
+    if (pending.keys.empty() || !store) return;
+    std::vector<std::optional<std::string>> texts = store->chunkTexts(pending.keys);
+    for (size_t i = 0; i < texts.size(); ++i)
+      if (texts[i]) pending.targets[i]->text = std::move(*texts[i]);
+  }
+
+  // After a load or a bulk of writes: the lexical postings trimmed to their
+  // size (a few thousand lists per exclusive hold, so writers and searches
+  // wait milliseconds), and the heap's free pages (chunk texts read for the
+  // lexical index and dropped) given back to the system.
+  void compactMemory() {
+    for (size_t next = 0; next != LexicalIndex::kCompacted;) {
+      auto lock = lockForWrite();
+      next = lexical.compact(next, 4096);
+    }
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
   }
 
   // Takes `slot` (a live chunk) out of every structure.
@@ -123,7 +184,10 @@ struct Index::Impl {
     if (!e.live) return;
     eraseFrom(definitions_by_key, e.rerank.name_identifier, slot);
     lexical.remove(slot);
-    if (approximate) approximate->removing(slot);
+    if (approximate) {
+      approximate->removing(slot);
+      ++graph_changes;
+    }
     if (graph_building) graph_dirty.push_back(slot);
     if (vectors) vectors->remove(slot);
     auto h = slot_by_hash.find(e.indexed.content_hash);
@@ -176,7 +240,7 @@ struct Index::Impl {
   }
 
   // Puts one chunk in a free slot of every structure; returns the slot.
-  uint32_t addChunkLocked(IndexedChunk ic, const FileContext& context) {
+  uint32_t addChunkLocked(IndexedChunk ic, const FileContext& context, TextsAre texts) {
     uint32_t slot;
     if (!free_slots.empty()) {
       slot = free_slots.back();
@@ -187,7 +251,6 @@ struct Index::Impl {
     }
     Entry& e = entries[slot];
     e.id = next_id++;
-    e.relative_path = context.relative_path;
     e.live = true;
     e.rerank = rerankFeatures(ic.chunk, context.path_stems, context.test_path, writer_stemmer);
     applyFileFeatures(context.file, e.rerank);
@@ -196,25 +259,34 @@ struct Index::Impl {
     lexical.add(slot, ic.chunk);
     if (vectors && static_cast<int>(ic.vector.size()) == options.dim) {
       vectors->set(slot, ic.vector.data());
-      if (approximate) approximate->added(slot);
+      if (approximate) {
+        approximate->added(slot);
+        ++graph_changes;
+      }
       if (graph_building) graph_dirty.push_back(slot);
       slot_by_hash[ic.content_hash] = slot;
     }
     ic.vector.clear();
     ic.vector.shrink_to_fit();
+    e.text_hash = std::hash<std::string>{}(ic.chunk.text);
+    if (texts == TextsAre::kStored) {
+      std::string().swap(ic.chunk.text);  // the lexical index has its words; results read it from the store
+      e.text_in_store = true;
+    }
     e.indexed = std::move(ic);
     slot_of[e.id] = slot;
     ++live_chunks;
     return slot;
   }
 
-  void addFileLocked(const std::string& path, const FileStamp& stamp, std::vector<IndexedChunk> chunks) {
+  void addFileLocked(const std::string& path, const FileStamp& stamp, std::vector<IndexedChunk> chunks,
+                     TextsAre texts) {
     FileRecord record;
     record.stamp = stamp;
     const FileContext context = fileContext(path);
     record.stem_key = context.file.file_stem_key;
     if (!record.stem_key.empty()) files_by_stem_key[record.stem_key].push_back(path);
-    for (IndexedChunk& ic : chunks) record.slots.push_back(addChunkLocked(std::move(ic), context));
+    for (IndexedChunk& ic : chunks) record.slots.push_back(addChunkLocked(std::move(ic), context, texts));
     addFileDocumentLocked(path, context.relative_path, context.file.file_id, record);
     auto stored = files.insert_or_assign(path, std::move(record)).first;
     path_of_file_slot[stored->second.file_slot] = &stored->first;
@@ -226,14 +298,15 @@ struct Index::Impl {
   bool sameChunkElsewhere(uint32_t slot, const IndexedChunk& ic) const {
     const Chunk& a = entries[slot].indexed.chunk;
     const Chunk& b = ic.chunk;
-    const bool has_vector = vectors && vectors->row(slot) != nullptr;
+    const bool has_vector = vectors && vectors->contains(slot);
     const bool brings_vector = vectors && static_cast<int>(ic.vector.size()) == options.dim;
     if (has_vector != brings_vector) return false;
-    if (brings_vector && std::memcmp(vectors->row(slot), ic.vector.data(), sizeof(float) * options.dim) != 0)
+    if (brings_vector && !vectors->sameRow(slot, ic.vector.data()))
       return false;  // a caller's own vector for the same text (a test, a re-embedding) replaces the old one
     return entries[slot].indexed.content_hash == ic.content_hash &&
            a.part == b.part && a.kind == b.kind && a.language == b.language && a.name == b.name &&
-           a.qualified_name == b.qualified_name && a.signature == b.signature && a.doc == b.doc && a.text == b.text &&
+           a.qualified_name == b.qualified_name && a.signature == b.signature && a.doc == b.doc &&
+           entries[slot].text_hash == std::hash<std::string>{}(b.text) &&
            a.path == b.path;
   }
 
@@ -243,7 +316,7 @@ struct Index::Impl {
   // moves; removing postings is what costs in a large index. The others leave
   // or join; the file's document is rebuilt only when it changes.
   void replaceFileLocked(FileRecord& record, const std::string& path, const FileStamp& stamp,
-                         std::vector<IndexedChunk> chunks) {
+                         std::vector<IndexedChunk> chunks, TextsAre texts) {
     std::unordered_multimap<uint64_t, uint32_t> old_slots;  // by content hash
     for (uint32_t slot : record.slots) old_slots.emplace(entries[slot].indexed.content_hash, slot);
     std::vector<uint32_t> slots(chunks.size(), UINT32_MAX);
@@ -252,7 +325,16 @@ struct Index::Impl {
       for (auto it = first; it != last; ++it) {
         if (!sameChunkElsewhere(it->second, chunks[i])) continue;
         slots[i] = it->second;
-        Chunk& moved = entries[it->second].indexed.chunk;
+        Entry& kept = entries[it->second];
+        if (kept.text_in_store && texts == TextsAre::kInMemory) {  // the store failed to take the new version
+          kept.indexed.chunk.text = std::move(chunks[i].chunk.text);
+          kept.text_in_store = false;
+        }
+        if (!kept.text_in_store && texts == TextsAre::kStored) {
+          std::string().swap(kept.indexed.chunk.text);
+          kept.text_in_store = true;
+        }
+        Chunk& moved = kept.indexed.chunk;
         moved.start_byte = chunks[i].chunk.start_byte;
         moved.end_byte = chunks[i].chunk.end_byte;
         moved.start = chunks[i].chunk.start;
@@ -266,7 +348,7 @@ struct Index::Impl {
     for (size_t i = 0; i < chunks.size(); ++i) {
       if (slots[i] != UINT32_MAX) continue;
       if (!context) context = fileContext(path);
-      slots[i] = addChunkLocked(std::move(chunks[i]), *context);
+      slots[i] = addChunkLocked(std::move(chunks[i]), *context, texts);
     }
     record.stamp = stamp;
     record.slots = std::move(slots);
@@ -378,6 +460,7 @@ struct Index::Impl {
       HnswVectorIndexOptions hnsw;
       hnsw.max_elements = std::max<size_t>(entries.size() * 2, 1024);
       approximate = makeHnswVectorIndex(*vectors, hnsw);
+      ++graph_changes;
       std::vector<uint32_t> present;
       for (uint32_t slot = 0; slot < vectors->rows(); ++slot)
         if (vectors->contains(slot)) present.push_back(slot);
@@ -389,46 +472,135 @@ struct Index::Impl {
     graph_builder = std::thread([this] { buildGraph(); });
   }
 
-  // The background build: batches of present slots added in parallel under
-  // the read lock (writers wait a batch at most, searches never), then, under
-  // the write lock, the slots written meanwhile reconciled and the graph
-  // swapped in. Exceptions (bad_alloc) leave exact search in charge.
+  // The background build: the saved graph when there is a usable one (its
+  // elements renamed to this index's slots), else an empty graph; then
+  // batches of the present slots it lacks, added in parallel under the read
+  // lock (writers wait a batch at most, searches never); then, under the
+  // write lock, the slots written meanwhile reconciled and the graph swapped
+  // in, and saved when it differs from the saved one. Exceptions (bad_alloc)
+  // leave exact search in charge.
   void buildGraph() {
     constexpr uint32_t kBatch = 256;  // a writer waits one batch at most (~20-60 ms on 2 cores)
     try {
-      std::unique_ptr<VectorIndex> graph;
+      HnswVectorIndexOptions hnsw;
       uint32_t rows = 0;
       {
         std::shared_lock lock(mutex);
         rows = vectors->rows();
-        HnswVectorIndexOptions hnsw;
-        hnsw.max_elements = std::max<size_t>(static_cast<size_t>(rows) * 2, 1024);
-        graph = makeHnswVectorIndex(*vectors, hnsw);
       }
+      hnsw.max_elements = std::max<size_t>(static_cast<size_t>(rows) * 2, 1024);
+      std::unique_ptr<HnswVectorIndex> graph = loadSavedGraph(hnsw);
+      const bool loaded = graph != nullptr;
+      if (!graph) graph = makeHnswVectorIndex(*vectors, hnsw);
+      bool changed = !loaded;
       for (uint32_t begin = 0; begin < rows && !stopping; begin += kBatch) {
         auto lock = lockForGraphBatch();
-        std::vector<uint32_t> present;
+        std::vector<uint32_t> missing;
         for (uint32_t slot = begin; slot < std::min(rows, begin + kBatch); ++slot)
-          if (vectors->contains(slot)) present.push_back(slot);
-        graph->addedMany(present, std::max(1, options.graph_build_threads));
+          if (vectors->contains(slot) && !graph->holds(slot)) missing.push_back(slot);
+        if (missing.empty()) continue;
+        changed = true;
+        graph->addedMany(missing, std::max(1, options.graph_build_threads));
       }
-      std::unique_lock lock(mutex);
-      graph_building = false;
-      if (stopping) return;
-      std::sort(graph_dirty.begin(), graph_dirty.end());
-      graph_dirty.erase(std::unique(graph_dirty.begin(), graph_dirty.end()), graph_dirty.end());
-      for (uint32_t slot : graph_dirty) {
-        if (vectors->contains(slot)) graph->added(slot);
-        else graph->removing(slot);
+      {
+        std::unique_lock lock(mutex);
+        graph_building = false;
+        if (stopping) return;
+        std::sort(graph_dirty.begin(), graph_dirty.end());
+        graph_dirty.erase(std::unique(graph_dirty.begin(), graph_dirty.end()), graph_dirty.end());
+        for (uint32_t slot : graph_dirty) {
+          if (vectors->contains(slot)) graph->added(slot);
+          else graph->removing(slot);
+        }
+        changed |= !graph_dirty.empty();
+        graph_dirty.clear();
+        approximate = std::move(graph);
+        graph_loaded = loaded;
+        graph_changes = changed ? 1 : 0;
       }
-      graph_dirty.clear();
-      approximate = std::move(graph);
+      if (changed) {
+        std::shared_lock lock(mutex);
+        saveGraphLocked();
+      }
     } catch (const std::exception& e) {
       std::unique_lock lock(mutex);
       graph_building = false;
       graph_dirty.clear();
       std::fprintf(stderr, "codesearch: building the approximate-search graph failed (%s); exact search stays\n", e.what());
     }
+  }
+
+  // The saved graph (saved_graph.h), its elements renamed to this index's
+  // slots by their chunks' keys, or nullptr: no store, no files, another
+  // model or shape, files that do not match, or a graph mostly of chunks
+  // that are gone (then a fresh build is better). Reads the files unlocked;
+  // renames under the read lock.
+  std::unique_ptr<HnswVectorIndex> loadSavedGraph(const HnswVectorIndexOptions& hnsw) {
+    if (!store || options.store_path.empty()) return nullptr;
+    const SavedGraphPaths paths = savedGraphPaths(options.store_path);
+    auto keys = readSavedGraphKeys(paths.keys);
+    if (!keys.ok()) return nullptr;
+    if (keys->model_id != options.model_id || keys->dim != options.dim || keys->m != hnsw.m) return nullptr;
+    std::error_code error;
+    if (std::filesystem::file_size(paths.graph, error) != keys->graph_bytes || error) return nullptr;
+    auto checksum = fileChecksum(paths.graph);
+    if (!checksum.ok() || *checksum != keys->graph_checksum) return nullptr;
+    auto graph = loadHnswVectorIndex(*vectors, hnsw, paths.graph);
+    if (!graph.ok()) {
+      std::fprintf(stderr, "codesearch: %s; building the graph anew\n", graph.error().message.c_str());
+      return nullptr;
+    }
+    std::vector<const StoredChunkKey*> by_saved_slot;
+    for (const auto& e : keys->elements) {
+      if (e.slot >= by_saved_slot.size()) by_saved_slot.resize(static_cast<size_t>(e.slot) + 1, nullptr);
+      by_saved_slot[e.slot] = &e.chunk;
+    }
+    std::unique_ptr<HnswVectorIndex> relabelled = std::move(graph).value();
+    std::shared_lock lock(mutex);
+    relabelled->relabel([&](uint32_t saved) -> std::optional<uint32_t> {
+      const StoredChunkKey* key = saved < by_saved_slot.size() ? by_saved_slot[saved] : nullptr;
+      if (!key) return std::nullopt;
+      auto file = files.find(key->path);
+      if (file == files.end() || key->ord >= file->second.slots.size()) return std::nullopt;
+      const uint32_t slot = file->second.slots[key->ord];
+      if (!entries[slot].live || entries[slot].indexed.content_hash != key->content_hash || !vectors->contains(slot))
+        return std::nullopt;
+      return slot;
+    });
+    const size_t kept = relabelled->slots().size();
+    if (kept * 5 < keys->elements.size() * 4) return nullptr;  // under 80% still there
+    return relabelled;
+  }
+
+  // Saves `approximate` and the keys of its slots beside the store. Under
+  // (at least) the read lock; failures are reported, never fatal.
+  void saveGraphLocked() {
+    if (!store || options.store_path.empty() || !approximate) return;
+    const SavedGraphPaths paths = savedGraphPaths(options.store_path);
+    SavedGraphKeys keys;
+    keys.model_id = options.model_id;
+    keys.dim = options.dim;
+    keys.m = HnswVectorIndexOptions{}.m;
+    for (const auto& [path, record] : files) {
+      for (uint32_t ord = 0; ord < record.slots.size(); ++ord) {
+        const uint32_t slot = record.slots[ord];
+        if (approximate->holds(slot))
+          keys.elements.push_back({slot, StoredChunkKey{path, ord, entries[slot].indexed.content_hash}});
+      }
+    }
+    auto bytes = approximate->save(paths.graph);
+    auto checksum = bytes.ok() ? fileChecksum(paths.graph) : Result<uint64_t>(bytes.error());
+    Status written = checksum.ok() ? Status{} : Status(checksum.error());
+    if (written.ok()) {
+      keys.graph_bytes = *bytes;
+      keys.graph_checksum = *checksum;
+      written = writeSavedGraphKeys(paths.keys, keys);
+    }
+    if (!written.ok()) {
+      std::fprintf(stderr, "codesearch: saving the approximate-search graph failed (%s)\n", written.error().message.c_str());
+      return;
+    }
+    graph_changes = 0;
   }
 
   // A symbol query's definitions (and the chunks of files named after it) join
@@ -482,7 +654,7 @@ struct Index::Impl {
     if (!filters.path_globs.empty()) {
       bool any = false;
       for (const auto& glob : filters.path_globs) {
-        if (!glob.empty() && glob[0] == '/' ? globMatches(glob, c.path) : globMatches(glob, e.relative_path)) {
+        if (!glob.empty() && glob[0] == '/' ? globMatches(glob, c.path) : globMatches(glob, relativeView(c.path))) {
           any = true;
           break;
         }
@@ -490,7 +662,7 @@ struct Index::Impl {
       if (!any) return false;
     }
     for (const auto& glob : filters.exclude_path_globs) {
-      if (!glob.empty() && glob[0] == '/' ? globMatches(glob, c.path) : globMatches(glob, e.relative_path)) return false;
+      if (!glob.empty() && glob[0] == '/' ? globMatches(glob, c.path) : globMatches(glob, relativeView(c.path))) return false;
     }
     return true;
   }
@@ -504,7 +676,7 @@ Result<std::unique_ptr<Index>> Index::open(const IndexOptions& options) {
   impl->options = options;
   if (options.dim > 0) {
     impl->vectors = std::make_unique<VectorStore>(options.dim);
-    impl->exact = makeExactVectorIndex(*impl->vectors, ExactVectorIndexOptions{});
+    impl->exact = makeExactVectorIndex(*impl->vectors);
   }
   if (!options.store_path.empty()) {
     auto store = IndexStore::open(options.store_path, options.model_id, options.dim);
@@ -538,13 +710,16 @@ Status Index::loadStored(const std::function<bool(const LoadProgress&)>& progres
     const size_t end = std::min(total, begin + kLoadBatchFiles);
     std::vector<StoredFile> batch(std::make_move_iterator(files->begin() + static_cast<long>(begin)),
                                   std::make_move_iterator(files->begin() + static_cast<long>(end)));
-    if (Status read = impl_->store->loadChunks(batch.front().path, batch.back().path, batch); !read.ok()) return read;
+    // With their texts: the lexical index reads them once, then they stay on disk.
+    if (Status read = impl_->store->loadChunks(batch.front().path, batch.back().path, batch, ChunkTexts::kLoad);
+        !read.ok())
+      return read;
     LoadProgress now;
     {
       std::unique_lock lock(impl_->mutex);
       for (StoredFile& file : batch) {
         if (impl_->changed_while_loading.count(file.path) || impl_->files.count(file.path)) continue;
-        impl_->addFileLocked(file.path, file.stamp, std::move(file.chunks));
+        impl_->addFileLocked(file.path, file.stamp, std::move(file.chunks), TextsAre::kStored);
       }
       impl_->load_progress.files_loaded = end;
       now = impl_->load_progress;
@@ -560,6 +735,7 @@ Status Index::loadStored(const std::function<bool(const LoadProgress&)>& progres
     impl_->maybeStartApproximateLocked();
     finished = impl_->load_progress;
   }
+  impl_->compactMemory();
   if (progress) progress(finished);
   return {};
 }
@@ -576,17 +752,18 @@ Status Index::replaceFile(const std::string& path, const FileStamp& stamp, std::
     std::shared_lock lock(impl_->mutex);
     for (IndexedChunk& ic : chunks) {
       if (!ic.vector.empty()) continue;
-      if (const float* v = impl_->vectorForContentLocked(ic.content_hash)) ic.vector.assign(v, v + impl_->options.dim);
+      ic.vector = impl_->vectorForContentLocked(ic.content_hash);
     }
   }
   Status stored;
   if (impl_->store) stored = impl_->store->replaceFile(path, stamp, chunks);  // disk first, outside the lock
+  const TextsAre texts = impl_->store && stored.ok() ? TextsAre::kStored : TextsAre::kInMemory;
   auto lock = impl_->lockForWrite();
   if (impl_->store && !impl_->store_loaded) impl_->changed_while_loading.insert(path);
   if (auto it = impl_->files.find(path); it != impl_->files.end()) {
-    impl_->replaceFileLocked(it->second, path, stamp, std::move(chunks));
+    impl_->replaceFileLocked(it->second, path, stamp, std::move(chunks), texts);
   } else {
-    impl_->addFileLocked(path, stamp, std::move(chunks));
+    impl_->addFileLocked(path, stamp, std::move(chunks), texts);
   }
   return stored.ok() ? Status{} : stored.error().withContext("persisting " + path + " (kept in memory)");
 }
@@ -606,16 +783,20 @@ void Index::beginBulkWrites() {
 }
 
 void Index::endBulkWrites() {
-  std::unique_lock lock(impl_->mutex);
-  if (impl_->bulk_writes > 0) --impl_->bulk_writes;
-  impl_->maybeStartApproximateLocked();
+  bool ended = false;
+  {
+    std::unique_lock lock(impl_->mutex);
+    if (impl_->bulk_writes > 0) ended = --impl_->bulk_writes == 0;
+    impl_->maybeStartApproximateLocked();
+  }
+  if (ended) impl_->compactMemory();
 }
 
 std::optional<std::vector<float>> Index::cachedVector(uint64_t content_hash) const {
   std::shared_lock lock(impl_->mutex);
-  const float* v = impl_->vectorForContentLocked(content_hash);
-  if (!v) return std::nullopt;
-  return std::vector<float>(v, v + impl_->options.dim);
+  std::vector<float> v = impl_->vectorForContentLocked(content_hash);
+  if (v.empty()) return std::nullopt;
+  return v;
 }
 
 std::optional<FileStamp> Index::fileStamp(const std::string& path) const {
@@ -635,22 +816,41 @@ std::vector<std::string> Index::files() const {
 }
 
 std::vector<Chunk> Index::chunksOf(const std::string& path) const {
-  std::shared_lock lock(impl_->mutex);
   std::vector<Chunk> out;
-  auto it = impl_->files.find(path);
-  if (it == impl_->files.end()) return out;
-  for (uint32_t slot : it->second.slots) out.push_back(impl_->entries[slot].indexed.chunk);
+  Impl::PendingTexts texts;
+  {
+    std::shared_lock lock(impl_->mutex);
+    auto it = impl_->files.find(path);
+    if (it == impl_->files.end()) return out;
+    out.reserve(it->second.slots.size());
+    for (uint32_t slot : it->second.slots) {
+      out.push_back(impl_->entries[slot].indexed.chunk);
+      texts.addLocked(*impl_, slot, &out.back());
+    }
+  }
+  impl_->fillTexts(texts);
   return out;
 }
 
 std::optional<std::pair<ChunkId, IndexedChunk>> Index::chunkAt(const std::string& path, uint32_t line) const {
   std::shared_lock lock(impl_->mutex);
-  auto it = impl_->files.find(path);
-  if (it == impl_->files.end()) return std::nullopt;
-  const Impl::Entry* best = nullptr;
-  const Impl::Entry* module = nullptr;
+  auto found = impl_->chunkAtLocked(path, line);
+  if (!found) return found;
+  Impl::PendingTexts texts;
+  texts.addLocked(*impl_, impl_->slot_of.at(found->first), &found->second.chunk);
+  lock.unlock();
+  impl_->fillTexts(texts);
+  return found;
+}
+
+std::optional<std::pair<ChunkId, IndexedChunk>> Index::Impl::chunkAtLocked(const std::string& path,
+                                                                          uint32_t line) const {
+  auto it = files.find(path);
+  if (it == files.end()) return std::nullopt;
+  const Entry* best = nullptr;
+  const Entry* module = nullptr;
   for (uint32_t slot : it->second.slots) {
-    const Impl::Entry& e = impl_->entries[slot];
+    const Entry& e = entries[slot];
     const Chunk& c = e.indexed.chunk;
     if (c.kind == "module") {
       module = &e;
@@ -664,10 +864,8 @@ std::optional<std::pair<ChunkId, IndexedChunk>> Index::chunkAt(const std::string
   if (!best) best = module;
   if (!best) return std::nullopt;
   IndexedChunk copy = best->indexed;
-  uint32_t slot = impl_->slot_of.at(best->id);
-  if (impl_->vectors) {
-    if (const float* v = impl_->vectors->row(slot)) copy.vector.assign(v, v + impl_->options.dim);
-  }
+  uint32_t slot = slot_of.at(best->id);
+  if (vectors) copy.vector = vectors->row(slot);
   return std::make_pair(best->id, std::move(copy));
 }
 
@@ -678,6 +876,7 @@ IndexStats Index::stats() const {
   stats.chunks = impl_->live_chunks;
   stats.chunks_with_vectors = impl_->vectors ? impl_->vectors->size() : 0;
   stats.approximate_search = impl_->approximate != nullptr;
+  stats.graph_loaded = impl_->approximate != nullptr && impl_->graph_loaded;
   stats.bulk_writes = impl_->bulk_writes > 0;
   return stats;
 }
@@ -804,8 +1003,10 @@ struct Index::SearchPass {
     return shaped;
   }
 
-  std::vector<SearchHit> toHits(const std::vector<ShapedCandidate>& shaped) const {
+  // The results, their texts still in `texts` where the store keeps them.
+  std::vector<SearchHit> toHits(const std::vector<ShapedCandidate>& shaped, Impl::PendingTexts& texts) const {
     std::vector<SearchHit> hits;
+    hits.reserve(shaped.size());
     for (const ShapedCandidate& c : shaped) {
       const Impl::Entry& e = impl.entries[c.slot];
       const FusedCandidate& f = fused[position.at(c.slot)];
@@ -816,6 +1017,7 @@ struct Index::SearchPass {
       hit.dense = f.dense;
       hit.lexical = f.lexical;
       hits.push_back(std::move(hit));
+      texts.addLocked(impl, c.slot, &hits.back().chunk);
     }
     return hits;
   }
@@ -836,7 +1038,11 @@ Result<std::vector<SearchHit>> Index::search(const SearchRequest& request) const
   if (cancelled()) return stop();
   const auto file_evidence = pass.gatherCandidates(lists);
   if (cancelled()) return stop();
-  return pass.toHits(pass.cut(pass.shape(file_evidence)));
+  Impl::PendingTexts texts;
+  std::vector<SearchHit> hits = pass.toHits(pass.cut(pass.shape(file_evidence)), texts);
+  lock.unlock();
+  impl_->fillTexts(texts);
+  return hits;
 }
 
 }  // namespace cs

@@ -74,6 +74,7 @@ struct IndexStats {
   size_t chunks = 0;
   size_t chunks_with_vectors = 0;
   bool approximate_search = false;  // the HNSW graph is built and answers unfiltered dense searches
+  bool graph_loaded = false;        // ... and was loaded from the saved graph, not built anew
   bool bulk_writes = false;         // inside beginBulkWrites/endBulkWrites: the graph waits for the end
 };
 

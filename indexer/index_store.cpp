@@ -7,6 +7,8 @@
 #include <unordered_map>
 #include <nlohmann/json.hpp>
 
+#include "indexer/half_vectors.h"
+
 namespace cs {
 namespace {
 
@@ -32,7 +34,7 @@ SourcePoint pointFromJson(const nlohmann::json& j) {
 std::string chunkToJson(const Chunk& c) {
   nlohmann::json j = {{"language", c.language}, {"kind", c.kind},           {"name", c.name},
                       {"qualified", c.qualified_name}, {"signature", c.signature}, {"doc", c.doc},
-                      {"text", c.text},         {"bytes", {c.start_byte, c.end_byte}},
+                      {"bytes", {c.start_byte, c.end_byte}},
                       {"start", pointToJson(c.start)}, {"end", pointToJson(c.end)}};
   if (c.part > 0) j["part"] = c.part;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -48,7 +50,6 @@ Chunk chunkFromJson(const std::string& path, const std::string& text) {
   c.qualified_name = j.at("qualified");
   c.signature = j.at("signature");
   c.doc = j.at("doc");
-  c.text = j.at("text");
   c.start_byte = j.at("bytes").at(0);
   c.end_byte = j.at("bytes").at(1);
   c.start = pointFromJson(j.at("start"));
@@ -118,7 +119,7 @@ Status IndexStore::initialise(const std::string& model_id, int dim) {
   }
   if (Status s = exec("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER);"
                       "CREATE TABLE IF NOT EXISTS chunks (path TEXT NOT NULL, ord INTEGER NOT NULL, hash INTEGER,"
-                      " chunk TEXT NOT NULL, vector BLOB, PRIMARY KEY (path, ord));");
+                      " chunk TEXT NOT NULL, vector BLOB, text TEXT NOT NULL, PRIMARY KEY (path, ord));");
       !s.ok())
     return s;
   if (!fresh && magic == kMagic && (stored_model != model_id || stored_dim != std::to_string(dim))) {
@@ -151,11 +152,14 @@ Result<std::vector<StoredFile>> IndexStore::storedFiles() {
   return files;
 }
 
-Status IndexStore::loadChunks(const std::string& first, const std::string& last, std::vector<StoredFile>& files) {
+Status IndexStore::loadChunks(const std::string& first, const std::string& last, std::vector<StoredFile>& files,
+                              ChunkTexts texts) {
   std::unordered_map<std::string_view, size_t> by_path;
   for (size_t i = 0; i < files.size(); ++i) by_path[files[i].path] = i;
   std::lock_guard lock(mutex_);
-  Statement stmt(db_, "SELECT path, hash, chunk, vector FROM chunks WHERE path >= ?1 AND path <= ?2 ORDER BY path, ord");
+  Statement stmt(db_, texts == ChunkTexts::kLoad
+                          ? "SELECT path, hash, chunk, vector, text FROM chunks WHERE path >= ?1 AND path <= ?2 ORDER BY path, ord"
+                          : "SELECT path, hash, chunk, vector FROM chunks WHERE path >= ?1 AND path <= ?2 ORDER BY path, ord");
   if (!stmt) return makeError("sqlite: cannot read chunks");
   sqlite3_bind_text(stmt.get(), 1, first.data(), static_cast<int>(first.size()), SQLITE_TRANSIENT);
   sqlite3_bind_text(stmt.get(), 2, last.data(), static_cast<int>(last.size()), SQLITE_TRANSIENT);
@@ -172,10 +176,13 @@ Status IndexStore::loadChunks(const std::string& first, const std::string& last,
     ic.content_hash = static_cast<uint64_t>(sqlite3_column_int64(stmt.get(), 1));
     const void* blob = sqlite3_column_blob(stmt.get(), 3);
     int bytes = sqlite3_column_bytes(stmt.get(), 3);
-    if (blob && dim_ > 0 && bytes == dim_ * static_cast<int>(sizeof(float))) {
+    if (blob && dim_ > 0 && bytes == dim_ * static_cast<int>(sizeof(uint16_t))) {
+      std::vector<uint16_t> halves(static_cast<size_t>(dim_));
+      std::memcpy(halves.data(), blob, static_cast<size_t>(bytes));
       ic.vector.resize(static_cast<size_t>(dim_));
-      std::memcpy(ic.vector.data(), blob, static_cast<size_t>(bytes));
+      decodeHalves(halves.data(), halves.size(), ic.vector.data());
     }
+    if (texts == ChunkTexts::kLoad) ic.chunk.text = column(stmt.get(), 4);
     files[it->second].chunks.push_back(std::move(ic));
   }
   return {};
@@ -184,7 +191,8 @@ Status IndexStore::loadChunks(const std::string& first, const std::string& last,
 Result<std::vector<StoredFile>> IndexStore::loadAll() {
   auto files = storedFiles();
   if (!files.ok() || files->empty()) return files;
-  if (Status s = loadChunks(files->front().path, files->back().path, files.value()); !s.ok()) return s.error();
+  if (Status s = loadChunks(files->front().path, files->back().path, files.value(), ChunkTexts::kLoad); !s.ok())
+    return s.error();
   return files;
 }
 
@@ -203,7 +211,8 @@ Status IndexStore::replaceFile(const std::string& path, const FileStamp& stamp, 
       exec("ROLLBACK");
       return makeError(std::string("sqlite: ") + sqlite3_errmsg(db_));
     }
-    Statement insert(db_, "INSERT INTO chunks (path, ord, hash, chunk, vector) VALUES (?, ?, ?, ?, ?)");
+    Statement insert(db_, "INSERT INTO chunks (path, ord, hash, chunk, vector, text) VALUES (?, ?, ?, ?, ?, ?)");
+    std::vector<uint16_t> halves;
     for (size_t i = 0; i < chunks.size(); ++i) {
       const IndexedChunk& ic = chunks[i];
       std::string json = chunkToJson(ic.chunk);
@@ -215,9 +224,12 @@ Status IndexStore::replaceFile(const std::string& path, const FileStamp& stamp, 
       if (ic.vector.empty()) {
         sqlite3_bind_null(insert.get(), 5);
       } else {
-        sqlite3_bind_blob(insert.get(), 5, ic.vector.data(), static_cast<int>(ic.vector.size() * sizeof(float)),
+        halves.resize(ic.vector.size());
+        encodeHalves(ic.vector.data(), ic.vector.size(), halves.data());
+        sqlite3_bind_blob(insert.get(), 5, halves.data(), static_cast<int>(halves.size() * sizeof(uint16_t)),
                           SQLITE_TRANSIENT);
       }
+      sqlite3_bind_text(insert.get(), 6, ic.chunk.text.data(), static_cast<int>(ic.chunk.text.size()), SQLITE_TRANSIENT);
       if (sqlite3_step(insert.get()) != SQLITE_DONE) {
         exec("ROLLBACK");
         return makeError(std::string("sqlite: ") + sqlite3_errmsg(db_));
@@ -225,6 +237,31 @@ Status IndexStore::replaceFile(const std::string& path, const FileStamp& stamp, 
     }
   }
   return exec("COMMIT");
+}
+
+std::vector<std::optional<std::string>> IndexStore::chunkTexts(const std::vector<StoredChunkKey>& keys) {
+  std::vector<std::optional<std::string>> texts(keys.size());
+  std::lock_guard lock(mutex_);
+  Statement exact(db_, "SELECT text FROM chunks WHERE path = ?1 AND ord = ?2 AND hash = ?3");
+  Statement moved(db_, "SELECT text FROM chunks WHERE path = ?1 AND hash = ?2 ORDER BY ord LIMIT 1");
+  if (!exact || !moved) return texts;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const StoredChunkKey& key = keys[i];
+    sqlite3_reset(exact.get());
+    sqlite3_bind_text(exact.get(), 1, key.path.data(), static_cast<int>(key.path.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(exact.get(), 2, static_cast<int64_t>(key.ord));
+    sqlite3_bind_int64(exact.get(), 3, static_cast<int64_t>(key.content_hash));
+    if (sqlite3_step(exact.get()) == SQLITE_ROW) {
+      texts[i] = column(exact.get(), 0);
+      continue;
+    }
+    // The file was rewritten since (the store is written first, the index after).
+    sqlite3_reset(moved.get());
+    sqlite3_bind_text(moved.get(), 1, key.path.data(), static_cast<int>(key.path.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(moved.get(), 2, static_cast<int64_t>(key.content_hash));
+    if (sqlite3_step(moved.get()) == SQLITE_ROW) texts[i] = column(moved.get(), 0);
+  }
+  return texts;
 }
 
 Status IndexStore::removeFile(const std::string& path) {

@@ -1,6 +1,8 @@
 // IndexStore: SQLite persistence of an index (files with their stamps, chunks,
-// embedding vectors) so a restart re-reads only what changed. The file carries
-// a magic value, a format version and the model id; see INDEX_FORMAT.md.
+// embedding vectors in fp16, chunk texts in a column of their own) so a
+// restart re-reads only what changed, and the index can leave chunk texts on
+// disk and read the few it shows (chunkTexts). The file carries a magic
+// value, a format version and the model id; see INDEX_FORMAT.md.
 //
 // Thread-safety: all methods are serialised by an internal mutex.
 #pragma once
@@ -8,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,9 +27,20 @@ struct StoredFile {
   std::vector<IndexedChunk> chunks;
 };
 
+// A chunk's row in the store: the file's chunk at `ord`, with this content hash.
+struct StoredChunkKey {
+  std::string path;
+  uint32_t ord = 0;
+  uint64_t content_hash = 0;
+};
+
+enum class ChunkTexts { kLoad, kSkip };
+
 class IndexStore {
  public:
-  static constexpr int kFormatVersion = 2;  // 2: chunk JSON may carry "part"; extraction changed (windows, C++ macros, type kind)
+  // 2: chunk JSON may carry "part"; extraction changed (windows, C++ macros, type kind).
+  // 3: vectors in fp16; the chunk's text in its own column, out of the JSON.
+  static constexpr int kFormatVersion = 3;
 
   // Opens or creates the store. A store with another magic or format version is
   // wiped and recreated; one with another model id (or dimension) keeps its
@@ -42,7 +56,13 @@ class IndexStore {
   // order) appended to their entries of `files` (as storedFiles gave them,
   // matched by path). The mutex is held for this batch only, so writers are
   // never kept waiting for a whole load.
-  Status loadChunks(const std::string& first, const std::string& last, std::vector<StoredFile>& files);
+  // kSkip leaves Chunk::text empty (and unread: it is the row's last column).
+  Status loadChunks(const std::string& first, const std::string& last, std::vector<StoredFile>& files,
+                    ChunkTexts texts);
+  // The text of each key's chunk: the row at (path, ord) if it still has that
+  // content hash, else the file's first row with it; nullopt when the file no
+  // longer has such a chunk.
+  std::vector<std::optional<std::string>> chunkTexts(const std::vector<StoredChunkKey>& keys);
   Status replaceFile(const std::string& path, const FileStamp& stamp, const std::vector<IndexedChunk>& chunks);
   Status removeFile(const std::string& path);
 

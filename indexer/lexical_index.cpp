@@ -41,6 +41,36 @@ std::unordered_map<std::string, float> LexicalIndex::termsOf(const Chunk& chunk,
   return terms;
 }
 
+uint32_t LexicalIndex::termIdFor(const std::string& term) {
+  auto [it, inserted] = term_ids_.try_emplace(term, 0);
+  if (!inserted) return it->second;
+  uint32_t id;
+  if (!free_terms_.empty()) {
+    id = free_terms_.back();
+    free_terms_.pop_back();
+  } else {
+    id = static_cast<uint32_t>(terms_.size());
+    terms_.emplace_back();
+  }
+  it->second = id;
+  terms_[id].term = &it->first;
+  return id;
+}
+
+void LexicalIndex::releaseTerm(uint32_t term) {
+  TermList& list = terms_[term];
+  term_ids_.erase(*list.term);
+  list.term = nullptr;
+  std::vector<Posting>().swap(list.postings);
+  free_terms_.push_back(term);
+}
+
+size_t LexicalIndex::compact(size_t from, size_t count) {
+  const size_t to = std::min(terms_.size(), from + count);
+  for (size_t id = from; id < to; ++id) terms_[id].postings.shrink_to_fit();
+  return to == terms_.size() ? kCompacted : to;
+}
+
 void LexicalIndex::add(uint32_t slot, const Chunk& chunk) {
   if (slot >= doc_length_.size()) {
     doc_length_.resize(slot + 1, 0);
@@ -51,9 +81,10 @@ void LexicalIndex::add(uint32_t slot, const Chunk& chunk) {
   float length = 0;
   doc_terms_[slot].reserve(terms.size());
   for (auto& [term, tf] : terms) {
-    auto& entry = *postings_.try_emplace(term).first;  // element addresses survive rehashing
-    entry.second.push_back(Posting{slot, tf});
-    doc_terms_[slot].push_back(TermRef{&entry, static_cast<uint32_t>(entry.second.size() - 1)});
+    const uint32_t id = termIdFor(term);
+    std::vector<Posting>& list = terms_[id].postings;
+    list.push_back(Posting{slot, tf});
+    doc_terms_[slot].push_back(TermRef{id, static_cast<uint32_t>(list.size() - 1)});
     length += tf;
   }
   length = std::max(length, 1.0f);
@@ -68,19 +99,19 @@ void LexicalIndex::add(uint32_t slot, const Chunk& chunk) {
 void LexicalIndex::remove(uint32_t slot) {
   if (slot >= doc_length_.size() || doc_length_[slot] == 0) return;
   for (const TermRef& ref : doc_terms_[slot]) {
-    std::vector<Posting>& list = ref.entry->second;
+    std::vector<Posting>& list = terms_[ref.term].postings;
     if (ref.index + 1 < list.size()) {
       const Posting moved = list.back();
       list[ref.index] = moved;
       for (TermRef& other : doc_terms_[moved.slot]) {
-        if (other.entry == ref.entry) {
+        if (other.term == ref.term) {
           other.index = ref.index;
           break;
         }
       }
     }
     list.pop_back();
-    if (list.empty()) postings_.erase(postings_.find(ref.entry->first));
+    if (list.empty()) releaseTerm(ref.term);
   }
   doc_terms_[slot].clear();
   doc_terms_[slot].shrink_to_fit();
@@ -106,9 +137,9 @@ std::vector<LexicalHit> LexicalIndex::search(const std::string& query, size_t li
   std::vector<float> scores(doc_length_.size(), 0.0f);
   std::vector<uint32_t> touched;
   for (const auto& [term, query_tf] : query_terms) {
-    auto it = postings_.find(term);
-    if (it == postings_.end()) continue;
-    const auto& list = it->second;
+    auto it = term_ids_.find(term);
+    if (it == term_ids_.end()) continue;
+    const auto& list = terms_[it->second].postings;
     const double df = static_cast<double>(list.size());
     const float idf = static_cast<float>(std::log(1.0 + (n - df + 0.5) / (df + 0.5)));
     for (const Posting& p : list) {

@@ -44,6 +44,12 @@ class LexicalIndex {
 
   size_t documents() const { return live_documents_; }
 
+  // Trims the posting lists of up to `count` terms from term id `from` to
+  // their size (they grow by doubling); returns the id to go on from, or
+  // kCompacted when every list is done.
+  static constexpr size_t kCompacted = SIZE_MAX;
+  size_t compact(size_t from, size_t count);
+
   // The weighted bag of words a chunk is indexed under (exposed for tests);
   // stemmed when `stemmer` is given.
   static std::unordered_map<std::string, float> termsOf(const Chunk& chunk, WordStemmer* stemmer = nullptr);
@@ -53,15 +59,25 @@ class LexicalIndex {
     uint32_t slot;
     float tf;
   };
-  using PostingMap = std::unordered_map<std::string, std::vector<Posting>>;
-  // One of a document's terms: its posting list and where its posting is in it.
+  // A term's postings, addressed by a dense term id; `term` points at its key
+  // in term_ids_ (node addresses are stable), for erasing it when emptied.
+  struct TermList {
+    const std::string* term = nullptr;
+    std::vector<Posting> postings;
+  };
+  // One of a document's terms: its id and where its posting is in the list
+  // (8 bytes; a document has a few dozen).
   struct TermRef {
-    PostingMap::value_type* entry;
+    uint32_t term;
     uint32_t index;
   };
+  uint32_t termIdFor(const std::string& term);
+  void releaseTerm(uint32_t term);
   Options options_;
   std::unique_ptr<WordStemmer> stemmer_;  // the writer's (add); searches make their own
-  PostingMap postings_;
+  std::unordered_map<std::string, uint32_t> term_ids_;
+  std::vector<TermList> terms_;      // by term id
+  std::vector<uint32_t> free_terms_;  // ids of emptied lists, reused
   std::vector<float> doc_length_;              // by slot; 0 = empty slot
   std::vector<std::vector<TermRef>> doc_terms_;  // by slot, for removal
   double total_length_ = 0;

@@ -355,7 +355,10 @@ void boostFileCoherence(std::vector<ShapedCandidate>& candidates, const ShapingO
   for (size_t i = 0; i < candidates.size(); ++i) {
     auto [it, inserted] = files.emplace(candidates[i].features->file_id, std::make_pair(0.0, i));
     it->second.first += std::max(0.0, candidates[i].score);
-    if (candidates[i].score > candidates[it->second.second].score) it->second.second = i;
+    const ShapedCandidate& best_so_far = candidates[it->second.second];
+    if (candidates[i].score > best_so_far.score ||
+        (candidates[i].score == best_so_far.score && candidates[i].slot < best_so_far.slot))
+      it->second.second = i;  // ties: the lower slot, whatever order the pool came in
   }
   double max_sum = 0;
   for (const auto& [file, entry] : files) max_sum = std::max(max_sum, entry.first);

@@ -13,10 +13,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "indexer/vector_store.h"
+#include "support/result.h"
 
 namespace cs {
 
@@ -40,10 +42,7 @@ class VectorIndex {
                                         const std::function<bool(uint32_t)>& allowed) const = 0;
 };
 
-struct ExactVectorIndexOptions {
-  std::string device = "cpu";  // "cpu" or "cuda": where the score matmul runs
-};
-std::unique_ptr<VectorIndex> makeExactVectorIndex(const VectorStore& store, const ExactVectorIndexOptions& options);
+std::unique_ptr<VectorIndex> makeExactVectorIndex(const VectorStore& store);
 
 struct HnswVectorIndexOptions {
   size_t max_elements = 1 << 16;  // grows automatically
@@ -51,6 +50,27 @@ struct HnswVectorIndexOptions {
   int ef_construction = 200;
   int ef_search = 200;            // raised to >= 2k per query
 };
-std::unique_ptr<VectorIndex> makeHnswVectorIndex(const VectorStore& store, const HnswVectorIndexOptions& options);
+
+// The HNSW index, which can also be saved and loaded back (hnsw_graph.h): a
+// warm start loads the graph instead of inserting every vector again.
+class HnswVectorIndex : public VectorIndex {
+ public:
+  virtual bool holds(uint32_t slot) const = 0;   // in the graph, not deleted
+  virtual std::vector<uint32_t> slots() const = 0;  // those, ascending
+  // Writes the graph to `path`; returns its size in bytes. Its elements are
+  // named by slot: the caller records what each slot held (saved_graph.h).
+  virtual Result<uint64_t> save(const std::string& path) const = 0;
+  // For a loaded index: renames the saved slots to this store's (saved slot
+  // -> slot, or nullopt: the element stays only to route searches). Until
+  // then the index holds nothing and answers nothing.
+  virtual void relabel(const std::function<std::optional<uint32_t>(uint32_t)>& renamed) = 0;
+};
+
+std::unique_ptr<HnswVectorIndex> makeHnswVectorIndex(const VectorStore& store, const HnswVectorIndexOptions& options);
+// The graph `save` wrote, to be relabelled; an error when the file is missing,
+// unreadable, of another shape or unsound (then build a new one).
+Result<std::unique_ptr<HnswVectorIndex>> loadHnswVectorIndex(const VectorStore& store,
+                                                              const HnswVectorIndexOptions& options,
+                                                              const std::string& path);
 
 }  // namespace cs

@@ -2,14 +2,16 @@
 
 #include <algorithm>
 
+#include "indexer/half_vectors.h"
+
 namespace cs {
 
 void VectorStore::set(uint32_t slot, const float* vector) {
   if (slot >= present_.size()) {
     present_.resize(slot + 1, 0);
-    data_.resize(static_cast<size_t>(slot + 1) * dim_, 0.0f);
+    data_.resize(static_cast<size_t>(slot + 1) * dim_, 0);
   }
-  std::copy(vector, vector + dim_, data_.begin() + static_cast<long>(slot) * dim_);
+  encodeHalves(vector, static_cast<size_t>(dim_), data_.data() + static_cast<size_t>(slot) * dim_);
   if (!present_[slot]) ++size_;
   present_[slot] = 1;
 }
@@ -18,6 +20,29 @@ void VectorStore::remove(uint32_t slot) {
   if (!contains(slot)) return;
   present_[slot] = 0;  // the row keeps its old values until the slot is reused (see the header)
   --size_;
+}
+
+std::vector<float> VectorStore::row(uint32_t slot) const {
+  std::vector<float> out;
+  if (!contains(slot)) return out;
+  out.resize(static_cast<size_t>(dim_));
+  decodeHalves(bits(slot), out.size(), out.data());
+  return out;
+}
+
+bool VectorStore::sameRow(uint32_t slot, const float* vector) const {
+  if (!contains(slot)) return false;
+  std::vector<uint16_t> rounded(static_cast<size_t>(dim_));
+  encodeHalves(vector, rounded.size(), rounded.data());
+  return std::equal(rounded.begin(), rounded.end(), bits(slot));
+}
+
+float VectorStore::dot(uint32_t slot, const float* query) const {
+  return dotHalfFloat(bits(slot), query, static_cast<size_t>(dim_));
+}
+
+float VectorStore::dotRows(uint32_t a, uint32_t b) const {
+  return dotHalfHalf(bits(a), bits(b), static_cast<size_t>(dim_));
 }
 
 }  // namespace cs

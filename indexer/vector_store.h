@@ -1,7 +1,10 @@
-// VectorStore: the index's embedding vectors, held once. One contiguous
-// row-major float matrix addressed by slot, with a presence flag per row; the
-// exact index scores the matrix directly and the HNSW graph keeps only slot
-// handles into it (vector_index.h), so a vector is never copied per index.
+// VectorStore: the index's embedding vectors, held once, in half precision.
+// One contiguous row-major matrix of IEEE fp16 values (half_vectors.h)
+// addressed by slot, with a presence flag per row; the exact index scans the
+// matrix directly and the HNSW graph keeps only slot handles into it
+// (vector_index.h), so a vector is never copied per index. A vector set here
+// reads back rounded to fp16: equality with a caller's floats is judged after
+// the same rounding (sameRow).
 //
 // Thread-safety: not synchronised; the owning Index serialises writers against
 // readers (a write may reallocate the matrix). Concurrent const calls are safe.
@@ -23,18 +26,23 @@ class VectorStore {
   // again: the HNSW graph still routes searches through a deleted element.
   void remove(uint32_t slot);
   bool contains(uint32_t slot) const { return slot < present_.size() && present_[slot]; }
-  const float* row(uint32_t slot) const {        // nullptr when absent
-    return contains(slot) ? data_.data() + static_cast<size_t>(slot) * dim_ : nullptr;
-  }
-  // Any row ever set, present or not; slot < rows().
-  const float* rowUnchecked(uint32_t slot) const { return data_.data() + static_cast<size_t>(slot) * dim_; }
+  // The row as floats, or empty when absent.
+  std::vector<float> row(uint32_t slot) const;
+  // Whether the row is present and equals `vector` once rounded to fp16.
+  bool sameRow(uint32_t slot, const float* vector) const;
+  // Inner products: a present or deleted row (slot < rows()) with a float
+  // query, and two such rows with each other.
+  float dot(uint32_t slot, const float* query) const;
+  float dotRows(uint32_t a, uint32_t b) const;
   size_t size() const { return size_; }          // present rows
   uint32_t rows() const { return static_cast<uint32_t>(present_.size()); }  // highest slot ever set + 1
-  const float* data() const { return data_.data(); }  // rows() x dim(), row-major
+  size_t bytes() const { return data_.capacity() * sizeof(uint16_t) + present_.capacity(); }
 
  private:
+  const uint16_t* bits(uint32_t slot) const { return data_.data() + static_cast<size_t>(slot) * dim_; }
+
   int dim_;
-  std::vector<float> data_;
+  std::vector<uint16_t> data_;
   std::vector<uint8_t> present_;
   size_t size_ = 0;
 };

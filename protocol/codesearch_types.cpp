@@ -94,6 +94,7 @@ void to_json(Json& j, const StatusResult& s) {
   j["load"] = Json{{"filesLoaded", s.loadFilesLoaded}, {"filesTotal", s.loadFilesTotal}, {"complete", s.loadComplete}};
   if (s.watcher) j["watcher"] = *s.watcher;
   j["approximateSearch"] = s.approximateSearch;
+  j["graphLoaded"] = s.graphLoaded;
 }
 
 }  // namespace cs::protocol

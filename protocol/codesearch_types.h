@@ -98,6 +98,8 @@ struct StatusResult {
   // extension: the approximate-search (HNSW) graph answers dense searches;
   // false below its threshold and while it is built (searches are exact then)
   bool approximateSearch = false;
+  // extension: that graph was loaded from the one saved beside the index, not built anew
+  bool graphLoaded = false;
 };
 
 // Parsing throws nlohmann::json exceptions on a wrong shape; the LSP binding

@@ -526,6 +526,7 @@ Json LspServer::status() const {
   result.roots = service_->roots();
   result.skippedFiles = s.skipped_files;
   result.approximateSearch = s.stats.approximate_search;
+  result.graphLoaded = s.stats.graph_loaded;
   result.watcher = protocol::WatcherInfo{watchModeName(s.watch.mode),
                                          s.watch.warning.empty() ? std::nullopt : std::optional(s.watch.warning)};
   if (s.model) {

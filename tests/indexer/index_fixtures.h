@@ -1,6 +1,8 @@
 // Small builders shared by the Index tests (index_test, index_store_test).
 #pragma once
 
+#include <cmath>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,34 @@ inline std::vector<float> unit(int dim, int axis) {
   std::vector<float> v(dim, 0.0f);
   v[axis] = 1.0f;
   return v;
+}
+
+// Random L2-normalised vectors of one width, from a fixed seed.
+class RandomUnitVectors {
+ public:
+  RandomUnitVectors(int dim, unsigned seed) : dim_(dim), rng_(seed) {}
+  std::vector<float> next() {
+    std::vector<float> v(dim_);
+    float norm = 0;
+    for (float& x : v) norm += (x = gauss_(rng_)) * x;
+    for (float& x : v) x /= std::sqrt(norm);
+    return v;
+  }
+
+ private:
+  int dim_;
+  std::mt19937 rng_;
+  std::normal_distribution<float> gauss_;
+};
+
+// The name of the best dense hit for `query`, or "(none)".
+inline std::string topDenseName(const Index& index, const std::vector<float>& query) {
+  SearchRequest request;
+  request.query_vector = query;
+  request.mode = SearchMode::kSemantic;
+  request.limit = 1;
+  auto hits = index.search(request);
+  return hits.ok() && !hits->empty() ? hits->front().chunk.name : std::string("(none)");
 }
 
 }  // namespace cs

@@ -153,5 +153,66 @@ TEST_F(IndexStoreTest, AStoppedLoadKeepsWhatItLoadedAndResumes) {
   EXPECT_TRUE(index->loadProgress().done);
 }
 
+// With a store, chunk texts live on disk only: every way a chunk comes back
+// (search hits, chunksOf, chunkAt) reads its text from there, before and
+// after a restart, and after the file changed around an unchanged chunk.
+TEST_F(IndexStoreTest, ChunkTextsComeBackFromTheStore) {
+  auto first = make("/w/a.py", "alpha", "python", unit(4, 2));
+  auto second = make("/w/a.py", "beta", "python", unit(4, 3), 5, 8);
+  {
+    auto index = open("model-a", 4);
+    ASSERT_TRUE(index->replaceFile("/w/a.py", FileStamp{5, 9}, {first, second}).ok());
+    EXPECT_EQ(index->chunksOf("/w/a.py").at(1).text, "def beta(): pass");
+    SearchRequest request;
+    request.query = "alpha";
+    request.mode = SearchMode::kLexical;
+    auto hits = index->search(request);
+    ASSERT_TRUE(hits.ok());
+    ASSERT_FALSE(hits->empty());
+    EXPECT_EQ(hits->front().chunk.text, "def alpha(): pass");
+    // beta moves to the front; the index keeps its slot, the store its new row.
+    auto gamma = make("/w/a.py", "gamma", "python", unit(4, 1), 10, 12);
+    ASSERT_TRUE(index->replaceFile("/w/a.py", FileStamp{6, 9}, {second, gamma}).ok());
+    EXPECT_EQ(index->chunkAt("/w/a.py", 6)->second.chunk.text, "def beta(): pass");
+    EXPECT_EQ(index->chunksOf("/w/a.py").at(1).text, "def gamma(): pass");
+  }
+  auto index = open("model-a", 4);
+  auto chunks = index->chunksOf("/w/a.py");
+  ASSERT_EQ(chunks.size(), 2u);
+  EXPECT_EQ(chunks[0].text, "def beta(): pass");
+  EXPECT_EQ(chunks[1].text, "def gamma(): pass");
+  SearchRequest request;
+  request.query = "gamma";
+  request.mode = SearchMode::kLexical;  // the lexical index read the texts while loading
+  auto hits = index->search(request);
+  ASSERT_TRUE(hits.ok());
+  ASSERT_FALSE(hits->empty());
+  EXPECT_EQ(hits->front().chunk.name, "gamma");
+  EXPECT_EQ(hits->front().chunk.text, "def gamma(): pass");
+}
+
+TEST_F(IndexStoreTest, VectorsAreStoredInHalfPrecision) {
+  {
+    auto index = open("model-a", 4);
+    ASSERT_TRUE(index->replaceFile("/w/a.py", FileStamp{5, 9},
+                                   {make("/w/a.py", "alpha", "python", {0.1f, 0.2f, 0.3f, 0.9f})}).ok());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT length(vector), text FROM chunks", -1, &stmt, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), 8);  // 4 dimensions x 2 bytes
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1)), "def alpha(): pass");
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  auto index = open("model-a", 4);
+  auto at = index->chunkAt("/w/a.py", 1);
+  ASSERT_TRUE(at.has_value());
+  ASSERT_EQ(at->second.vector.size(), 4u);
+  EXPECT_NEAR(at->second.vector[0], 0.1f, 1e-3);
+  EXPECT_NEAR(at->second.vector[3], 0.9f, 1e-3);
+}
+
 }  // namespace
 }  // namespace cs

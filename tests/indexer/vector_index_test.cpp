@@ -1,6 +1,8 @@
 #include "indexer/vector_index.h"
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <cmath>
 #include <random>
 #include <set>
@@ -35,7 +37,7 @@ TEST(VectorIndex, HnswRecallAgainstExactReference) {
   std::mt19937 rng(3);
   auto data = clusteredVectors(n, dim, rng);
   VectorStore store(dim);
-  auto exact = makeExactVectorIndex(store, {});
+  auto exact = makeExactVectorIndex(store);
   auto hnsw = makeHnswVectorIndex(store, {});  // the defaults the index uses
   for (uint32_t i = 0; i < n; ++i) {
     store.set(i, data.data() + i * dim);
@@ -105,7 +107,7 @@ TEST(VectorIndex, FiltersApplyBeforeTheTopKCut) {
   auto data = clusteredVectors(3000, dim, rng);
   for (auto make : {0, 1}) {
     VectorStore store(dim);
-    auto index = make == 0 ? makeExactVectorIndex(store, {}) : makeHnswVectorIndex(store, {1024, 16, 200, 64});
+    auto index = make == 0 ? makeExactVectorIndex(store) : makeHnswVectorIndex(store, {1024, 16, 200, 64});
     for (uint32_t i = 0; i < 3000; ++i) {
       store.set(i, data.data() + i * dim);
       index->added(i);
@@ -115,7 +117,7 @@ TEST(VectorIndex, FiltersApplyBeforeTheTopKCut) {
     auto hits = index->search(data.data(), 10, allowed);
     ASSERT_EQ(hits.size(), 10u) << make;
     for (auto& h : hits) EXPECT_EQ(h.slot % 97, 0u);
-    auto reference = makeExactVectorIndex(store, {});
+    auto reference = makeExactVectorIndex(store);
     auto truth = reference->search(data.data(), 10, allowed);
     std::set<uint32_t> a, b;
     for (auto& h : hits) a.insert(h.slot);
@@ -129,7 +131,7 @@ TEST(VectorIndex, RemoveAndReplace) {
   float a[] = {1, 0, 0, 0}, b[] = {0, 1, 0, 0};
   for (auto make : {0, 1}) {
     VectorStore store(dim);
-    auto index = make == 0 ? makeExactVectorIndex(store, {}) : makeHnswVectorIndex(store, {});
+    auto index = make == 0 ? makeExactVectorIndex(store) : makeHnswVectorIndex(store, {});
     store.set(0, a);
     index->added(0);
     store.set(1, b);
@@ -138,7 +140,7 @@ TEST(VectorIndex, RemoveAndReplace) {
     index->removing(0);
     store.remove(0);
     EXPECT_EQ(store.size(), 1u);
-    EXPECT_EQ(store.row(0), nullptr);
+    EXPECT_TRUE(store.row(0).empty());
     ASSERT_EQ(index->search(a, 2, {}).size(), 1u) << make;
     EXPECT_EQ(index->search(a, 1, {})[0].slot, 1u) << make;
     store.set(1, a);  // replaced in place
@@ -150,6 +152,56 @@ TEST(VectorIndex, RemoveAndReplace) {
     ASSERT_EQ(both.size(), 2u) << make;
     EXPECT_EQ(both[0].slot, 0u) << make;
   }
+}
+
+// A saved graph loads back under other slot numbers (relabel) and answers as
+// before; a file whose links point outside the graph is refused.
+TEST(VectorIndex, ASavedGraphLoadsUnderNewSlotsAndAnUnsoundOneIsRefused) {
+  const int dim = 16;
+  const uint32_t n = 500;
+  std::mt19937 rng(11);
+  auto data = clusteredVectors(n, dim, rng);
+  VectorStore before(dim), after(dim);
+  auto hnsw = makeHnswVectorIndex(before, {});
+  std::vector<uint32_t> slots(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    before.set(i, &data[i * dim]);
+    after.set(n - 1 - i, &data[i * dim]);  // the restarted index numbers them backwards
+    slots[i] = i;
+  }
+  hnsw->addedMany(slots, 2);
+  const std::string path = ::testing::TempDir() + "graph.hnsw";
+  auto bytes = hnsw->save(path);
+  ASSERT_TRUE(bytes.ok()) << bytes.error().message;
+
+  auto loaded = loadHnswVectorIndex(after, {}, path);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_TRUE((*loaded)->search(&data[0], 1, {}).empty());  // nothing until relabelled
+  (*loaded)->relabel([&](uint32_t saved) -> std::optional<uint32_t> {
+    if (saved == 0) return std::nullopt;  // its chunk is gone
+    return n - 1 - saved;
+  });
+  EXPECT_FALSE((*loaded)->holds(n - 1));
+  EXPECT_TRUE((*loaded)->holds(0));
+  int found = 0;
+  for (uint32_t i = 1; i < n; ++i) {
+    auto hits = (*loaded)->search(&data[i * dim], 1, {});
+    found += !hits.empty() && hits[0].slot == n - 1 - i;
+  }
+  EXPECT_GE(found, static_cast<int>(n) - 10);
+  auto hits = (*loaded)->search(&data[0], 5, {});
+  for (const auto& hit : hits) EXPECT_NE(hit.slot, n - 1);
+
+  {
+    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(96 + 4);  // hnswlib's header, then element 0's first level-0 link
+    const uint32_t outside = 0xfffffff0u;
+    file.write(reinterpret_cast<const char*>(&outside), sizeof outside);
+  }
+  EXPECT_FALSE(loadHnswVectorIndex(after, {}, path).ok());
+  std::filesystem::resize_file(path, *bytes / 2);
+  EXPECT_FALSE(loadHnswVectorIndex(after, {}, path).ok());
+  std::filesystem::remove(path);
 }
 
 }  // namespace

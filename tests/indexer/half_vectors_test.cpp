@@ -1,0 +1,97 @@
+#include "indexer/half_vectors.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "indexer/vector_store.h"
+
+namespace cs {
+namespace {
+
+TEST(HalfVectors, KnownValuesEncodeToTheirBinary16Bits) {
+  EXPECT_EQ(halfFromFloat(0.0f), 0x0000);
+  EXPECT_EQ(halfFromFloat(-0.0f), 0x8000);
+  EXPECT_EQ(halfFromFloat(1.0f), 0x3c00);
+  EXPECT_EQ(halfFromFloat(-2.0f), 0xc000);
+  EXPECT_EQ(halfFromFloat(0.5f), 0x3800);
+  EXPECT_EQ(halfFromFloat(65504.0f), 0x7bff);                     // the largest half
+  EXPECT_EQ(halfFromFloat(65520.0f), 0x7c00);                     // rounds past it: infinity
+  EXPECT_EQ(halfFromFloat(std::ldexp(1.0f, -14)), 0x0400);        // the smallest normal
+  EXPECT_EQ(halfFromFloat(std::ldexp(1.0f, -24)), 0x0001);        // the smallest subnormal
+  EXPECT_EQ(halfFromFloat(std::ldexp(1.0f, -26)), 0x0000);        // below half of it: zero
+  EXPECT_EQ(halfFromFloat(1.0f + std::ldexp(1.0f, -11)), 0x3c00);  // a tie rounds to even
+  EXPECT_EQ(halfFromFloat(1.0f + 3 * std::ldexp(1.0f, -11)), 0x3c02);
+  EXPECT_EQ(halfFromFloat(std::numeric_limits<float>::infinity()), 0x7c00);
+  EXPECT_TRUE(std::isnan(floatFromHalf(halfFromFloat(std::numeric_limits<float>::quiet_NaN()))));
+}
+
+TEST(HalfVectors, EveryHalfDecodesAndEncodesBackToItself) {
+  for (uint32_t bits = 0; bits <= 0xffff; ++bits) {
+    const float value = floatFromHalf(static_cast<uint16_t>(bits));
+    if (std::isnan(value)) continue;
+    ASSERT_EQ(halfFromFloat(value), bits) << std::hex << bits;
+  }
+}
+
+// The vector kernels (F16C when the CPU has it) agree with the scalar
+// conversion bit for bit, and their inner products with a float reference.
+TEST(HalfVectors, VectorKernelsAgreeWithScalarConversion) {
+  std::mt19937 rng(7);
+  std::normal_distribution<float> normal(0, 0.2f);
+  for (size_t n : {1u, 7u, 16u, 33u, 256u}) {
+    std::vector<float> x(n), y(n);
+    for (size_t i = 0; i < n; ++i) x[i] = normal(rng), y[i] = normal(rng);
+    std::vector<uint16_t> hx(n), hy(n);
+    encodeHalves(x.data(), n, hx.data());
+    encodeHalves(y.data(), n, hy.data());
+    double reference_hf = 0, reference_hh = 0;
+    for (size_t i = 0; i < n; ++i) {
+      ASSERT_EQ(hx[i], halfFromFloat(x[i])) << n << " " << i;
+      reference_hf += static_cast<double>(floatFromHalf(hx[i])) * y[i];
+      reference_hh += static_cast<double>(floatFromHalf(hx[i])) * floatFromHalf(hy[i]);
+    }
+    EXPECT_NEAR(dotHalfFloat(hx.data(), y.data(), n), reference_hf, 1e-5) << n;
+    EXPECT_NEAR(dotHalfHalf(hx.data(), hy.data(), n), reference_hh, 1e-5) << n;
+    std::vector<float> back(n);
+    decodeHalves(hx.data(), n, back.data());
+    for (size_t i = 0; i < n; ++i) EXPECT_NEAR(back[i], x[i], std::fabs(x[i]) * 1e-3 + 1e-7);
+  }
+}
+
+// A unit vector's inner products move by less than 1e-3 when it is stored in
+// fp16: far below the gaps that decide a ranking.
+TEST(VectorStoreTest, RowsReadBackRoundedToHalfPrecision) {
+  const int dim = 256;
+  std::mt19937 rng(11);
+  std::normal_distribution<float> normal(0, 1);
+  std::vector<float> a(dim), q(dim);
+  double na = 0, nq = 0;
+  for (int i = 0; i < dim; ++i) a[i] = normal(rng), q[i] = normal(rng), na += a[i] * a[i], nq += q[i] * q[i];
+  double exact = 0;
+  for (int i = 0; i < dim; ++i) a[i] /= std::sqrt(na), q[i] /= std::sqrt(nq), exact += a[i] * q[i];
+  VectorStore store(dim);
+  store.set(3, a.data());
+  EXPECT_FALSE(store.contains(0));
+  EXPECT_TRUE(store.row(0).empty());
+  EXPECT_EQ(store.size(), 1u);
+  EXPECT_EQ(store.rows(), 4u);
+  EXPECT_NEAR(store.dot(3, q.data()), exact, 1e-3);
+  EXPECT_NEAR(store.dotRows(3, 3), 1.0, 1e-3);
+  EXPECT_TRUE(store.sameRow(3, a.data()));
+  std::vector<float> back = store.row(3);
+  ASSERT_EQ(back.size(), static_cast<size_t>(dim));
+  EXPECT_TRUE(store.sameRow(3, back.data()));  // what it read back is the same row
+  a[5] += 0.01f;
+  EXPECT_FALSE(store.sameRow(3, a.data()));
+  store.remove(3);
+  EXPECT_FALSE(store.sameRow(3, back.data()));
+  EXPECT_EQ(store.size(), 0u);
+}
+
+}  // namespace
+}  // namespace cs
