@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -47,13 +48,49 @@ inline double percentile(std::vector<double> v, double p) {
   return v[i];
 }
 
-inline long rssKb(pid_t pid) {
+// A process's resident memory now (VmRSS) or at its peak so far (VmHWM), in KiB.
+inline long statusKb(pid_t pid, const char* field) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    if (line.rfind(field, 0) == 0) return std::stol(line.substr(std::string(field).size()));
   }
   return 0;
+}
+inline long rssKb(pid_t pid) { return statusKb(pid, "VmRSS:"); }
+inline long peakRssKb(pid_t pid) { return statusKb(pid, "VmHWM:"); }
+
+// Edit-to-result: opens `uri` with `text`, then `rounds` times types a new
+// definition (`definition(name)`, a whole line or more) above its first line
+// and polls a lexical query for the name until the daemon returns it first.
+// The latencies, in ms.
+inline std::vector<double> editToResult(cs::test::LspTestClient& client, const std::string& uri,
+                                        const std::string& language, const std::string& text,
+                                        const std::function<std::string(const std::string&)>& definition,
+                                        int rounds = 20) {
+  using cs::test::Json;
+  client.notify("textDocument/didOpen",
+                Json{{"textDocument", {{"uri", uri}, {"languageId", language}, {"version", 1}, {"text", text}}}});
+  client.waitIdle();
+  std::vector<double> latencies;
+  for (int round = 0; round < rounds; ++round) {
+    const std::string name = "zebra_quokka_handler_" + std::to_string(round);
+    const auto t0 = Clock::now();
+    client.notify("textDocument/didChange",
+                  Json{{"textDocument", {{"uri", uri}, {"version", round + 2}}},
+                       {"contentChanges", {{{"range", {{"start", {{"line", 0}, {"character", 0}}},
+                                                        {"end", {{"line", 0}, {"character", 0}}}}},
+                                            {"text", definition(name)}}}}});
+    while (ms(Clock::now() - t0) < 10000) {
+      auto r = client.request("codeSearch/query", Json{{"query", "zebra quokka handler " + std::to_string(round)},
+                                                       {"limit", 1}, {"mode", "lexical"}});
+      if (r && r->contains("result") && !(*r)["result"]["results"].empty() &&
+          (*r)["result"]["results"][0]["name"] == name)
+        break;
+    }
+    latencies.push_back(ms(Clock::now() - t0));
+  }
+  return latencies;
 }
 
 inline const std::vector<std::string> kVerbs = {"parse", "load", "save", "compute", "validate", "render", "fetch", "merge",

@@ -57,30 +57,11 @@ void benchQueries(size_t chunks, int queries, bool model) {
 
   // Edit-to-result: type a new function into an open buffer and poll until the
   // daemon returns it as the top result.
-  std::vector<double> edit_latencies;
-  std::string uri = ws.uri("pkg0/mod0.py");
   std::ifstream in(ws.root() + "/pkg0/mod0.py");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  client.notify("textDocument/didOpen",
-                Json{{"textDocument", {{"uri", uri}, {"languageId", "python"}, {"version", 1}, {"text", text}}}});
-  client.waitIdle();
-  for (int round = 0; round < 20; ++round) {
-    std::string name = "zebra_quokka_handler_" + std::to_string(round);
-    auto t0 = Clock::now();
-    client.notify("textDocument/didChange",
-                  Json{{"textDocument", {{"uri", uri}, {"version", round + 2}}},
-                       {"contentChanges", {{{"range", {{"start", {{"line", 0}, {"character", 0}}},
-                                                        {"end", {{"line", 0}, {"character", 0}}}}},
-                                            {"text", "def " + name + "(x):\n    return x\n\n"}}}}});
-    while (ms(Clock::now() - t0) < 10000) {
-      auto r = client.request("codeSearch/query", Json{{"query", "zebra quokka handler " + std::to_string(round)},
-                                                       {"limit", 1}, {"mode", "lexical"}});
-      if (r && r->contains("result") && !(*r)["result"]["results"].empty() &&
-          (*r)["result"]["results"][0]["name"] == name)
-        break;
-    }
-    edit_latencies.push_back(ms(Clock::now() - t0));
-  }
+  const std::vector<double> edit_latencies = editToResult(
+      client, ws.uri("pkg0/mod0.py"), "python", text,
+      [](const std::string& name) { return "def " + name + "(x):\n    return x\n\n"; });
   std::printf("didChange -> result returned: p50=%.1f ms  max=%.1f ms  (20 edits of a %zu-byte file, %zu chunks indexed)\n",
               percentile(edit_latencies, 0.5), percentile(edit_latencies, 1.0), text.size(), indexed);
   client.shutdownAndExit();

@@ -99,6 +99,19 @@ int main(int argc, char** argv) {
                 rssKb(client.pid()) / 1024.0);
   }
   measureQueries(queries, "loaded");
+
+  // Edit-to-result in a file of the tree (a C file of the kernel's lib/, or
+  // the synthetic workspace's first module), opened as a buffer.
+  const std::string edited = tree.empty() ? "pkg0/mod0.py" : "lib/sort.c";
+  std::ifstream in(root + "/" + edited);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const bool c = !tree.empty();
+  const std::vector<double> edits = editToResult(
+      client, "file://" + root + "/" + edited, c ? "c" : "python", text, [c](const std::string& name) {
+        return c ? "int " + name + "(int x) { return x; }\n" : "def " + name + "(x):\n    return x\n\n";
+      });
+  std::printf("didChange -> result returned: p50=%.1f ms  max=%.1f ms  (20 edits of %s);  peak RSS=%.1f MiB\n",
+              percentile(edits, 0.5), percentile(edits, 1.0), edited.c_str(), peakRssKb(client.pid()) / 1024.0);
   client.shutdownAndExit();
   if (kept_cache.empty()) std::filesystem::remove_all(cache);
   return 0;

@@ -936,16 +936,20 @@ struct Index::SearchPass {
     return {};
   }
 
-  // Both retrievers, filters applied inside each before its cut.
+  // Both retrievers, filters applied inside each before its cut. Without
+  // filters they get none: neither holds a removed chunk, and a filter makes
+  // the graph over-fetch eightfold.
   RetrievedLists retrieve() const {
     const size_t pool = std::max<size_t>(limit, kCandidatePool);
+    const std::function<bool(uint32_t)> no_filter;
+    const auto& filter = filtering ? allowed : no_filter;
     RetrievedLists lists;
     if (request.mode != SearchMode::kLexical && !request.query_vector.empty()) {
       const VectorIndex* index = impl.approximate && !filtering ? impl.approximate.get() : impl.exact.get();
-      lists.dense = index->search(request.query_vector.data(), pool, allowed);
+      lists.dense = index->search(request.query_vector.data(), pool, filter);
     }
     if (request.mode != SearchMode::kSemantic && !request.query.empty())
-      lists.lexical = impl.lexical.search(request.query, pool, allowed);
+      lists.lexical = impl.lexical.search(request.query, pool, filter);
     return lists;
   }
 

@@ -9,10 +9,29 @@
 namespace cs {
 namespace {
 
-void addWords(std::string_view text, float weight, WordStemmer* stemmer, std::unordered_map<std::string, float>& terms) {
+// Calls `visit(word, weight)` for each word a chunk is indexed under, in order.
+template <class Visit>
+void forEachWeightedWord(const Chunk& chunk, Visit visit) {
   std::vector<std::string> words;
-  appendIdentifierWords(text, words);
-  for (auto& w : words) terms[stemmer ? stemmer->stem(w) : w] += weight;
+  auto field = [&](std::string_view text, float weight) {
+    words.clear();
+    appendIdentifierWords(text, words);
+    for (const std::string& w : words) visit(w, weight);
+  };
+  // Names and docs say what code is for; they count more than incidental body words.
+  field(chunk.name, 3.0f);
+  field(chunk.qualified_name, 1.0f);
+  field(chunk.signature, 1.0f);
+  field(chunk.doc, 2.0f);
+  field(chunk.text, 1.0f);
+  std::string_view path = chunk.path;
+  size_t keep_from = 0;
+  for (int parts = 0; parts < 3; ++parts) {  // file name and the two directories above it
+    size_t slash = path.rfind('/', keep_from == 0 ? std::string_view::npos : keep_from - 1);
+    if (slash == std::string_view::npos) break;
+    keep_from = slash;
+  }
+  field(path.substr(keep_from), 1.0f);
 }
 
 }  // namespace
@@ -24,45 +43,21 @@ LexicalIndex::~LexicalIndex() = default;
 
 std::unordered_map<std::string, float> LexicalIndex::termsOf(const Chunk& chunk, WordStemmer* stemmer) {
   std::unordered_map<std::string, float> terms;
-  // Names and docs say what code is for; they count more than incidental body words.
-  addWords(chunk.name, 3.0f, stemmer, terms);
-  addWords(chunk.qualified_name, 1.0f, stemmer, terms);
-  addWords(chunk.signature, 1.0f, stemmer, terms);
-  addWords(chunk.doc, 2.0f, stemmer, terms);
-  addWords(chunk.text, 1.0f, stemmer, terms);
-  std::string_view path = chunk.path;
-  size_t keep_from = 0;
-  for (int parts = 0; parts < 3; ++parts) {  // file name and the two directories above it
-    size_t slash = path.rfind('/', keep_from == 0 ? std::string_view::npos : keep_from - 1);
-    if (slash == std::string_view::npos) break;
-    keep_from = slash;
-  }
-  addWords(path.substr(keep_from), 1.0f, stemmer, terms);
+  forEachWeightedWord(chunk, [&](const std::string& w, float weight) { terms[stemmer ? stemmer->stem(w) : w] += weight; });
   return terms;
 }
 
 uint32_t LexicalIndex::termIdFor(const std::string& term) {
-  auto [it, inserted] = term_ids_.try_emplace(term, 0);
-  if (!inserted) return it->second;
-  uint32_t id;
-  if (!free_terms_.empty()) {
-    id = free_terms_.back();
-    free_terms_.pop_back();
-  } else {
-    id = static_cast<uint32_t>(terms_.size());
-    terms_.emplace_back();
-  }
-  it->second = id;
-  terms_[id].term = &it->first;
-  return id;
+  auto [it, inserted] = term_ids_.try_emplace(term, static_cast<uint32_t>(terms_.size()));
+  if (inserted) terms_.emplace_back();
+  return it->second;
 }
 
-void LexicalIndex::releaseTerm(uint32_t term) {
-  TermList& list = terms_[term];
-  term_ids_.erase(*list.term);
-  list.term = nullptr;
-  std::vector<Posting>().swap(list.postings);
-  free_terms_.push_back(term);
+uint32_t LexicalIndex::wordTermId(const std::string& word) {
+  if (auto it = word_ids_.find(word); it != word_ids_.end()) return it->second;
+  const uint32_t id = termIdFor(stemmer_ ? stemmer_->stem(word) : word);
+  word_ids_.emplace(word, id);
+  return id;
 }
 
 size_t LexicalIndex::compact(size_t from, size_t count) {
@@ -77,13 +72,22 @@ void LexicalIndex::add(uint32_t slot, const Chunk& chunk) {
     doc_terms_.resize(slot + 1);
   }
   if (doc_length_[slot] > 0) remove(slot);
-  auto terms = termsOf(chunk, stemmer_.get());
+  // (term id, weight) per word, then summed per term in word order: the
+  // same weights termsOf gives, one hash lookup per word.
+  std::vector<std::pair<uint32_t, float>> terms;
+  forEachWeightedWord(chunk, [&](const std::string& w, float weight) { terms.emplace_back(wordTermId(w), weight); });
+  std::stable_sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  size_t distinct = 0;
+  for (size_t i = 0; i < terms.size(); ++i) {
+    if (distinct > 0 && terms[distinct - 1].first == terms[i].first) terms[distinct - 1].second += terms[i].second;
+    else terms[distinct++] = terms[i];
+  }
+  terms.resize(distinct);
   float length = 0;
   doc_terms_[slot].reserve(terms.size());
-  for (auto& [term, tf] : terms) {
-    const uint32_t id = termIdFor(term);
+  for (const auto& [id, tf] : terms) {
     std::vector<Posting>& list = terms_[id].postings;
-    list.push_back(Posting{slot, tf});
+    list.push_back(Posting{slot, static_cast<uint16_t>(std::min(tf, 65535.0f))});
     doc_terms_[slot].push_back(TermRef{id, static_cast<uint32_t>(list.size() - 1)});
     length += tf;
   }
@@ -111,7 +115,7 @@ void LexicalIndex::remove(uint32_t slot) {
       }
     }
     list.pop_back();
-    if (list.empty()) releaseTerm(ref.term);
+    if (list.empty()) std::vector<Posting>().swap(list);  // the term keeps its id (word_ids_ has it)
   }
   doc_terms_[slot].clear();
   doc_terms_[slot].shrink_to_fit();
@@ -140,29 +144,36 @@ std::vector<LexicalHit> LexicalIndex::search(const std::string& query, size_t li
     auto it = term_ids_.find(term);
     if (it == term_ids_.end()) continue;
     const auto& list = terms_[it->second].postings;
+    if (list.empty()) continue;
     const double df = static_cast<double>(list.size());
     const float idf = static_cast<float>(std::log(1.0 + (n - df + 0.5) / (df + 0.5)));
     for (const Posting& p : list) {
       const float norm = options_.k1 * (1 - options_.b + options_.b * static_cast<float>(doc_length_[p.slot] / avg_length));
       float& score = scores[p.slot];
       if (score == 0) touched.push_back(p.slot);
-      score += query_tf * idf * p.tf * (options_.k1 + 1) / (p.tf + norm);
+      const float tf = p.tf;
+      score += query_tf * idf * tf * (options_.k1 + 1) / (tf + norm);
     }
   }
-  hits.reserve(touched.size());
-  for (uint32_t slot : touched) {
-    if (allowed && !allowed(slot)) continue;
-    hits.push_back(LexicalHit{slot, scores[slot]});
-  }
+  // The top `limit` in a heap whose front is the worst kept: a slot that
+  // cannot enter it is passed over before its filter runs (a common word
+  // touches most chunks; the filter reads each one's metadata).
   auto better = [](const LexicalHit& a, const LexicalHit& b) {
     return a.score != b.score ? a.score > b.score : a.slot < b.slot;
   };
-  if (hits.size() > limit) {
-    std::partial_sort(hits.begin(), hits.begin() + static_cast<long>(limit), hits.end(), better);
-    hits.resize(limit);
-  } else {
-    std::sort(hits.begin(), hits.end(), better);
+  hits.reserve(limit + 1);
+  for (uint32_t slot : touched) {
+    const LexicalHit hit{slot, scores[slot]};
+    if (hits.size() == limit && !better(hit, hits.front())) continue;
+    if (allowed && !allowed(slot)) continue;
+    hits.push_back(hit);
+    std::push_heap(hits.begin(), hits.end(), better);
+    if (hits.size() > limit) {
+      std::pop_heap(hits.begin(), hits.end(), better);
+      hits.pop_back();
+    }
   }
+  std::sort(hits.begin(), hits.end(), better);
   return hits;
 }
 

@@ -55,14 +55,15 @@ class LexicalIndex {
   static std::unordered_map<std::string, float> termsOf(const Chunk& chunk, WordStemmer* stemmer = nullptr);
 
  private:
-  struct Posting {
+  // 6 bytes: a term frequency is a sum of whole field weights (3, 2, 1), so
+  // it is held exactly as an integer (saturating; a chunk is bounded).
+  struct __attribute__((packed)) Posting {
     uint32_t slot;
-    float tf;
+    uint16_t tf;
   };
-  // A term's postings, addressed by a dense term id; `term` points at its key
-  // in term_ids_ (node addresses are stable), for erasing it when emptied.
+  // A term's postings, addressed by a dense term id. Ids are never reused:
+  // word_ids_ remembers them (an emptied list stays, empty).
   struct TermList {
-    const std::string* term = nullptr;
     std::vector<Posting> postings;
   };
   // One of a document's terms: its id and where its posting is in the list
@@ -71,13 +72,13 @@ class LexicalIndex {
     uint32_t term;
     uint32_t index;
   };
-  uint32_t termIdFor(const std::string& term);
-  void releaseTerm(uint32_t term);
+  uint32_t termIdFor(const std::string& term);    // of a stem, made on first sight
+  uint32_t wordTermId(const std::string& word);   // of a word as split, through its stem
   Options options_;
   std::unique_ptr<WordStemmer> stemmer_;  // the writer's (add); searches make their own
   std::unordered_map<std::string, uint32_t> term_ids_;
   std::vector<TermList> terms_;      // by term id
-  std::vector<uint32_t> free_terms_;  // ids of emptied lists, reused
+  std::unordered_map<std::string, uint32_t> word_ids_;  // the writer's: word -> its stem's term id
   std::vector<float> doc_length_;              // by slot; 0 = empty slot
   std::vector<std::vector<TermRef>> doc_terms_;  // by slot, for removal
   double total_length_ = 0;

@@ -7,11 +7,10 @@
 namespace cs {
 
 void VectorStore::set(uint32_t slot, const float* vector) {
-  if (slot >= present_.size()) {
-    present_.resize(slot + 1, 0);
-    data_.resize(static_cast<size_t>(slot + 1) * dim_, 0);
-  }
-  encodeHalves(vector, static_cast<size_t>(dim_), data_.data() + static_cast<size_t>(slot) * dim_);
+  if (slot >= present_.size()) present_.resize(slot + 1, 0);
+  while (blocks_.size() <= (slot >> kBlockShift))
+    blocks_.push_back(std::make_unique_for_overwrite<uint16_t[]>(kBlockRows * static_cast<size_t>(dim_)));
+  encodeHalves(vector, static_cast<size_t>(dim_), bits(slot));
   if (!present_[slot]) ++size_;
   present_[slot] = 1;
 }

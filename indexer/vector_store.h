@@ -1,5 +1,5 @@
 // VectorStore: the index's embedding vectors, held once, in half precision.
-// One contiguous row-major matrix of IEEE fp16 values (half_vectors.h)
+// A row-major matrix of IEEE fp16 values (half_vectors.h) in fixed blocks,
 // addressed by slot, with a presence flag per row; the exact index scans the
 // matrix directly and the HNSW graph keeps only slot handles into it
 // (vector_index.h), so a vector is never copied per index. A vector set here
@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace cs {
@@ -36,13 +37,20 @@ class VectorStore {
   float dotRows(uint32_t a, uint32_t b) const;
   size_t size() const { return size_; }          // present rows
   uint32_t rows() const { return static_cast<uint32_t>(present_.size()); }  // highest slot ever set + 1
-  size_t bytes() const { return data_.capacity() * sizeof(uint16_t) + present_.capacity(); }
+  size_t bytes() const { return blocks_.size() * kBlockRows * dim_ * sizeof(uint16_t) + present_.capacity(); }
 
  private:
-  const uint16_t* bits(uint32_t slot) const { return data_.data() + static_cast<size_t>(slot) * dim_; }
+  // Rows live in fixed blocks that never move: growing the store allocates a
+  // block, never copies the matrix (a doubling vector held the old and the
+  // new copy at once, half a gigabyte more at a kernel-sized index).
+  static constexpr uint32_t kBlockShift = 14;
+  static constexpr size_t kBlockRows = size_t{1} << kBlockShift;
+  uint16_t* bits(uint32_t slot) const {
+    return blocks_[slot >> kBlockShift].get() + static_cast<size_t>(slot & (kBlockRows - 1)) * dim_;
+  }
 
   int dim_;
-  std::vector<uint16_t> data_;
+  std::vector<std::unique_ptr<uint16_t[]>> blocks_;
   std::vector<uint8_t> present_;
   size_t size_ = 0;
 };
