@@ -1,5 +1,5 @@
-// Exact search: every present, allowed row of the store's fp16 matrix scored
-// against the query (half_vectors.h kernels), the best k kept in a heap.
+// Exact search: every present, allowed row of the store's int8 matrix scored
+// against the query (int8_vectors.h kernels), the best k kept in a heap.
 #include <algorithm>
 #include <queue>
 

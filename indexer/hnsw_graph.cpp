@@ -22,7 +22,7 @@
 // (even, being float-aligned), or kTombstone for an element of a loaded graph
 // whose vector is gone (relabel). The distance function resolves both through the
 // store and scores them as hnswlib's InnerProductSpace would (1 - inner
-// product), with the store's fp16 kernels (half_vectors.h).
+// product), with the store's int8 kernels (int8_vectors.h).
 #include "indexer/hnsw_graph.h"
 
 #include <cstdio>
@@ -59,7 +59,7 @@ class StoreSpace final : public hnswlib::SpaceInterface<float> {
     std::memcpy(&h, point, sizeof h);
     return h;
   }
-  // 1 - inner product, as hnswlib's InnerProductSpace: a stored row (fp16)
+  // 1 - inner product, as hnswlib's InnerProductSpace: a stored row (int8)
   // against another or against a query's floats.
   static float distance(const void* a, const void* b, const void* param) {
     const VectorStore& store = *static_cast<const Param*>(param)->store;

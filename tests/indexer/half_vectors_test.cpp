@@ -8,7 +8,6 @@
 
 #include <gtest/gtest.h>
 
-#include "indexer/vector_store.h"
 
 namespace cs {
 namespace {
@@ -61,36 +60,6 @@ TEST(HalfVectors, VectorKernelsAgreeWithScalarConversion) {
     decodeHalves(hx.data(), n, back.data());
     for (size_t i = 0; i < n; ++i) EXPECT_NEAR(back[i], x[i], std::fabs(x[i]) * 1e-3 + 1e-7);
   }
-}
-
-// A unit vector's inner products move by less than 1e-3 when it is stored in
-// fp16: far below the gaps that decide a ranking.
-TEST(VectorStoreTest, RowsReadBackRoundedToHalfPrecision) {
-  const int dim = 256;
-  std::mt19937 rng(11);
-  std::normal_distribution<float> normal(0, 1);
-  std::vector<float> a(dim), q(dim);
-  double na = 0, nq = 0;
-  for (int i = 0; i < dim; ++i) a[i] = normal(rng), q[i] = normal(rng), na += a[i] * a[i], nq += q[i] * q[i];
-  double exact = 0;
-  for (int i = 0; i < dim; ++i) a[i] /= std::sqrt(na), q[i] /= std::sqrt(nq), exact += a[i] * q[i];
-  VectorStore store(dim);
-  store.set(3, a.data());
-  EXPECT_FALSE(store.contains(0));
-  EXPECT_TRUE(store.row(0).empty());
-  EXPECT_EQ(store.size(), 1u);
-  EXPECT_EQ(store.rows(), 4u);
-  EXPECT_NEAR(store.dot(3, q.data()), exact, 1e-3);
-  EXPECT_NEAR(store.dotRows(3, 3), 1.0, 1e-3);
-  EXPECT_TRUE(store.sameRow(3, a.data()));
-  std::vector<float> back = store.row(3);
-  ASSERT_EQ(back.size(), static_cast<size_t>(dim));
-  EXPECT_TRUE(store.sameRow(3, back.data()));  // what it read back is the same row
-  a[5] += 0.01f;
-  EXPECT_FALSE(store.sameRow(3, a.data()));
-  store.remove(3);
-  EXPECT_FALSE(store.sameRow(3, back.data()));
-  EXPECT_EQ(store.size(), 0u);
 }
 
 }  // namespace
