@@ -11,8 +11,7 @@ namespace {
 
 // Calls `visit(word, weight)` for each word a chunk is indexed under, in order.
 template <class Visit>
-void forEachWeightedWord(const Chunk& chunk, Visit visit) {
-  std::vector<std::string> words;
+void forEachWeightedWord(const Chunk& chunk, std::vector<std::string>& words, Visit visit) {
   auto field = [&](std::string_view text, float weight) {
     words.clear();
     appendIdentifierWords(text, words);
@@ -43,7 +42,8 @@ LexicalIndex::~LexicalIndex() = default;
 
 std::unordered_map<std::string, float> LexicalIndex::termsOf(const Chunk& chunk, WordStemmer* stemmer) {
   std::unordered_map<std::string, float> terms;
-  forEachWeightedWord(chunk, [&](const std::string& w, float weight) { terms[stemmer ? stemmer->stem(w) : w] += weight; });
+  std::vector<std::string> words;
+  forEachWeightedWord(chunk, words, [&](const std::string& w, float weight) { terms[stemmer ? stemmer->stem(w) : w] += weight; });
   return terms;
 }
 
@@ -72,18 +72,20 @@ void LexicalIndex::add(uint32_t slot, const Chunk& chunk) {
     doc_terms_.resize(slot + 1);
   }
   if (doc_length_[slot] > 0) remove(slot);
-  // (term id, weight) per word, then summed per term in word order: the
-  // same weights termsOf gives, one hash lookup per word.
-  std::vector<std::pair<uint32_t, float>> terms;
-  forEachWeightedWord(chunk, [&](const std::string& w, float weight) { terms.emplace_back(wordTermId(w), weight); });
-  std::stable_sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  // (term id, weight) per word, then summed per term: the same weights
+  // termsOf gives (whole numbers, so the order of the sum does not matter),
+  // one hash lookup per word.
+  std::vector<std::pair<uint32_t, float>>& terms = scratch_terms_;
+  terms.clear();
+  forEachWeightedWord(chunk, scratch_words_, [&](const std::string& w, float weight) { terms.emplace_back(wordTermId(w), weight); });
+  std::sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   size_t distinct = 0;
   for (size_t i = 0; i < terms.size(); ++i) {
     if (distinct > 0 && terms[distinct - 1].first == terms[i].first) terms[distinct - 1].second += terms[i].second;
     else terms[distinct++] = terms[i];
   }
   terms.resize(distinct);
-  float length = 0;
+  float length = 0;  // whole numbers too: the same in any order
   doc_terms_[slot].reserve(terms.size());
   for (const auto& [id, tf] : terms) {
     std::vector<Posting>& list = terms_[id].postings;

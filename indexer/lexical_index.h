@@ -79,6 +79,8 @@ class LexicalIndex {
   std::unordered_map<std::string, uint32_t> term_ids_;
   std::vector<TermList> terms_;      // by term id
   std::unordered_map<std::string, uint32_t> word_ids_;  // the writer's: word -> its stem's term id
+  std::vector<std::string> scratch_words_;               // the writer's buffers, kept between adds
+  std::vector<std::pair<uint32_t, float>> scratch_terms_;
   std::vector<float> doc_length_;              // by slot; 0 = empty slot
   std::vector<std::vector<TermRef>> doc_terms_;  // by slot, for removal
   double total_length_ = 0;
