@@ -29,44 +29,6 @@ bool hasF16c() {
   return supported;
 }
 
-__attribute__((target("avx2,fma,f16c"))) float horizontalSum(__m256 v) {
-  __m128 low = _mm256_castps256_ps128(v), high = _mm256_extractf128_ps(v, 1);
-  __m128 sum = _mm_add_ps(low, high);
-  sum = _mm_hadd_ps(sum, sum);
-  sum = _mm_hadd_ps(sum, sum);
-  return _mm_cvtss_f32(sum);
-}
-
-__attribute__((target("avx2,fma,f16c"))) float dotHalfFloatF16c(const uint16_t* row, const float* query, size_t n) {
-  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-  size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    __m256 a0 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + i)));
-    __m256 a1 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + i + 8)));
-    acc0 = _mm256_fmadd_ps(a0, _mm256_loadu_ps(query + i), acc0);
-    acc1 = _mm256_fmadd_ps(a1, _mm256_loadu_ps(query + i + 8), acc1);
-  }
-  float sum = horizontalSum(_mm256_add_ps(acc0, acc1));
-  for (; i < n; ++i) sum += floatFromHalf(row[i]) * query[i];
-  return sum;
-}
-
-__attribute__((target("avx2,fma,f16c"))) float dotHalfHalfF16c(const uint16_t* a, const uint16_t* b, size_t n) {
-  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-  size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    __m256 a0 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i)));
-    __m256 a1 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i + 8)));
-    __m256 b0 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i)));
-    __m256 b1 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i + 8)));
-    acc0 = _mm256_fmadd_ps(a0, b0, acc0);
-    acc1 = _mm256_fmadd_ps(a1, b1, acc1);
-  }
-  float sum = horizontalSum(_mm256_add_ps(acc0, acc1));
-  for (; i < n; ++i) sum += floatFromHalf(a[i]) * floatFromHalf(b[i]);
-  return sum;
-}
-
 __attribute__((target("avx2,fma,f16c"))) void encodeHalvesF16c(const float* in, size_t n, uint16_t* out) {
   size_t i = 0;
   for (; i + 8 <= n; i += 8)
@@ -121,24 +83,6 @@ void encodeHalves(const float* in, size_t n, uint16_t* out) {
 
 void decodeHalves(const uint16_t* in, size_t n, float* out) {
   for (size_t i = 0; i < n; ++i) out[i] = floatFromHalf(in[i]);
-}
-
-float dotHalfFloat(const uint16_t* row, const float* query, size_t n) {
-#if CS_HALF_X86
-  if (hasF16c()) return dotHalfFloatF16c(row, query, n);
-#endif
-  float sum = 0;
-  for (size_t i = 0; i < n; ++i) sum += floatFromHalf(row[i]) * query[i];
-  return sum;
-}
-
-float dotHalfHalf(const uint16_t* a, const uint16_t* b, size_t n) {
-#if CS_HALF_X86
-  if (hasF16c()) return dotHalfHalfF16c(a, b, n);
-#endif
-  float sum = 0;
-  for (size_t i = 0; i < n; ++i) sum += floatFromHalf(a[i]) * floatFromHalf(b[i]);
-  return sum;
 }
 
 }  // namespace cs

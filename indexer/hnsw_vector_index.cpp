@@ -23,18 +23,12 @@ class GraphIndex final : public HnswVectorIndex {
       : store_(store), options_(options), graph_(std::move(loaded)) {}
 
   bool holds(uint32_t slot) const override { return slot < in_graph_.size() && in_graph_[slot]; }
-  std::vector<uint32_t> slots() const override {
-    std::vector<uint32_t> out;
-    out.reserve(size_);
-    for (uint32_t slot = 0; slot < in_graph_.size(); ++slot)
-      if (in_graph_[slot]) out.push_back(slot);
-    return out;
-  }
   Result<uint64_t> save(const std::string& path) const override { return graph_->save(path); }
-  void relabel(const std::function<std::optional<uint32_t>(uint32_t)>& renamed) override {
+  size_t relabel(const std::function<std::optional<uint32_t>(uint32_t)>& renamed) override {
     in_graph_.clear();
     size_ = 0;
     for (uint32_t slot : graph_->relabel(renamed)) mark(slot);
+    return size_;
   }
 
   void added(uint32_t slot) override {

@@ -557,7 +557,7 @@ struct Index::Impl {
     }
     std::unique_ptr<HnswVectorIndex> relabelled = std::move(graph).value();
     std::shared_lock lock(mutex);
-    relabelled->relabel([&](uint32_t saved) -> std::optional<uint32_t> {
+    const size_t kept = relabelled->relabel([&](uint32_t saved) -> std::optional<uint32_t> {
       const StoredChunkKey* key = saved < by_saved_slot.size() ? by_saved_slot[saved] : nullptr;
       if (!key) return std::nullopt;
       auto file = files.find(key->path);
@@ -567,7 +567,6 @@ struct Index::Impl {
         return std::nullopt;
       return slot;
     });
-    const size_t kept = relabelled->slots().size();
     if (kept * 5 < keys->elements.size() * 4) return nullptr;  // under 80% still there
     return relabelled;
   }
@@ -711,9 +710,7 @@ Status Index::loadStored(const std::function<bool(const LoadProgress&)>& progres
     std::vector<StoredFile> batch(std::make_move_iterator(files->begin() + static_cast<long>(begin)),
                                   std::make_move_iterator(files->begin() + static_cast<long>(end)));
     // With their texts: the lexical index reads them once, then they stay on disk.
-    if (Status read = impl_->store->loadChunks(batch.front().path, batch.back().path, batch, ChunkTexts::kLoad);
-        !read.ok())
-      return read;
+    if (Status read = impl_->store->loadChunks(batch.front().path, batch.back().path, batch); !read.ok()) return read;
     LoadProgress now;
     {
       std::unique_lock lock(impl_->mutex);

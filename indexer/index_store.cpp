@@ -152,14 +152,11 @@ Result<std::vector<StoredFile>> IndexStore::storedFiles() {
   return files;
 }
 
-Status IndexStore::loadChunks(const std::string& first, const std::string& last, std::vector<StoredFile>& files,
-                              ChunkTexts texts) {
+Status IndexStore::loadChunks(const std::string& first, const std::string& last, std::vector<StoredFile>& files) {
   std::unordered_map<std::string_view, size_t> by_path;
   for (size_t i = 0; i < files.size(); ++i) by_path[files[i].path] = i;
   std::lock_guard lock(mutex_);
-  Statement stmt(db_, texts == ChunkTexts::kLoad
-                          ? "SELECT path, hash, chunk, vector, text FROM chunks WHERE path >= ?1 AND path <= ?2 ORDER BY path, ord"
-                          : "SELECT path, hash, chunk, vector FROM chunks WHERE path >= ?1 AND path <= ?2 ORDER BY path, ord");
+  Statement stmt(db_, "SELECT path, hash, chunk, vector, text FROM chunks WHERE path >= ?1 AND path <= ?2 ORDER BY path, ord");
   if (!stmt) return makeError("sqlite: cannot read chunks");
   sqlite3_bind_text(stmt.get(), 1, first.data(), static_cast<int>(first.size()), SQLITE_TRANSIENT);
   sqlite3_bind_text(stmt.get(), 2, last.data(), static_cast<int>(last.size()), SQLITE_TRANSIENT);
@@ -182,7 +179,7 @@ Status IndexStore::loadChunks(const std::string& first, const std::string& last,
       ic.vector.resize(static_cast<size_t>(dim_));
       decodeHalves(halves.data(), halves.size(), ic.vector.data());
     }
-    if (texts == ChunkTexts::kLoad) ic.chunk.text = column(stmt.get(), 4);
+    ic.chunk.text = column(stmt.get(), 4);
     files[it->second].chunks.push_back(std::move(ic));
   }
   return {};
@@ -191,7 +188,7 @@ Status IndexStore::loadChunks(const std::string& first, const std::string& last,
 Result<std::vector<StoredFile>> IndexStore::loadAll() {
   auto files = storedFiles();
   if (!files.ok() || files->empty()) return files;
-  if (Status s = loadChunks(files->front().path, files->back().path, files.value(), ChunkTexts::kLoad); !s.ok())
+  if (Status s = loadChunks(files->front().path, files->back().path, files.value()); !s.ok())
     return s.error();
   return files;
 }

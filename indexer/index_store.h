@@ -34,8 +34,6 @@ struct StoredChunkKey {
   uint64_t content_hash = 0;
 };
 
-enum class ChunkTexts { kLoad, kSkip };
-
 class IndexStore {
  public:
   // 2: chunk JSON may carry "part"; extraction changed (windows, C++ macros, type kind).
@@ -56,9 +54,7 @@ class IndexStore {
   // order) appended to their entries of `files` (as storedFiles gave them,
   // matched by path). The mutex is held for this batch only, so writers are
   // never kept waiting for a whole load.
-  // kSkip leaves Chunk::text empty (and unread: it is the row's last column).
-  Status loadChunks(const std::string& first, const std::string& last, std::vector<StoredFile>& files,
-                    ChunkTexts texts);
+  Status loadChunks(const std::string& first, const std::string& last, std::vector<StoredFile>& files);
   // The text of each key's chunk: the row at (path, ord) if it still has that
   // content hash, else the file's first row with it; nullopt when the file no
   // longer has such a chunk.

@@ -56,14 +56,14 @@ struct HnswVectorIndexOptions {
 class HnswVectorIndex : public VectorIndex {
  public:
   virtual bool holds(uint32_t slot) const = 0;   // in the graph, not deleted
-  virtual std::vector<uint32_t> slots() const = 0;  // those, ascending
   // Writes the graph to `path`; returns its size in bytes. Its elements are
   // named by slot: the caller records what each slot held (saved_graph.h).
   virtual Result<uint64_t> save(const std::string& path) const = 0;
   // For a loaded index: renames the saved slots to this store's (saved slot
   // -> slot, or nullopt: the element stays only to route searches). Until
-  // then the index holds nothing and answers nothing.
-  virtual void relabel(const std::function<std::optional<uint32_t>(uint32_t)>& renamed) = 0;
+  // then the index holds nothing and answers nothing. Returns how many
+  // elements it now holds.
+  virtual size_t relabel(const std::function<std::optional<uint32_t>(uint32_t)>& renamed) = 0;
 };
 
 std::unique_ptr<HnswVectorIndex> makeHnswVectorIndex(const VectorStore& store, const HnswVectorIndexOptions& options);

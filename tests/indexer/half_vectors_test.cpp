@@ -37,25 +37,17 @@ TEST(HalfVectors, EveryHalfDecodesAndEncodesBackToItself) {
   }
 }
 
-// The vector kernels (F16C when the CPU has it) agree with the scalar
-// conversion bit for bit, and their inner products with a float reference.
-TEST(HalfVectors, VectorKernelsAgreeWithScalarConversion) {
+// Encoding a row (F16C when the CPU has it) agrees with the scalar
+// conversion bit for bit, and decoding it gives the values back to fp16 precision.
+TEST(HalfVectors, RowEncodingAgreesWithScalarConversion) {
   std::mt19937 rng(7);
   std::normal_distribution<float> normal(0, 0.2f);
   for (size_t n : {1u, 7u, 16u, 33u, 256u}) {
-    std::vector<float> x(n), y(n);
-    for (size_t i = 0; i < n; ++i) x[i] = normal(rng), y[i] = normal(rng);
-    std::vector<uint16_t> hx(n), hy(n);
+    std::vector<float> x(n);
+    for (float& v : x) v = normal(rng);
+    std::vector<uint16_t> hx(n);
     encodeHalves(x.data(), n, hx.data());
-    encodeHalves(y.data(), n, hy.data());
-    double reference_hf = 0, reference_hh = 0;
-    for (size_t i = 0; i < n; ++i) {
-      ASSERT_EQ(hx[i], halfFromFloat(x[i])) << n << " " << i;
-      reference_hf += static_cast<double>(floatFromHalf(hx[i])) * y[i];
-      reference_hh += static_cast<double>(floatFromHalf(hx[i])) * floatFromHalf(hy[i]);
-    }
-    EXPECT_NEAR(dotHalfFloat(hx.data(), y.data(), n), reference_hf, 1e-5) << n;
-    EXPECT_NEAR(dotHalfHalf(hx.data(), hy.data(), n), reference_hh, 1e-5) << n;
+    for (size_t i = 0; i < n; ++i) ASSERT_EQ(hx[i], halfFromFloat(x[i])) << n << " " << i;
     std::vector<float> back(n);
     decodeHalves(hx.data(), n, back.data());
     for (size_t i = 0; i < n; ++i) EXPECT_NEAR(back[i], x[i], std::fabs(x[i]) * 1e-3 + 1e-7);

@@ -177,10 +177,11 @@ TEST(VectorIndex, ASavedGraphLoadsUnderNewSlotsAndAnUnsoundOneIsRefused) {
   auto loaded = loadHnswVectorIndex(after, {}, path);
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   EXPECT_TRUE((*loaded)->search(&data[0], 1, {}).empty());  // nothing until relabelled
-  (*loaded)->relabel([&](uint32_t saved) -> std::optional<uint32_t> {
+  const size_t kept = (*loaded)->relabel([&](uint32_t saved) -> std::optional<uint32_t> {
     if (saved == 0) return std::nullopt;  // its chunk is gone
     return n - 1 - saved;
   });
+  EXPECT_EQ(kept, n - 1);
   EXPECT_FALSE((*loaded)->holds(n - 1));
   EXPECT_TRUE((*loaded)->holds(0));
   int found = 0;
