@@ -201,7 +201,9 @@ HnswGraph::~HnswGraph() = default;
 void HnswGraph::reserve(size_t more) {
   auto& graph = impl_->graph;
   size_t capacity = graph.max_elements_;
-  while (graph.cur_element_count + more > capacity) capacity *= 2;
+  // A quarter more at a time: each element's links are allocated up front, so
+  // doubling a kernel-sized graph would reserve a hundred megabytes unused.
+  while (graph.cur_element_count + more > capacity) capacity += capacity / 4 + 1024;
   if (capacity != graph.max_elements_) graph.resizeIndex(capacity);
 }
 

@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <future>
+#include <system_error>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -17,11 +20,14 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "indexer/device_vector_index.h"
 #include "indexer/index_store.h"
 #include "indexer/lexical_index.h"
 #include "indexer/path_filter.h"
 #include "indexer/ranking.h"
 #include "indexer/saved_graph.h"
+#include "indexer/saved_lexical.h"
+#include "indexer/store_read_ahead.h"
 #include "indexer/vector_index.h"
 #include "indexer/vector_store.h"
 #include "indexer/workspace_paths.h"
@@ -58,6 +64,26 @@ struct Index::Impl {
   bool store_loaded = false;
   LoadProgress load_progress;
   std::unordered_set<std::string> changed_while_loading;  // replaced or removed: their stored copy is stale
+  // A load from the saved lexical index (saved_lexical.h) puts each chunk at
+  // the slot the saved postings name: by path, the saved slot of each ord.
+  // Those slots are held back (not free, not live) until the load fills
+  // them; lexical searches meanwhile skip slots that are not live.
+  static constexpr uint32_t kNoSlot = UINT32_MAX;
+  struct ReservedChunk {
+    uint32_t slot = kNoSlot;
+    uint64_t content_hash = 0;
+    uint64_t text_hash = 0;
+  };
+  std::unordered_map<std::string, std::vector<ReservedChunk>> reserved;  // under `mutex`
+  std::vector<uint8_t> reserved_open;      // by slot: held back and not filled yet
+  // While the saved lexical index is restored on a helper thread (into an
+  // index of its own, swapped in when the load ends), the slots whose lexical
+  // documents writers change meanwhile: they are redone on the restored one.
+  bool restoring_lexical = false;          // under `mutex`
+  std::vector<uint32_t> lexical_touched;   // under `mutex`
+  bool lexical_restored = false;           // under `mutex`: the load restored the saved lexical index
+  // The store version the saved lexical file matches (restored from or saved at).
+  std::optional<IndexStore::Version> lexical_saved_version;
   struct Entry {
     ChunkId id = 0;
     IndexedChunk indexed;  // vector kept in the vector index, not here; text too when text_in_store
@@ -68,7 +94,10 @@ struct Index::Impl {
   };
   std::vector<Entry> entries;              // by slot
   std::vector<uint32_t> free_slots;
-  std::unordered_map<ChunkId, uint32_t> slot_of;
+  // A chunk's id names its slot in the low 32 bits (and a sequence number,
+  // unique per add, above), so no map from ids to slots is needed.
+  static ChunkId makeId(uint64_t sequence, uint32_t slot) { return sequence << 32 | slot; }
+  static uint32_t slotOf(ChunkId id) { return static_cast<uint32_t>(id); }
   struct FileRecord {
     FileStamp stamp;
     std::vector<uint32_t> slots;
@@ -98,6 +127,8 @@ struct Index::Impl {
   std::unique_ptr<VectorStore> vectors;        // every chunk's vector, once; both indexes read it
   std::unique_ptr<VectorIndex> exact;          // the reference
   std::unique_ptr<HnswVectorIndex> approximate;  // HNSW, once the index is large
+  std::unique_ptr<DeviceVectorIndex> device;     // IndexOptions::vector_device; replaces both when healthy
+  std::vector<uint32_t> device_pending;          // under `mutex`: slots set since the last flushDeviceLocked
   bool graph_loaded = false;               // under `mutex`: `approximate` came from the saved graph
   uint64_t graph_changes = 0;              // under `mutex`: writes to `approximate` since it was saved
   // The background graph build (buildGraph). Slots set or removed while it
@@ -112,6 +143,39 @@ struct Index::Impl {
     stopping = true;
     if (graph_builder.joinable()) graph_builder.join();
     if (approximate && graph_changes > 0) saveGraphLocked();  // no other user is left
+    saveLexicalIfStale();
+  }
+
+  // Saves the lexical index beside the store when the saved one no longer
+  // matches the store (saved_lexical.h), so the next start restores it.
+  // Only from a complete load with every write applied (no writer left: the
+  // destructor), and only when this process is the store's sole writer.
+  void saveLexicalIfStale() {
+    if (!store || options.store_path.empty() || !store_loaded) return;
+    const std::optional<IndexStore::Version> version = store->soleWriterVersion();
+    const std::string path = savedLexicalPath(options.store_path);
+    if (!version) {
+      std::error_code ignored;
+      std::filesystem::remove(path, ignored);  // stale whatever it holds
+      return;
+    }
+    if (lexical_saved_version && lexical_saved_version->id == version->id &&
+        lexical_saved_version->generation == version->generation)
+      return;
+    std::vector<SavedLexicalSlot> slots(entries.size());
+    for (const auto& [file_path, record] : files) {
+      for (uint32_t ord = 0; ord < record.slots.size(); ++ord) {
+        const uint32_t slot = record.slots[ord];
+        const Entry& e = entries[slot];
+        if (!e.live || !e.text_in_store) continue;  // a text the store lacks: left out, re-read next time
+        slots[slot] = SavedLexicalSlot{true, StoredChunkKey{file_path, ord, e.indexed.content_hash}, e.text_hash};
+      }
+    }
+    if (Status written = writeSavedLexical(path, *version, slots, lexical); !written.ok()) {
+      std::fprintf(stderr, "codesearch: saving the lexical index failed (%s)\n", written.error().message.c_str());
+      return;
+    }
+    lexical_saved_version = version;
   }
 
   // The stored vector of a live chunk whose embedding text hashes to
@@ -173,6 +237,10 @@ struct Index::Impl {
       auto lock = lockForWrite();
       next = lexical.compact(next, 4096);
     }
+    {
+      auto lock = lockForWrite();
+      for (size_t next = 0; next != LexicalIndex::kCompacted;) next = file_lexical.compact(next, SIZE_MAX / 2);
+    }
 #ifdef __GLIBC__
     malloc_trim(0);
 #endif
@@ -184,15 +252,16 @@ struct Index::Impl {
     if (!e.live) return;
     eraseFrom(definitions_by_key, e.rerank.name_identifier, slot);
     lexical.remove(slot);
+    if (restoring_lexical) lexical_touched.push_back(slot);
     if (approximate) {
       approximate->removing(slot);
       ++graph_changes;
     }
     if (graph_building) graph_dirty.push_back(slot);
+    if (device) device->removing(slot);
     if (vectors) vectors->remove(slot);
     auto h = slot_by_hash.find(e.indexed.content_hash);
     if (h != slot_by_hash.end() && h->second == slot) slot_by_hash.erase(h);
-    slot_of.erase(e.id);
     e = Entry{};
     free_slots.push_back(slot);
     --live_chunks;
@@ -240,9 +309,14 @@ struct Index::Impl {
   }
 
   // Puts one chunk in a free slot of every structure; returns the slot.
-  uint32_t addChunkLocked(IndexedChunk ic, const FileContext& context, TextsAre texts) {
+  // `reservation`: the chunk's slot and its postings are restored already.
+  uint32_t addChunkLocked(IndexedChunk ic, const FileContext& context, TextsAre texts,
+                          const ReservedChunk* reservation = nullptr) {
     uint32_t slot;
-    if (!free_slots.empty()) {
+    if (reservation) {
+      slot = reservation->slot;
+      reserved_open[slot] = 0;
+    } else if (!free_slots.empty()) {
       slot = free_slots.back();
       free_slots.pop_back();
     } else {
@@ -250,13 +324,16 @@ struct Index::Impl {
       entries.emplace_back();
     }
     Entry& e = entries[slot];
-    e.id = next_id++;
+    e.id = makeId(next_id++, slot);
     e.live = true;
     e.rerank = rerankFeatures(ic.chunk, context.path_stems, context.test_path, writer_stemmer);
     applyFileFeatures(context.file, e.rerank);
     if (e.rerank.definition_rank > 0 && !e.rerank.name_identifier.empty())
       definitions_by_key[e.rerank.name_identifier].push_back(slot);
-    lexical.add(slot, ic.chunk);
+    if (!reservation) {
+      lexical.add(slot, ic.chunk);
+      if (restoring_lexical) lexical_touched.push_back(slot);
+    }
     if (vectors && static_cast<int>(ic.vector.size()) == options.dim) {
       vectors->set(slot, ic.vector.data());
       if (approximate) {
@@ -264,29 +341,42 @@ struct Index::Impl {
         ++graph_changes;
       }
       if (graph_building) graph_dirty.push_back(slot);
+      if (device) device_pending.push_back(slot);
       slot_by_hash[ic.content_hash] = slot;
     }
     ic.vector.clear();
     ic.vector.shrink_to_fit();
-    e.text_hash = std::hash<std::string>{}(ic.chunk.text);
+    e.text_hash = reservation ? reservation->text_hash : std::hash<std::string>{}(ic.chunk.text);
     if (texts == TextsAre::kStored) {
       std::string().swap(ic.chunk.text);  // the lexical index has its words; results read it from the store
       e.text_in_store = true;
     }
     e.indexed = std::move(ic);
-    slot_of[e.id] = slot;
     ++live_chunks;
     return slot;
   }
 
+  // `without_texts`: the chunks come from a load that restored the lexical
+  // index and read no texts (their reserved slots have the postings).
   void addFileLocked(const std::string& path, const FileStamp& stamp, std::vector<IndexedChunk> chunks,
-                     TextsAre texts) {
+                     TextsAre texts, bool without_texts = false) {
     FileRecord record;
     record.stamp = stamp;
     const FileContext context = fileContext(path);
     record.stem_key = context.file.file_stem_key;
     if (!record.stem_key.empty()) files_by_stem_key[record.stem_key].push_back(path);
-    for (IndexedChunk& ic : chunks) record.slots.push_back(addChunkLocked(std::move(ic), context, texts));
+    const std::vector<ReservedChunk>* reservations = nullptr;
+    if (auto it = reserved.find(path); it != reserved.end()) reservations = &it->second;
+    for (size_t ord = 0; ord < chunks.size(); ++ord) {
+      IndexedChunk& ic = chunks[ord];
+      const ReservedChunk* reservation = nullptr;
+      if (reservations && ord < reservations->size() && (*reservations)[ord].slot != kNoSlot &&
+          (*reservations)[ord].content_hash == ic.content_hash && reserved_open[(*reservations)[ord].slot])
+        reservation = &(*reservations)[ord];
+      if (!reservation && without_texts) readMissingTextLocked(path, static_cast<uint32_t>(ord), ic);
+      record.slots.push_back(addChunkLocked(std::move(ic), context, texts, reservation));
+    }
+    if (reservations) reserved.erase(path);
     addFileDocumentLocked(path, context.relative_path, context.file.file_id, record);
     auto stored = files.insert_or_assign(path, std::move(record)).first;
     path_of_file_slot[stored->second.file_slot] = &stored->first;
@@ -452,8 +542,70 @@ struct Index::Impl {
     return evidence;
   }
 
+  // The warm start's lexical restore (Index::loadStored): the saved file
+  // when it matches the store; its slots held back (false: the index is not
+  // empty any more); and, once the load is done, the restored index swapped in.
+  std::optional<SavedLexical> openSavedLexical();
+  bool reserveSavedSlots(const SavedLexical& saved);
+  void finishLexicalRestoreLocked(std::optional<LexicalIndex> restored);
+
+  // Removed chunks' postings stay in the lists until purged: once they are a
+  // tenth of all, each write purges a slice of the lists on its way out
+  // (a few thousand lists: well under a millisecond).
+  void purgeSliceLocked() {
+    if (lexical.wantsPurge()) lexical.purgeStep(2048);
+    if (file_lexical.wantsPurge()) file_lexical.purgeStep(2048);
+  }
+
+  // A chunk loaded without its text (the lexical index was restored) that
+  // the restored postings do not cover after all: its text from the store.
+  void readMissingTextLocked(const std::string& path, uint32_t ord, IndexedChunk& ic) {
+    auto texts = store->chunkTexts({StoredChunkKey{path, ord, ic.content_hash}});
+    if (!texts.empty() && texts.front()) ic.chunk.text = std::move(*texts.front());
+  }
+
+  // After the load: the held-back slots it did not fill (files changed or
+  // gone meanwhile) lose their restored postings and become free.
+  void releaseReservationsLocked() {
+    for (uint32_t slot = 0; slot < reserved_open.size(); ++slot) {
+      if (!reserved_open[slot]) continue;
+      lexical.remove(slot);
+      free_slots.push_back(slot);
+    }
+    reserved_open.clear();
+    reserved_open.shrink_to_fit();
+    reserved.clear();
+  }
+
+  // Adds the lexical documents of `slots` (live chunks) from their texts in the store.
+  void addLexicalFromStoreLocked(const std::vector<uint32_t>& slots) {
+    std::vector<StoredChunkKey> keys;
+    std::vector<uint32_t> wanted;
+    for (uint32_t slot : slots) {
+      if (!entries[slot].live) continue;
+      wanted.push_back(slot);
+      keys.push_back(textKeyLocked(slot));
+    }
+    std::vector<std::optional<std::string>> texts = store ? store->chunkTexts(keys) : decltype(texts)(keys.size());
+    for (size_t i = 0; i < wanted.size(); ++i) {
+      Chunk chunk = entries[wanted[i]].indexed.chunk;
+      if (texts[i]) chunk.text = std::move(*texts[i]);
+      lexical.add(wanted[i], chunk);
+    }
+  }
+
+  // The rows set since the last flush go to the device matrix in one copy.
+  void flushDeviceLocked() {
+    if (!device || device_pending.empty()) return;
+    device->addedMany(device_pending, 1);
+    device_pending.clear();
+  }
+
+  bool deviceSearches() const { return device && !device->failed(); }
+
   void maybeStartApproximateLocked() {
     if (approximate || graph_building || !vectors || vectors->size() < options.hnsw_threshold) return;
+    if (deviceSearches()) return;          // the device searches every row exactly
     if (store && !store_loaded) return;  // built once the deferred load is done
     if (bulk_writes > 0) return;          // built once the bulk ends (endBulkWrites)
     if (!options.build_graph_in_background) {
@@ -488,7 +640,10 @@ struct Index::Impl {
         std::shared_lock lock(mutex);
         rows = vectors->rows();
       }
-      hnsw.max_elements = std::max<size_t>(static_cast<size_t>(rows) * 2, 1024);
+      // Room for an eighth more before the graph grows (hnswlib allocates
+      // every element's links and a mutex up front: twice the rows cost 160
+      // bytes a chunk for nothing at a kernel-sized index).
+      hnsw.max_elements = static_cast<size_t>(rows) + rows / 8 + 1024;
       std::unique_ptr<HnswVectorIndex> graph = loadSavedGraph(hnsw);
       const bool loaded = graph != nullptr;
       if (!graph) graph = makeHnswVectorIndex(*vectors, hnsw);
@@ -676,6 +831,11 @@ Result<std::unique_ptr<Index>> Index::open(const IndexOptions& options) {
   if (options.dim > 0) {
     impl->vectors = std::make_unique<VectorStore>(options.dim);
     impl->exact = makeExactVectorIndex(*impl->vectors);
+    if (!options.vector_device.empty()) {
+      auto device = makeDeviceVectorIndex(*impl->vectors, DeviceVectorIndexOptions{options.vector_device});
+      if (!device.ok()) return device.error();
+      impl->device = std::move(device.value());
+    }
   }
   if (!options.store_path.empty()) {
     auto store = IndexStore::open(options.store_path, options.model_id, options.dim);
@@ -693,6 +853,73 @@ Result<std::unique_ptr<Index>> Index::open(const IndexOptions& options) {
 // that a batch holds the write lock for a few milliseconds.
 constexpr size_t kLoadBatchFiles = 256;
 
+// The saved lexical index when it matches the store exactly (its version),
+// read and checked; nullopt otherwise (then the texts are read).
+std::optional<SavedLexical> Index::Impl::openSavedLexical() {
+  if (options.store_path.empty()) return std::nullopt;
+  const std::optional<IndexStore::Version> version = store->soleWriterVersion();
+  if (!version) return std::nullopt;
+  const std::string path = savedLexicalPath(options.store_path);
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  auto saved = SavedLexical::read(path);
+  if (!saved.ok()) {
+    std::fprintf(stderr, "codesearch: %s; reading the chunk texts instead\n", saved.error().message.c_str());
+    return std::nullopt;
+  }
+  if (saved->version().id != version->id || saved->version().generation != version->generation) return std::nullopt;
+  return std::move(saved).value();
+}
+
+// Holds back the slots the saved postings name, for the load to fill
+// (Impl::reserved), while nothing is in memory yet.
+bool Index::Impl::reserveSavedSlots(const SavedLexical& saved) {
+  std::unique_lock lock(mutex);
+  if (!entries.empty() || lexical.documents() > 0) return false;  // a writer came first: slots are taken
+  const auto& slots = saved.slots();
+  entries.resize(slots.size());
+  reserved_open.assign(slots.size(), 0);
+  for (uint32_t slot = 0; slot < slots.size(); ++slot) {
+    if (!slots[slot].used) {
+      free_slots.push_back(slot);
+      continue;
+    }
+    auto& by_ord = reserved[slots[slot].chunk.path];
+    const uint32_t ord = slots[slot].chunk.ord;
+    if (by_ord.size() <= ord) by_ord.resize(ord + 1);  // an ord between: slot kNoSlot, never matched
+    by_ord[ord] = ReservedChunk{slot, slots[slot].chunk.content_hash, slots[slot].text_hash};
+    reserved_open[slot] = 1;
+  }
+  restoring_lexical = true;
+  lexical_saved_version = saved.version();
+  slot_by_hash.reserve(slots.size());  // grown once, not rehashed all through the load
+  return true;
+}
+
+// The restored index replaces the live one, which held only what writers
+// added during the load: those slots, and the ones they removed, are redone
+// on it; then the held-back slots the load did not fill are released.
+// Without a restored index (the restore failed), every loaded chunk's
+// document is added from its text instead.
+void Index::Impl::finishLexicalRestoreLocked(std::optional<LexicalIndex> restored) {
+  restoring_lexical = false;
+  std::vector<uint32_t> redo;
+  if (restored) {
+    std::swap(lexical, *restored);
+    std::sort(lexical_touched.begin(), lexical_touched.end());
+    lexical_touched.erase(std::unique(lexical_touched.begin(), lexical_touched.end()), lexical_touched.end());
+    for (uint32_t slot : lexical_touched) lexical.remove(slot);
+    redo = std::move(lexical_touched);
+    lexical_restored = true;
+  } else {
+    for (uint32_t slot = 0; slot < entries.size(); ++slot)
+      if (entries[slot].live && lexical.documentLength(slot) == 0) redo.push_back(slot);
+    lexical_saved_version.reset();
+  }
+  lexical_touched.clear();
+  addLexicalFromStoreLocked(redo);
+  releaseReservationsLocked();
+}
+
 Status Index::loadStored(const std::function<bool(const LoadProgress&)>& progress) {
   {
     std::unique_lock lock(impl_->mutex);
@@ -705,34 +932,93 @@ Status Index::loadStored(const std::function<bool(const LoadProgress&)>& progres
     std::unique_lock lock(impl_->mutex);
     impl_->load_progress = LoadProgress{0, total, false};
   }
-  for (size_t begin = 0; begin < total; begin += kLoadBatchFiles) {
-    const size_t end = std::min(total, begin + kLoadBatchFiles);
-    std::vector<StoredFile> batch(std::make_move_iterator(files->begin() + static_cast<long>(begin)),
-                                  std::make_move_iterator(files->begin() + static_cast<long>(end)));
-    // With their texts: the lexical index reads them once, then they stay on disk.
-    if (Status read = impl_->store->loadChunks(batch.front().path, batch.back().path, batch); !read.ok()) return read;
+  // With the lexical index restored, no chunk text is read; else the texts
+  // are read once, for the lexical index, and then stay on disk.
+  using Clock = std::chrono::steady_clock;
+  const auto seconds = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
+  const auto started = Clock::now();
+  std::optional<SavedLexical> saved = impl_->openSavedLexical();
+  const bool restored = saved && impl_->reserveSavedSlots(*saved);
+  // The postings are rebuilt on a helper thread while the chunks load.
+  std::optional<LexicalIndex> restored_lexical;
+  std::thread restorer;
+  Clock::duration restoring{};
+  if (restored) {
+    restorer = std::thread([&] {
+      const auto start = Clock::now();
+      try {
+        LexicalIndex lexical;
+        saved->restoreInto(lexical);
+        restored_lexical.emplace(std::move(lexical));
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "codesearch: restoring the lexical index failed (%s); reading the chunk texts\n", e.what());
+      }
+      saved.reset();
+      restoring = Clock::now() - start;
+    });
+  }
+  // Joined on every way out; a load that stops early leaves the restored index unused.
+  struct JoinOnExit {
+    std::thread& thread;
+    ~JoinOnExit() {
+      if (thread.joinable()) thread.join();
+    }
+  } join_restorer{restorer};
+  const auto restore_done = Clock::now();
+  Clock::duration waiting{}, applying{};
+  bool stopped = false;
+  StoreReadAhead reader(*impl_->store, std::move(files).value(), kLoadBatchFiles, /*texts=*/!restored);
+  for (;;) {
+    const auto wait_start = Clock::now();
+    auto next = reader.next();
+    if (!next.ok()) return next.error();
+    if (!next->has_value()) break;
+    StoreReadAhead::Batch& batch = **next;
+    const auto apply_start = Clock::now();
+    waiting += apply_start - wait_start;
     LoadProgress now;
     {
-      std::unique_lock lock(impl_->mutex);
-      for (StoredFile& file : batch) {
+      auto lock = impl_->lockForWrite();
+      for (StoredFile& file : batch.files) {
         if (impl_->changed_while_loading.count(file.path) || impl_->files.count(file.path)) continue;
-        impl_->addFileLocked(file.path, file.stamp, std::move(file.chunks), TextsAre::kStored);
+        impl_->addFileLocked(file.path, file.stamp, std::move(file.chunks), TextsAre::kStored, restored);
       }
-      impl_->load_progress.files_loaded = end;
+      impl_->flushDeviceLocked();
+      impl_->load_progress.files_loaded = batch.end;
       now = impl_->load_progress;
     }
-    if (progress && end < total && !progress(now)) return {};
+    applying += Clock::now() - apply_start;
+    if (progress && batch.end < total && !progress(now)) {
+      stopped = true;
+      break;
+    }
+  }
+  if (restorer.joinable()) restorer.join();
+  if (stopped) {  // what is loaded keeps its postings; a later call reads the rest with their texts
+    if (restored) {
+      auto lock = impl_->lockForWrite();
+      impl_->finishLexicalRestoreLocked(std::move(restored_lexical));
+    }
+    return {};
   }
   LoadProgress finished;
   {
-    std::unique_lock lock(impl_->mutex);
+    auto lock = impl_->lockForWrite();
+    if (restored) impl_->finishLexicalRestoreLocked(std::move(restored_lexical));
     impl_->store_loaded = true;
     impl_->changed_while_loading.clear();
     impl_->load_progress = LoadProgress{total, total, true};
     impl_->maybeStartApproximateLocked();
     finished = impl_->load_progress;
   }
+  const auto compact_start = Clock::now();
   impl_->compactMemory();
+  std::fprintf(stderr,
+               "codesearch: loaded %zu files from the store in %.1f s (lexical index %s %.1f s, beside the load; indexing %.1f s, "
+               "waiting for the store %.1f s; compacting %.1f s)\n",
+               total, seconds(Clock::now() - started), restored ? "restored in" : "not saved:",
+               seconds(restore_done - started + restoring),
+               seconds(applying), seconds(waiting), seconds(Clock::now() - compact_start));
   if (progress) progress(finished);
   return {};
 }
@@ -762,6 +1048,8 @@ Status Index::replaceFile(const std::string& path, const FileStamp& stamp, std::
   } else {
     impl_->addFileLocked(path, stamp, std::move(chunks), texts);
   }
+  impl_->flushDeviceLocked();
+  impl_->purgeSliceLocked();
   return stored.ok() ? Status{} : stored.error().withContext("persisting " + path + " (kept in memory)");
 }
 
@@ -771,6 +1059,7 @@ Status Index::removeFile(const std::string& path) {
   auto lock = impl_->lockForWrite();
   if (impl_->store && !impl_->store_loaded) impl_->changed_while_loading.insert(path);
   impl_->removeFileLocked(path);
+  impl_->purgeSliceLocked();
   return stored;
 }
 
@@ -834,7 +1123,7 @@ std::optional<std::pair<ChunkId, IndexedChunk>> Index::chunkAt(const std::string
   auto found = impl_->chunkAtLocked(path, line);
   if (!found) return found;
   Impl::PendingTexts texts;
-  texts.addLocked(*impl_, impl_->slot_of.at(found->first), &found->second.chunk);
+  texts.addLocked(*impl_, Impl::slotOf(found->first), &found->second.chunk);
   lock.unlock();
   impl_->fillTexts(texts);
   return found;
@@ -861,7 +1150,7 @@ std::optional<std::pair<ChunkId, IndexedChunk>> Index::Impl::chunkAtLocked(const
   if (!best) best = module;
   if (!best) return std::nullopt;
   IndexedChunk copy = best->indexed;
-  uint32_t slot = slot_of.at(best->id);
+  const uint32_t slot = slotOf(best->id);
   if (vectors) copy.vector = vectors->row(slot);
   return std::make_pair(best->id, std::move(copy));
 }
@@ -875,6 +1164,11 @@ IndexStats Index::stats() const {
   stats.approximate_search = impl_->approximate != nullptr;
   stats.graph_loaded = impl_->approximate != nullptr && impl_->graph_loaded;
   stats.bulk_writes = impl_->bulk_writes > 0;
+  stats.lexical_restored = impl_->lexical_restored;
+  if (impl_->deviceSearches()) {
+    stats.vector_device = impl_->device->device();
+    stats.vector_device_bytes = impl_->device->deviceBytes();
+  }
   return stats;
 }
 
@@ -884,6 +1178,10 @@ IndexStats Index::stats() const {
 // what an editor (limit 20) gets. Dev NL NDCG@10: pool 100 0.571, 300 0.578,
 // 500 0.577, 1000 0.574 (cs-nbow-6d877dc0fbf8).
 constexpr size_t kCandidatePool = 300;
+
+// From this many chunks on, the two retrievers run in parallel (below it a
+// thread costs more than it saves).
+constexpr size_t kParallelRetrievalChunks = 20000;
 
 namespace {
 
@@ -935,18 +1233,34 @@ struct Index::SearchPass {
 
   // Both retrievers, filters applied inside each before its cut. Without
   // filters they get none: neither holds a removed chunk, and a filter makes
-  // the graph over-fetch eightfold.
+  // the graph over-fetch eightfold. When both run, the lexical one runs on a
+  // helper thread beside the dense one (each is about a third of a query at
+  // a kernel-sized index); the caller's shared lock covers both, since this
+  // waits for the helper before it returns.
   RetrievedLists retrieve() const {
     const size_t pool = std::max<size_t>(limit, kCandidatePool);
     const std::function<bool(uint32_t)> no_filter;
     const auto& filter = filtering ? allowed : no_filter;
+    const bool dense = request.mode != SearchMode::kLexical && !request.query_vector.empty();
+    const bool lexical = request.mode != SearchMode::kSemantic && !request.query.empty();
+    auto searchLexical = [&] { return impl.lexical.search(request.query, pool, filter); };
     RetrievedLists lists;
-    if (request.mode != SearchMode::kLexical && !request.query_vector.empty()) {
-      const VectorIndex* index = impl.approximate && !filtering ? impl.approximate.get() : impl.exact.get();
+    std::future<std::vector<LexicalHit>> lexical_hits;
+    if (lexical && dense && impl.live_chunks >= kParallelRetrievalChunks) {
+      try {
+        lexical_hits = std::async(std::launch::async, searchLexical);
+      } catch (const std::system_error&) {
+        // no thread to be had: the lexical search runs here, after the dense one
+      }
+    }
+    if (dense) {
+      const VectorIndex* index = impl.deviceSearches()                  ? impl.device.get()
+                                 : impl.approximate && !filtering ? impl.approximate.get()
+                                                                  : impl.exact.get();
       lists.dense = index->search(request.query_vector.data(), pool, filter);
     }
-    if (request.mode != SearchMode::kSemantic && !request.query.empty())
-      lists.lexical = impl.lexical.search(request.query, pool, filter);
+    if (lexical_hits.valid()) lists.lexical = lexical_hits.get();
+    else if (lexical) lists.lexical = searchLexical();
     return lists;
   }
 

@@ -76,6 +76,9 @@ struct IndexStats {
   bool approximate_search = false;  // the HNSW graph is built and answers unfiltered dense searches
   bool graph_loaded = false;        // ... and was loaded from the saved graph, not built anew
   bool bulk_writes = false;         // inside beginBulkWrites/endBulkWrites: the graph waits for the end
+  bool lexical_restored = false;    // the load restored the saved lexical index instead of reading texts
+  std::string vector_device;        // "cpu" or "cuda": dense search runs on the device matrix; empty: on the host
+  size_t vector_device_bytes = 0;   // of that matrix
 };
 
 struct IndexOptions {
@@ -96,6 +99,12 @@ struct IndexOptions {
   // it, and loadStored() (on any thread) brings its files in afterwards while
   // the index already answers from what is loaded.
   bool defer_load = false;
+  // "cuda" (or "cpu"): every vector is also kept in a matrix resident on that
+  // libtorch device, updated in place as chunks change, and dense searches
+  // run there (device_vector_index.h); no HNSW graph is built. Empty (the
+  // default): the host's int8 exact search and HNSW graph. A device that
+  // fails later (out of memory) hands dense search back to the host.
+  std::string vector_device;
 };
 
 // How far loadStored() has come.

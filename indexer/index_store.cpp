@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <random>
 #include <string_view>
 #include <unordered_map>
 #include <nlohmann/json.hpp>
@@ -135,6 +137,19 @@ Status IndexStore::initialise(const std::string& model_id, int dim) {
     sqlite3_bind_text(write.get(), 2, value.c_str(), -1, SQLITE_TRANSIENT);
     if (sqlite3_step(write.get()) != SQLITE_DONE) return makeError(std::string("sqlite: ") + sqlite3_errmsg(db_));
   }
+  // The store's identity: a wiped and rebuilt store counts its generations anew.
+  Statement read_id(db_, "SELECT value FROM meta WHERE key = 'store_id'");
+  if (read_id && sqlite3_step(read_id.get()) == SQLITE_ROW) id_ = std::strtoull(column(read_id.get(), 0).c_str(), nullptr, 10);
+  if (id_ == 0) {
+    std::random_device random;
+    id_ = (static_cast<uint64_t>(random()) << 32 | random()) | 1;
+    const std::string id = std::to_string(id_);
+    sqlite3_reset(write.get());
+    sqlite3_bind_text(write.get(), 1, "store_id", -1, SQLITE_STATIC);
+    sqlite3_bind_text(write.get(), 2, id.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(write.get()) != SQLITE_DONE) return makeError(std::string("sqlite: ") + sqlite3_errmsg(db_));
+  }
+  own_generation_ = readGenerationLocked().value_or(0);
   return {};
 }
 
@@ -152,11 +167,13 @@ Result<std::vector<StoredFile>> IndexStore::storedFiles() {
   return files;
 }
 
-Status IndexStore::loadChunks(const std::string& first, const std::string& last, std::vector<StoredFile>& files) {
+Status IndexStore::loadChunks(const std::string& first, const std::string& last, std::vector<StoredFile>& files,
+                              bool texts) {
   std::unordered_map<std::string_view, size_t> by_path;
   for (size_t i = 0; i < files.size(); ++i) by_path[files[i].path] = i;
   std::lock_guard lock(mutex_);
-  Statement stmt(db_, "SELECT path, hash, chunk, vector, text FROM chunks WHERE path >= ?1 AND path <= ?2 ORDER BY path, ord");
+  Statement stmt(db_, texts ? "SELECT path, hash, chunk, vector, text FROM chunks WHERE path >= ?1 AND path <= ?2 ORDER BY path, ord"
+                            : "SELECT path, hash, chunk, vector FROM chunks WHERE path >= ?1 AND path <= ?2 ORDER BY path, ord");
   if (!stmt) return makeError("sqlite: cannot read chunks");
   sqlite3_bind_text(stmt.get(), 1, first.data(), static_cast<int>(first.size()), SQLITE_TRANSIENT);
   sqlite3_bind_text(stmt.get(), 2, last.data(), static_cast<int>(last.size()), SQLITE_TRANSIENT);
@@ -179,7 +196,7 @@ Status IndexStore::loadChunks(const std::string& first, const std::string& last,
       ic.vector.resize(static_cast<size_t>(dim_));
       decodeHalves(halves.data(), halves.size(), ic.vector.data());
     }
-    ic.chunk.text = column(stmt.get(), 4);
+    if (texts) ic.chunk.text = column(stmt.get(), 4);
     files[it->second].chunks.push_back(std::move(ic));
   }
   return {};
@@ -205,7 +222,7 @@ Status IndexStore::replaceFile(const std::string& path, const FileStamp& stamp, 
     sqlite3_bind_int64(file.get(), 2, stamp.mtime_ns);
     sqlite3_bind_int64(file.get(), 3, stamp.size);
     if (sqlite3_step(file.get()) != SQLITE_DONE) {
-      exec("ROLLBACK");
+      (void)exec("ROLLBACK");
       return makeError(std::string("sqlite: ") + sqlite3_errmsg(db_));
     }
     Statement insert(db_, "INSERT INTO chunks (path, ord, hash, chunk, vector, text) VALUES (?, ?, ?, ?, ?, ?)");
@@ -228,10 +245,14 @@ Status IndexStore::replaceFile(const std::string& path, const FileStamp& stamp, 
       }
       sqlite3_bind_text(insert.get(), 6, ic.chunk.text.data(), static_cast<int>(ic.chunk.text.size()), SQLITE_TRANSIENT);
       if (sqlite3_step(insert.get()) != SQLITE_DONE) {
-        exec("ROLLBACK");
+        (void)exec("ROLLBACK");
         return makeError(std::string("sqlite: ") + sqlite3_errmsg(db_));
       }
     }
+  }
+  if (Status s = bumpGenerationLocked(); !s.ok()) {
+    (void)exec("ROLLBACK");
+    return s;
   }
   return exec("COMMIT");
 }
@@ -263,13 +284,45 @@ std::vector<std::optional<std::string>> IndexStore::chunkTexts(const std::vector
 
 Status IndexStore::removeFile(const std::string& path) {
   std::lock_guard lock(mutex_);
+  if (Status s = exec("BEGIN"); !s.ok()) return s;
   Statement chunks(db_, "DELETE FROM chunks WHERE path = ?");
   sqlite3_bind_text(chunks.get(), 1, path.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_step(chunks.get());
   Statement file(db_, "DELETE FROM files WHERE path = ?");
   sqlite3_bind_text(file.get(), 1, path.c_str(), -1, SQLITE_TRANSIENT);
-  if (sqlite3_step(file.get()) != SQLITE_DONE) return makeError(std::string("sqlite: ") + sqlite3_errmsg(db_));
+  Status done = sqlite3_step(file.get()) == SQLITE_DONE ? bumpGenerationLocked()
+                                                        : Status(makeError(std::string("sqlite: ") + sqlite3_errmsg(db_)));
+  if (!done.ok()) {
+    (void)exec("ROLLBACK");
+    return done;
+  }
+  return exec("COMMIT");
+}
+
+std::optional<uint64_t> IndexStore::readGenerationLocked() {
+  Statement read(db_, "SELECT value FROM meta WHERE key = 'generation'");
+  if (!read) return std::nullopt;
+  if (sqlite3_step(read.get()) != SQLITE_ROW) return 0;  // never written
+  return static_cast<uint64_t>(std::strtoull(column(read.get(), 0).c_str(), nullptr, 10));
+}
+
+Status IndexStore::bumpGenerationLocked() {
+  const std::optional<uint64_t> current = readGenerationLocked();
+  if (!current) return makeError(std::string("sqlite: ") + sqlite3_errmsg(db_));
+  if (*current != own_generation_) foreign_writes_ = true;
+  Statement write(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES ('generation', ?)");
+  const std::string next = std::to_string(*current + 1);
+  sqlite3_bind_text(write.get(), 1, next.c_str(), -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(write.get()) != SQLITE_DONE) return makeError(std::string("sqlite: ") + sqlite3_errmsg(db_));
+  own_generation_ = *current + 1;
   return {};
+}
+
+std::optional<IndexStore::Version> IndexStore::soleWriterVersion() {
+  std::lock_guard lock(mutex_);
+  const std::optional<uint64_t> current = readGenerationLocked();
+  if (!current || foreign_writes_ || *current != own_generation_ || id_ == 0) return std::nullopt;
+  return Version{id_, *current};
 }
 
 }  // namespace cs

@@ -54,7 +54,10 @@ class IndexStore {
   // order) appended to their entries of `files` (as storedFiles gave them,
   // matched by path). The mutex is held for this batch only, so writers are
   // never kept waiting for a whole load.
-  Status loadChunks(const std::string& first, const std::string& last, std::vector<StoredFile>& files);
+  // Without `texts` the chunks come without their texts (a loader that has
+  // the lexical index saved needs none; SQLite then skips the text pages).
+  Status loadChunks(const std::string& first, const std::string& last, std::vector<StoredFile>& files,
+                    bool texts = true);
   // The text of each key's chunk: the row at (path, ord) if it still has that
   // content hash, else the file's first row with it; nullopt when the file no
   // longer has such a chunk.
@@ -62,14 +65,30 @@ class IndexStore {
   Status replaceFile(const std::string& path, const FileStamp& stamp, const std::vector<IndexedChunk>& chunks);
   Status removeFile(const std::string& path);
 
+  // The store's identity (random, made with the store) and write generation
+  // (counted up by every replaceFile and removeFile), when every write since
+  // this store was opened came through it: then an in-memory copy that has
+  // applied them all (the lexical snapshot, saved_lexical.h) matches the
+  // store exactly. nullopt when another process has written to the file.
+  struct Version {
+    uint64_t id = 0;
+    uint64_t generation = 0;
+  };
+  std::optional<Version> soleWriterVersion();
+
  private:
   IndexStore() = default;
   Status exec(const char* sql);
   Status initialise(const std::string& model_id, int dim);
+  std::optional<uint64_t> readGenerationLocked();
+  Status bumpGenerationLocked();  // inside a write's transaction
 
   std::mutex mutex_;
   sqlite3* db_ = nullptr;
   int dim_ = 0;
+  uint64_t id_ = 0;
+  uint64_t own_generation_ = 0;  // after this store's last write
+  bool foreign_writes_ = false;  // a write by someone else was seen
 };
 
 }  // namespace cs

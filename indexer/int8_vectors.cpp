@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -59,11 +60,14 @@ __attribute__((target("avx2,fma"))) int32_t dotInt8Int8Avx2(const int8_t* a, con
 }  // namespace
 
 float encodeInt8(const float* in, size_t n, int8_t* out) {
+  // Written so the compiler vectorises both loops (std::isfinite and
+  // std::lround are calls, and were most of a warm start's vector work).
   float largest = 0;
   bool finite = true;
   for (size_t i = 0; i < n; ++i) {
-    finite &= std::isfinite(in[i]);
-    largest = std::max(largest, std::fabs(in[i]));
+    const float magnitude = std::fabs(in[i]);
+    finite &= magnitude <= std::numeric_limits<float>::max();  // false for infinities and NaN
+    largest = magnitude > largest ? magnitude : largest;
   }
   if (!finite || !(largest > 0)) {  // zero, or not all numbers: a zero row
     std::fill(out, out + n, int8_t{0});
@@ -71,8 +75,10 @@ float encodeInt8(const float* in, size_t n, int8_t* out) {
   }
   const float scale = largest / 127.0f;
   const float inverse = 127.0f / largest;
-  for (size_t i = 0; i < n; ++i)
-    out[i] = static_cast<int8_t>(std::clamp(std::lround(in[i] * inverse), -127l, 127l));
+  for (size_t i = 0; i < n; ++i) {
+    const float v = std::clamp(in[i] * inverse, -127.0f, 127.0f);
+    out[i] = static_cast<int8_t>(static_cast<int>(v + (v >= 0 ? 0.5f : -0.5f)));  // half away from zero, as lround
+  }
   return scale;
 }
 

@@ -95,6 +95,8 @@ void to_json(Json& j, const StatusResult& s) {
   if (s.watcher) j["watcher"] = *s.watcher;
   j["approximateSearch"] = s.approximateSearch;
   j["graphLoaded"] = s.graphLoaded;
+  j["vectorDevice"] = s.vectorDevice;
+  j["vectorDeviceBytes"] = s.vectorDeviceBytes;
 }
 
 }  // namespace cs::protocol

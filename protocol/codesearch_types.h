@@ -100,6 +100,10 @@ struct StatusResult {
   bool approximateSearch = false;
   // extension: that graph was loaded from the one saved beside the index, not built anew
   bool graphLoaded = false;
+  // extension: where dense search runs: "host" (int8 exact / HNSW), or the
+  // libtorch device holding the embedding matrix ("cuda"), with its bytes there
+  std::string vectorDevice = "host";
+  size_t vectorDeviceBytes = 0;
 };
 
 // Parsing throws nlohmann::json exceptions on a wrong shape; the LSP binding

@@ -457,6 +457,7 @@ Json toStructured(const StatusInfo& s) {
   j["watcher"] = Json{{"mode", s.watcher_mode}};
   if (s.watcher_warning) j["watcher"]["warning"] = *s.watcher_warning;
   j["approximate_search"] = s.approximate_search;
+  j["vector_device"] = s.vector_device;
   return j;
 }
 

@@ -125,12 +125,13 @@ struct StatusInfo {
   std::string watcher_mode = "off";        // who keeps the index current with the disk: "inotify", "polling", "off"
   std::optional<std::string> watcher_warning;  // why watching is degraded
   bool approximate_search = false;  // the HNSW graph answers dense searches (exact below 50k vectors and while built)
+  std::string vector_device = "host";  // where dense search runs: "host", or the device holding the matrix ("cuda")
 };
 
 // structuredContent: {results: [...], index: {...}, mode, warning?, note?}
 Json toStructured(const SearchResult& result);
 // {files, chunks, pending, complete, state, roots, skipped_files, model: {id, dim, device} | null, model_error?, version,
-//  watcher: {mode, warning?}, approximate_search}
+//  watcher: {mode, warning?}, approximate_search, vector_device}
 Json toStructured(const StatusInfo& status);
 
 // The text an agent reads: a header line, an indexing notice while the index

@@ -527,6 +527,10 @@ Json LspServer::status() const {
   result.skippedFiles = s.skipped_files;
   result.approximateSearch = s.stats.approximate_search;
   result.graphLoaded = s.stats.graph_loaded;
+  if (!s.stats.vector_device.empty()) {
+    result.vectorDevice = s.stats.vector_device;
+    result.vectorDeviceBytes = s.stats.vector_device_bytes;
+  }
   result.watcher = protocol::WatcherInfo{watchModeName(s.watch.mode),
                                          s.watch.warning.empty() ? std::nullopt : std::optional(s.watch.warning)};
   if (s.model) {

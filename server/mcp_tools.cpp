@@ -248,6 +248,7 @@ Json indexStatus(const SearchService& service, bool structured) {
   info.watcher_mode = watchModeName(s.watch.mode);
   if (!s.watch.warning.empty()) info.watcher_warning = s.watch.warning;
   info.approximate_search = s.stats.approximate_search;
+  if (!s.stats.vector_device.empty()) info.vector_device = s.stats.vector_device;
   return pm::toolResult(pm::renderText(info), structured ? std::optional<Json>(pm::toStructured(info)) : std::nullopt);
 }
 

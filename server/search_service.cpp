@@ -112,6 +112,9 @@ Result<std::unique_ptr<SearchService>> SearchService::create(const SearchService
   if (service->encoder_) {
     index_options.model_id = vectorSpaceId(service->encoder_->modelId(), service->options_.embedding);
     index_options.dim = service->encoder_->dim();
+    // The encoder went to the GPU (--device cuda, or auto with one there): the
+    // embedding matrix lives there too and dense search runs on it.
+    if (service->encoder_->device() == "cuda") index_options.vector_device = "cuda";
   }
   if (!service->options_.roots.empty()) index_options.workspace_root = service->options_.roots.front();
   // The stored index loads on the scan thread (scanWorkspace), so create() and

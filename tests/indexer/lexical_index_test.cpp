@@ -95,6 +95,38 @@ TEST(LexicalIndex, RemovalsAndReaddsAnswerLikeAFreshIndex) {
   }
 }
 
+// Removal is lazy: a removed document's postings stay in their lists until
+// purged, yet searches skip them and document frequencies leave them out at
+// once; purging in slices (as writes do) changes no answer and empties them.
+TEST(LexicalIndex, LazilyRemovedPostingsAreSkippedThenPurged) {
+  LexicalIndex index;
+  LexicalIndex fresh;
+  for (uint32_t slot = 0; slot < 200; ++slot) {
+    const Chunk c = chunk("f" + std::to_string(slot), slot % 2 ? "def f(): retry common" : "def f(): parse common");
+    index.add(slot, c);
+    if (slot >= 60) fresh.add(slot, c);
+  }
+  for (uint32_t slot = 0; slot < 60; ++slot) index.remove(slot);
+  EXPECT_TRUE(index.wantsPurge());  // 60 of 200 documents' postings are dead
+  auto same = [&] {
+    for (const std::string& query : {"retry", "parse common", "f7", "f70"}) {
+      const auto got = index.search(query, 500, {});
+      const auto want = fresh.search(query, 500, {});
+      ASSERT_EQ(got.size(), want.size()) << query;
+      for (size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got[i].slot, want[i].slot) << query;
+        EXPECT_FLOAT_EQ(got[i].score, want[i].score) << query;
+      }
+    }
+  };
+  same();
+  while (index.wantsPurge()) index.purgeStep(2);
+  EXPECT_FALSE(index.wantsPurge());
+  same();
+  index.add(5, chunk("again", "def again(): retry"));  // a purged slot takes a new document
+  EXPECT_EQ(index.search("again", 5, {}).front().slot, 5u);
+}
+
 TEST(LexicalIndex, NamesCountMoreThanBodies) {
   auto terms = LexicalIndex::termsOf(chunk("validateToken", "x = 1", "Checks it."));
   EXPECT_GT(terms["validate"], terms["x"]);

@@ -34,11 +34,12 @@ TEST(CodeSearchTypes, StatusCarriesContractAndExtensionFields) {
   status.approximateSearch = true;
   Json j = status;
   for (const char* key : {"state", "files", "chunks", "pending", "model", "version", "roots", "skippedFiles", "load",
-                          "approximateSearch", "graphLoaded"})
+                          "approximateSearch", "graphLoaded", "vectorDevice", "vectorDeviceBytes"})
     EXPECT_TRUE(j.contains(key)) << key;
   EXPECT_TRUE(j["model"].is_null());
   EXPECT_EQ(j["approximateSearch"], true);
   EXPECT_EQ(j["graphLoaded"], false);
+  EXPECT_EQ(j["vectorDevice"], "host");  // dense search on the host unless a device holds the matrix
   EXPECT_EQ(j["load"]["complete"], true);
 }
 

@@ -154,6 +154,7 @@ TEST_F(McpToolsTest, IndexStatusCounts) {
   EXPECT_NE(text(status).find("Index complete: 2 files"), std::string::npos) << text(status);
   EXPECT_EQ(s["watcher"], (Json{{"mode", "off"}}));  // nothing watches this service's disk
   EXPECT_EQ(s["approximate_search"], false);          // two files: far below the graph's threshold
+  EXPECT_EQ(s["vector_device"], "host");              // no model: nothing on a device
   EXPECT_EQ(call("index_status", {{"x", 1}})["isError"], true);
 }
 
