@@ -241,7 +241,9 @@ std::vector<LexicalHit> LexicalIndex::search(const std::string& query, size_t li
   };
   hits.reserve(limit + 1);
   for (uint32_t doc : touched) {
-    const LexicalHit hit{doc_slot_[doc], scores[doc]};
+    const float score = scores[doc];
+    if (hits.size() == limit && score < hits.front().score) continue;  // before reading its slot: most never enter
+    const LexicalHit hit{doc_slot_[doc], score};
     if (hits.size() == limit && !better(hit, hits.front())) continue;
     if (allowed && !allowed(hit.slot)) continue;
     hits.push_back(hit);
