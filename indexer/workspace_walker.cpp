@@ -249,6 +249,11 @@ struct WorkspaceWalker::Impl {
       out.skipped.push_back({path, "larger than " + std::to_string(options.max_file_bytes) + " bytes"});
       return;
     }
+    const int64_t mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    if (options.already_indexed && options.already_indexed(path, static_cast<uint64_t>(st.st_size), mtime_ns)) {
+      out.files.push_back(WalkedFile{path, *language, static_cast<uint64_t>(st.st_size), mtime_ns});
+      return;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
       out.skipped.push_back({path, std::string("cannot read: ") + std::strerror(errno)});

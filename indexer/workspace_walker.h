@@ -31,6 +31,12 @@ struct WalkOptions {
   // before it reads the entries: a file watcher adds its watch there, so
   // nothing created after the listing goes unseen. Runs on the walking thread.
   std::function<void(const std::string& dir)> on_directory;
+  // Whether the file is indexed with exactly this stamp (size, mtime): then
+  // its head was judged indexable when it was indexed and is not read again
+  // (a warm start's walk of a kernel-sized tree read 55k heads, seconds).
+  // The indexer checks the content again whenever it reads a file. Runs on
+  // the walking thread; may be empty.
+  std::function<bool(const std::string& path, uint64_t size, int64_t mtime_ns)> already_indexed;
 };
 
 struct WalkedFile {

@@ -143,6 +143,10 @@ WalkOptions SearchService::walkOptions() const {
   walk_options.roots = roots();
   walk_options.max_file_bytes = options_.max_file_bytes;
   walk_options.cache_dir = walk_cache_dir_;
+  walk_options.already_indexed = [this](const std::string& path, uint64_t size, int64_t mtime_ns) {
+    auto stamp = index_->fileStamp(path);
+    return stamp && stamp->mtime_ns == mtime_ns && stamp->size == static_cast<int64_t>(size) && mtime_ns != 0;
+  };
   std::lock_guard lock(hooks_mutex_);
   walk_options.on_directory = directory_listener_;
   return walk_options;

@@ -112,6 +112,32 @@ TEST_F(WalkerTest, SkipsBinaryOversizedGeneratedAndMinifiedFiles) {
   EXPECT_EQ(reasons["long.js"], "minified file");
 }
 
+// A file the index already holds with the same stamp is listed without its
+// head being read again (the walk of a warm start); any other is judged on it.
+TEST_F(WalkerTest, AFileIndexedWithItsStampIsNotReadAgain) {
+  write("binary.py", std::string("abc\0def", 7));  // would be skipped if its head were read
+  write("other.py", std::string("abc\0def", 7));
+  const std::string indexed = root_ + "/binary.py";
+  struct stat st {};
+  ASSERT_EQ(::stat(indexed.c_str(), &st), 0);
+  const int64_t mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  std::vector<std::string> asked;
+  WalkOptions options;
+  options.roots = {root_};
+  options.already_indexed = [&](const std::string& path, uint64_t size, int64_t mtime) {
+    asked.push_back(path);
+    return path == indexed && size == static_cast<uint64_t>(st.st_size) && mtime == mtime_ns;
+  };
+  WorkspaceWalker walker(options);
+  const WalkResult result = walker.walk();
+  ASSERT_EQ(result.files.size(), 1u);
+  EXPECT_EQ(result.files[0].path, indexed);
+  EXPECT_EQ(result.files[0].mtime_ns, mtime_ns);
+  ASSERT_EQ(result.skipped.size(), 1u);
+  EXPECT_EQ(result.skipped[0].path, root_ + "/other.py");
+  EXPECT_EQ(asked.size(), 2u);
+}
+
 TEST_F(WalkerTest, NeverFollowsSymlinksAndSurvivesUnreadableDirectories) {
   write("real/a.py", "x = 1\n");
   fs::create_directory_symlink(root_, root_ + "/real/loop");
