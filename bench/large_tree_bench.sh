@@ -5,7 +5,8 @@
 # `codesearch serve` (bench/warm_start_bench --tree), twice: the first start
 # builds the HNSW graph and saves it, the second loads it. Cold index time and
 # peak RSS (GNU time); per start, time to initialize, first query, complete
-# load and graph, query p50/p99, didChange -> result and the daemon's peak RSS.
+# load and graph, query p50/p99, didChange -> result and the daemon's peak RSS;
+# then the in-process latency of each retriever on the stored index.
 #   bench/large_tree_bench.sh [WORK_DIR]     (default ~/.cache/codesearch-bench)
 # Needs apt-get download (network) once; the tree is reused afterwards.
 set -euo pipefail
@@ -29,3 +30,5 @@ echo "# first warm start: the daemon builds the HNSW graph in the background and
 build/bench/warm_start_bench --tree "$tree" --cache "$cache"
 echo "# second warm start: the saved graph is loaded"
 build/bench/warm_start_bench --tree "$tree" --cache "$cache"
+echo "# in-process query latency on the stored index, by retriever"
+build/bench/index_query_bench --store "$(ls -d "$cache"/*/index.sqlite | head -1)"
