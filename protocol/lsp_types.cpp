@@ -1,13 +1,33 @@
 #include "protocol/lsp_types.h"
 
 #include <cctype>
+#include <cstdint>
+#include <limits>
+#include <string>
 
 namespace cs::protocol {
+namespace {
+
+// A whole number that fits an int, or nlohmann's out_of_range (the binding
+// answers InvalidParams): get<int>() of 1e47, or of a number with a fraction,
+// was a float-to-int conversion out of range (undefined; the fuzzer found it).
+int wholeNumber(const Json& j, const char* key) {
+  const Json& value = j.at(key);
+  if (!value.is_number()) return value.get<int>();  // throws the usual type error
+  const bool fits = value.is_number_unsigned()
+                        ? value.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int>::max())
+                        : value.is_number_integer() && value.get<int64_t>() >= std::numeric_limits<int>::min() &&
+                              value.get<int64_t>() <= std::numeric_limits<int>::max();
+  if (!fits) throw Json::out_of_range::create(406, std::string(key) + " must be a whole number that fits 32 bits", &value);
+  return static_cast<int>(value.get<int64_t>());
+}
+
+}  // namespace
 
 void to_json(Json& j, const Position& p) { j = Json{{"line", p.line}, {"character", p.character}}; }
 void from_json(const Json& j, Position& p) {
-  p.line = j.at("line").get<int>();
-  p.character = j.at("character").get<int>();
+  p.line = wholeNumber(j, "line");
+  p.character = wholeNumber(j, "character");
 }
 void to_json(Json& j, const Range& r) { j = Json{{"start", r.start}, {"end", r.end}}; }
 void from_json(const Json& j, Range& r) {
@@ -20,7 +40,7 @@ void from_json(const Json& j, TextDocumentContentChangeEvent& e) {
 }
 void from_json(const Json& j, FileEvent& e) {
   e.uri = j.at("uri").get<std::string>();
-  e.type = j.at("type").get<int>();
+  e.type = wholeNumber(j, "type");
 }
 
 namespace {

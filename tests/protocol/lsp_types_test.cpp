@@ -16,5 +16,17 @@ TEST(Uri, RoundTripsPathsWithSpecialCharacters) {
   EXPECT_EQ(*uriToPath("file://localhost/x/y.go"), "/x/y.go");
 }
 
+// Hostile numbers in a position are a clear parse error, never a conversion
+// out of range (the fuzzer's 1.2e47 "character").
+TEST(LspTypes, PositionNumbersMustBeWholeAndFitAnInt) {
+  EXPECT_EQ(Json::parse(R"({"line": 3, "character": 7})").get<Position>().character, 7);
+  for (const char* bad : {R"({"line": 0, "character": 122222222222222222222222222222222222222222222})",
+                          R"({"line": 0, "character": 1.5})", R"({"line": 4294967296, "character": 0})",
+                          R"({"line": -3000000000, "character": 0})", R"({"line": "7", "character": 0})"}) {
+    EXPECT_THROW(Json::parse(bad).get<Position>(), nlohmann::json::exception) << bad;
+  }
+  EXPECT_THROW(Json::parse(R"({"uri": "file:///a", "type": 1e30})").get<FileEvent>(), nlohmann::json::exception);
+}
+
 }  // namespace
 }  // namespace cs::protocol
