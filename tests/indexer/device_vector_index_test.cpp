@@ -10,30 +10,10 @@
 
 #include <gtest/gtest.h>
 
-#include <cmath>
-#include <random>
+#include "random_unit_vectors.h"
 
 namespace cs {
 namespace {
-
-// Random unit vectors from a fixed seed (self-contained: scripts/gpu-check.sh
-// builds this file without the rest of the indexer).
-class RandomUnitVectors {
- public:
-  RandomUnitVectors(int dim, unsigned seed) : dim_(dim), rng_(seed) {}
-  std::vector<float> next() {
-    std::vector<float> v(dim_);
-    float norm = 0;
-    for (float& x : v) norm += (x = gauss_(rng_)) * x;
-    for (float& x : v) x /= std::sqrt(norm);
-    return v;
-  }
-
- private:
-  int dim_;
-  std::mt19937 rng_;
-  std::normal_distribution<float> gauss_;
-};
 
 class DeviceVectorIndexTest : public ::testing::TestWithParam<std::string> {
  protected:

@@ -8,6 +8,7 @@
 
 #include "indexer/embedding_text.h"
 #include "indexer/index.h"
+#include "random_unit_vectors.h"
 
 namespace cs {
 
@@ -32,24 +33,6 @@ inline std::vector<float> unit(int dim, int axis) {
   v[axis] = 1.0f;
   return v;
 }
-
-// Random L2-normalised vectors of one width, from a fixed seed.
-class RandomUnitVectors {
- public:
-  RandomUnitVectors(int dim, unsigned seed) : dim_(dim), rng_(seed) {}
-  std::vector<float> next() {
-    std::vector<float> v(dim_);
-    float norm = 0;
-    for (float& x : v) norm += (x = gauss_(rng_)) * x;
-    for (float& x : v) x /= std::sqrt(norm);
-    return v;
-  }
-
- private:
-  int dim_;
-  std::mt19937 rng_;
-  std::normal_distribution<float> gauss_;
-};
 
 // The name of the best dense hit for `query`, or "(none)".
 inline std::string topDenseName(const Index& index, const std::vector<float>& query) {
