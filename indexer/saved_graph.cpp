@@ -1,5 +1,7 @@
 #include "indexer/saved_graph.h"
 
+#include "indexer/binary_reader.h"
+
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -27,37 +29,7 @@ class Writer {
   std::string out_;
 };
 
-// Reads fields from a buffer; every read is bounds-checked, and a failed one
-// leaves ok() false for good.
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-  template <class T>
-  T pod() {
-    T value{};
-    if (!take(sizeof value)) return value;
-    std::memcpy(&value, in_.data() + at_ - sizeof value, sizeof value);
-    return value;
-  }
-  std::string text() {
-    const uint32_t size = pod<uint32_t>();
-    if (!take(size)) return {};
-    return std::string(in_.substr(at_ - size, size));
-  }
-  bool ok() const { return ok_; }
-  bool atEnd() const { return at_ == in_.size(); }
-  size_t left() const { return in_.size() - at_; }
-
- private:
-  bool take(size_t n) {
-    if (!ok_ || n > in_.size() - at_) return ok_ = false;
-    at_ += n;
-    return true;
-  }
-  std::string_view in_;
-  size_t at_ = 0;
-  bool ok_ = true;
-};
+using Reader = BinaryReader;
 
 constexpr size_t kElementBytes = 3 * sizeof(uint32_t) + sizeof(uint64_t);
 
@@ -120,11 +92,11 @@ Result<SavedGraphKeys> readSavedGraphKeys(const std::string& path) {
   keys.m = r.pod<int32_t>();
   keys.graph_bytes = r.pod<uint64_t>();
   keys.graph_checksum = r.pod<uint64_t>();
-  keys.model_id = r.text();
+  keys.model_id = std::string(r.text());
   const uint32_t path_count = r.pod<uint32_t>();
   if (!r.ok() || path_count > r.left() / sizeof(uint32_t)) return makeError(path + ": truncated");
   std::vector<std::string> paths(path_count);
-  for (auto& p : paths) p = r.text();
+  for (auto& p : paths) p = std::string(r.text());
   const uint64_t count = r.pod<uint64_t>();
   if (!r.ok() || count > r.left() / kElementBytes) return makeError(path + ": truncated");
   keys.elements.resize(count);

@@ -11,6 +11,8 @@
 // equals the one the reader computes over the bytes at once.
 #include "indexer/saved_lexical.h"
 
+#include "indexer/binary_reader.h"
+
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -84,36 +86,7 @@ class FileWriter {
   bool ok_ = true;
 };
 
-// Bounds-checked reads from memory; a failed read leaves ok() false for good.
-class Reader {
- public:
-  Reader(std::string_view in, size_t at = 0) : in_(in), at_(at) {}
-  template <class T>
-  T pod() {
-    T value{};
-    if (take(sizeof value)) std::memcpy(&value, in_.data() + at_ - sizeof value, sizeof value);
-    return value;
-  }
-  std::string_view text() {
-    const uint32_t size = pod<uint32_t>();
-    if (!take(size)) return {};
-    return in_.substr(at_ - size, size);
-  }
-  const char* skip(size_t n) { return take(n) ? in_.data() + at_ - n : nullptr; }
-  bool ok() const { return ok_; }
-  size_t at() const { return at_; }
-  size_t left() const { return in_.size() - at_; }
-
- private:
-  bool take(size_t n) {
-    if (!ok_ || n > in_.size() - at_) return ok_ = false;
-    at_ += n;
-    return true;
-  }
-  std::string_view in_;
-  size_t at_;
-  bool ok_ = true;
-};
+using Reader = BinaryReader;
 
 }  // namespace
 
