@@ -41,6 +41,16 @@ uint64_t bagKey(const std::string& code) {
   return hash;
 }
 
+// Bundler output (webpack, esbuild, rollup's UMD wrapper, SystemJS) inlines other packages'
+// code, so its functions are vendored copies under the wrong package.
+bool isBundledJavaScript(std::string_view head) {
+  for (std::string_view marker : {"__webpack_require__", "__commonJS(", "__toESM(", "(function (global, factory)",
+                                  "(function(global,factory)", "System.register(", "parcelRequire"}) {
+    if (head.find(marker) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 // Why a function's code cannot be a training example ("" when it can).
 std::string codeRejection(const std::string& name, const std::string& code, size_t max_code_bytes) {
   std::string lower_name;
@@ -69,6 +79,10 @@ PackageResult minePackage(const CorpusPackage& package, const MineOptions& optio
     std::string path = it->path().string();
     if (path.find("/usr/share/doc/") != std::string::npos) continue;
     if (!languageForPath(path)) continue;
+    if (path.find("/node_modules/") != std::string::npos || path.find("/bower_components/") != std::string::npos) {
+      ++result.dropped["vendored dependency"];
+      continue;
+    }
     files.push_back(path);
   }
   std::sort(files.begin(), files.end());
@@ -88,6 +102,11 @@ PackageResult minePackage(const CorpusPackage& package, const MineOptions& optio
       continue;
     }
     auto language = languageForPath(path);
+    if ((*language == "javascript" || *language == "typescript") &&
+        isBundledJavaScript(std::string_view(text).substr(0, 64 * 1024))) {
+      ++result.dropped["bundled file"];
+      continue;
+    }
     auto chunks = extractor.extract(path, text, *language);
     if (!chunks.ok()) continue;
     for (const Chunk& chunk : *chunks) {
@@ -213,6 +232,13 @@ Result<MineStats> mineCorpus(const std::vector<CorpusPackage>& packages, const M
         uint64_t exact = exactKey(pair.code), bag = bagKey(pair.code);
         if (seen.count(exact) || seen.count(bag ^ 0x9e3779b97f4a7c15ull)) {
           ++stats.dropped["duplicate code"];
+          continue;
+        }
+        // One function shipped twice by a package (TypeScript source beside its compiled
+        // JavaScript, CommonJS beside ES module builds) differs in code but not in name and doc.
+        uint64_t build_copy = fnv1a(pair.package + '\0' + pair.name + '\0' + pair.doc, kFnvOffsetBasis ^ (names ? 0x5bu : 0x3du));
+        if (!seen.insert(build_copy).second) {
+          ++stats.dropped["same function in another build"];
           continue;
         }
         seen.insert(exact);

@@ -2,10 +2,12 @@
 # Regenerates manifest.tsv: for each language family, the largest source-bearing
 # Debian packages from the local apt lists (run `apt-get update` first), pinned
 # to their current version. The committed manifest is what training used; this
-# script documents how it was chosen. The manifest grew once (v2: larger
-# counts and the pure-Python pick); it is the union of both runs, keeping each
-# package's first pinned version:
-#   scripts/corpus/make_manifest.sh | awk -F'\t' '!seen[$2]++' scripts/corpus/manifest.tsv - > new.tsv
+# script documents how it was chosen. The manifest grew twice (v2: larger
+# counts and the pure-Python pick; v3: larger counts again, Lua, Elixir, C/C++
+# headers, and npm packages from make_npm_manifest.py); it is the union of the
+# runs, keeping each package's first pinned version:
+#   { scripts/corpus/make_manifest.sh; scripts/corpus/make_npm_manifest.py --count 2000; } |
+#     awk -F'\t' '!seen[$2]++' scripts/corpus/manifest.tsv - > new.tsv
 #   scripts/corpus/make_manifest.sh > scripts/corpus/manifest.tsv
 set -euo pipefail
 pick() {  # pick REGEX EXCLUDE_REGEX COUNT LANGUAGES [ARCHITECTURE]
@@ -27,13 +29,17 @@ for p in django sympy twisted sqlalchemy requests urllib3 jinja2 werkzeug flask 
   [ -n "$v" ] && [ "$v" != "(none)" ] && printf 'deb\tpython3-%s\t%s\tpython\n' "$p" "$v"
 done
 # Then the largest pure-Python (Architecture: all) packages.
-pick '^python3-[a-z0-9.-]+$' '(-doc|-dbg|-dev$|-tests?$|-dbgsym)' 300 python all
+pick '^python3-[a-z0-9.-]+$' '(-doc|-dbg|-dev$|-tests?$|-dbgsym)' 1000 python all
 printf 'deb\tlibpython3.11-stdlib\t%s\tpython\n' "$(dpkg-query -W -f='${Version}' libpython3.11-stdlib 2>/dev/null || apt-cache policy libpython3.11-stdlib | awk '/Candidate/ {print $2}')"
-pick '^golang-.*-dev$' '(-doc|golang-go|golang-[0-9.]+-)' 300 go
-pick '^librust-.*-dev$' '(-doc)' 360 rust
-pick '^node-[a-z0-9.-]+$' '(-doc|node-gyp|node-typescript$)' 160 javascript,typescript
-pick '^php-[a-z0-9.-]+$' '(-doc|-dev|php-[0-9])' 90 php
-pick '^ruby-[a-z0-9.-]+$' '(-doc|-dev|ruby-[0-9])' 140 ruby
+pick '^golang-.*-dev$' '(-doc|golang-go|golang-[0-9.]+-)' 900 go
+pick '^librust-.*-dev$' '(-doc)' 1000 rust
+pick '^node-[a-z0-9.-]+$' '(-doc|node-gyp|node-typescript$)' 300 javascript,typescript
+pick '^php-[a-z0-9.-]+$' '(-doc|-dev|php-[0-9])' 200 php
+pick '^ruby-[a-z0-9.-]+$' '(-doc|-dev|ruby-[0-9])' 300 ruby
+# v3: Lua modules (LDoc comments), Elixir's standard library, and C/C++ library headers (Doxygen).
+pick '^lua-[a-z0-9.-]+$' '(-doc|-dev$)' 170 lua
+pick '^elixir$' '^$' 1 elixir
+pick '^lib[a-z0-9.+-]+-dev$' '(-doc|^libghc-|^librust-|^libjs-|^libocaml|-ocaml-dev|^libcoq|-perl|-java|^libpython|^libstd-rust|^libllvm|^libclang|^libgcc|^libc6|^libstdc|^libboost|^libx11|cross|^libnode|^libtorch|^libcuda|^libnvidia|^libmlir|^libflang|^libgo-|mariadbd|^libwine|-[0-9]+-dev$)' 300 c,cpp
 pick '^lib[a-z0-9.-]+-java$' '(-doc|-jni)' 0 java
 for p in openjdk-17-source libeigen3-dev libglm-dev libabsl-dev libfmt-dev libspdlog-dev libcgal-dev libgtest-dev \
          libbenchmark-dev libasio-dev libcli11-dev nlohmann-json3-dev libhnswlib-dev libtree-sitter-dev libsqlite3-dev \

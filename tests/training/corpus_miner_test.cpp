@@ -137,5 +137,52 @@ TEST(CorpusMiner, MinesTheDocConventionsOfTheLanguagesAddedLater) {
   fs::remove_all(dir);
 }
 
+TEST(CorpusMiner, SkipsVendoredAndBundledJavaScriptAndKeepsOneBuildOfAFunction) {
+  const fs::path dir = fs::temp_directory_path() / ("codesearch-mine-npm-test-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const fs::path pkg = dir / "@scope" / "retry" / "package";
+  for (const char* sub : {"src", "dist", "node_modules/left-pad", "umd"}) fs::create_directories(pkg / sub);
+  std::ofstream(pkg / "src" / "retry.ts")
+      << "/**\n * Retries a failing request with exponential backoff.\n * @param attempts how many tries\n */\n"
+      << "export async function retryRequest(send: () => Promise<Response>, attempts: number): Promise<Response> {\n"
+      << "  let delay: number = 100;\n  for (let i = 0; i < attempts; i++) {\n"
+      << "    try { return await send(); } catch (error) { await sleep(delay); delay *= 2; }\n  }\n"
+      << "  throw new Error('out of attempts');\n}\n";
+  std::ofstream(pkg / "dist" / "retry.js")
+      << "/**\n * Retries a failing request with exponential backoff.\n * @param attempts how many tries\n */\n"
+      << "export async function retryRequest(send, attempts) {\n"
+      << "  let delay = 100;\n  for (let i = 0; i < attempts; i++) {\n"
+      << "    try { return await send(); } catch (error) { await sleep(delay); delay *= 2; }\n  }\n"
+      << "  throw new Error('out of attempts');\n}\n";
+  std::ofstream(pkg / "node_modules" / "left-pad" / "index.js")
+      << "/**\n * Pads a string on the left with a fill character.\n */\n"
+      << "function leftPad(text, length, fill) {\n  let out = String(text);\n"
+      << "  while (out.length < length) out = (fill || ' ') + out;\n  return out;\n}\n";
+  std::ofstream(pkg / "umd" / "retry.umd.js")
+      << "(function (global, factory) {\n  typeof exports === 'object' ? factory(exports) : factory(global.retry);\n"
+      << "})(this, function (exports) {\n  /**\n   * Formats the elapsed time of every attempt made.\n   */\n"
+      << "  function formatAttempts(list, unit) {\n    const parts = list.map((t) => t + unit);\n"
+      << "    const joined = parts.join(', ');\n    return 'attempts: ' + joined;\n  }\n});\n";
+  MineOptions options;
+  options.output_dir = (dir / "out").string();
+  options.threads = 1;
+  options.name_pairs = false;
+  options.test_packages = {"@scope/retry"};
+  auto stats = mineCorpus({CorpusPackage{"@scope/retry", (dir / "@scope" / "retry").string()}}, options);
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  std::vector<std::string> names;
+  std::ifstream in(dir / "out" / "test.jsonl");
+  for (std::string line; std::getline(in, line);) {
+    auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(j["package"], "@scope/retry");
+    names.push_back(j["name"]);
+  }
+  EXPECT_EQ(names, std::vector<std::string>{"retryRequest"});  // one build of it; no left-pad, no UMD bundle
+  EXPECT_EQ(stats->dropped["vendored dependency"], 1u);
+  EXPECT_EQ(stats->dropped["bundled file"], 1u);
+  EXPECT_EQ(stats->dropped["same function in another build"], 1u);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace cs
