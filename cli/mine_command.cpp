@@ -18,6 +18,7 @@ struct MineCliOptions {
   size_t max_per_package = 20000;
   int threads = 2;
   bool no_name_pairs = false;
+  bool no_type_pairs = false;
 };
 
 int runMine(const MineCliOptions& o) {
@@ -48,6 +49,7 @@ int runMine(const MineCliOptions& o) {
   options.max_per_package = o.max_per_package;
   options.threads = o.threads;
   options.name_pairs = !o.no_name_pairs;
+  options.type_pairs = !o.no_type_pairs;
   auto stats = mineCorpus(packages, options);
   if (!stats.ok()) {
     std::cerr << "codesearch: " << stats.error().message << "\n";
@@ -58,6 +60,8 @@ int runMine(const MineCliOptions& o) {
     for (const auto& [language, count] : languages) total += count;
     if (split == "train_names") {
       std::cout << split << ": " << total << " name pairs from undocumented training functions (";
+    } else if (split == "train_types") {
+      std::cout << split << ": " << total << " of the training pairs are documented types (";
     } else {
       std::cout << split << ": " << total << " pairs from " << stats->packages[split] << " packages (";
     }
@@ -83,6 +87,8 @@ void registerMineCommand(CLI::App& app, int& exit_code) {
   command->add_option("--out", o->out, "Output directory for {train,valid,test}.jsonl");
   command->add_option("--max-per-package", o->max_per_package, "Cap on pairs from one package");
   command->add_option("--threads", o->threads, "Worker threads");
+  command->add_flag("--no-type-pairs", o->no_type_pairs,
+                    "Skip the training pairs of documented classes, structs, interfaces, traits and enums");
   command->add_flag("--no-name-pairs", o->no_name_pairs, "Skip train_names.jsonl (undocumented functions paired with their names)");
   command->callback([o, &exit_code] { exit_code = runMine(*o); });
 }

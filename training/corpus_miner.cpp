@@ -110,7 +110,11 @@ PackageResult minePackage(const CorpusPackage& package, const MineOptions& optio
     auto chunks = extractor.extract(path, text, *language);
     if (!chunks.ok()) continue;
     for (const Chunk& chunk : *chunks) {
-      if (chunk.kind != "function" && chunk.kind != "method" && chunk.kind != "constructor") continue;
+      const bool callable = chunk.kind == "function" || chunk.kind == "method" || chunk.kind == "constructor";
+      const bool type_like = chunk.kind == "class" || chunk.kind == "struct" || chunk.kind == "interface" ||
+                             chunk.kind == "trait" || chunk.kind == "enum";
+      if (!callable && !(type_like && options.type_pairs && chunk.part == 0)) continue;
+      if (chunk.doc.empty() && !callable) continue;
       if (chunk.doc.empty()) {
         ++result.dropped["no doc"];
         if (options.name_pairs && result.name_pairs.size() < options.max_per_package) {
@@ -126,6 +130,12 @@ PackageResult minePackage(const CorpusPackage& package, const MineOptions& optio
         continue;
       }
       std::string code = embeddingText(chunk, EmbeddingTextOptions{.include_doc = false});
+      // A type's doc describes the whole type, and its head (the fields and first
+      // members) is what the encoder reads of it anyway: long types are cut, not dropped.
+      if (type_like && code.size() > options.max_code_bytes) {
+        const size_t cut = code.rfind('\n', options.max_code_bytes);
+        code.resize(cut == std::string::npos ? options.max_code_bytes : cut);
+      }
       std::string reason;
       std::string description = trainingDescription(chunk.doc, chunk.name, code, relative, options.max_code_bytes, reason,
                                                     chunk.language);
@@ -134,7 +144,7 @@ PackageResult minePackage(const CorpusPackage& package, const MineOptions& optio
         continue;
       }
       result.pairs.push_back(MinedPair{chunk.language, package.name, relative, chunk.name, chunk.qualified_name,
-                                       std::move(code), std::move(description)});
+                                       std::move(code), std::move(description), type_like ? chunk.kind : ""});
     }
   }
   return result;
@@ -229,6 +239,8 @@ Result<MineStats> mineCorpus(const std::vector<CorpusPackage>& packages, const M
       }
       bool contributed = false;
       for (const MinedPair& pair : names ? results[i].name_pairs : results[i].pairs) {
+        // Held-out splits stay CodeSearchNet's task (functions only) so their figures compare across passes.
+        if (!pair.type_kind.empty() && split != "train") continue;
         uint64_t exact = exactKey(pair.code), bag = bagKey(pair.code);
         if (seen.count(exact) || seen.count(bag ^ 0x9e3779b97f4a7c15ull)) {
           ++stats.dropped["duplicate code"];
@@ -246,8 +258,10 @@ Result<MineStats> mineCorpus(const std::vector<CorpusPackage>& packages, const M
         nlohmann::json line = {{"language", pair.language}, {"package", pair.package}, {"path", pair.path},
                                {"name", pair.name}, {"qualified_name", pair.qualified_name},
                                {"code", names ? maskName(pair.code, pair.name) : pair.code}, {"doc", pair.doc}};
+        if (!pair.type_kind.empty()) line["kind"] = pair.type_kind;
         outputs[output] << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
         ++stats.pairs[output][pair.language];
+        if (!pair.type_kind.empty()) ++stats.pairs["train_types"][pair.language];
         contributed = true;
       }
       if (contributed && !names) ++stats.packages[split];

@@ -27,12 +27,17 @@ struct MineOptions {
   // Also write train_names.jsonl: undocumented training-split functions paired
   // with their own name's words ("parse url"), the name masked in the code.
   bool name_pairs = true;
+  // Also pair documented classes, structs, interfaces, traits and enums with
+  // their doc, in the training split only ("kind" in the JSONL line); held-out
+  // splits stay functions only, as in CodeSearchNet.
+  bool type_pairs = true;
   // Packages forced into the test split (the codebases of the natural-language eval set).
   std::vector<std::string> test_packages = {"libpython3.11-stdlib"};
 };
 
 struct MinedPair {
   std::string language, package, path, name, qualified_name, code, doc;
+  std::string type_kind;  // "class", "struct", ... for a type's doc pair; empty for a function's
 };
 
 struct MineStats {

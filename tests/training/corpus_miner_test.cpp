@@ -184,5 +184,43 @@ TEST(CorpusMiner, SkipsVendoredAndBundledJavaScriptAndKeepsOneBuildOfAFunction) 
   fs::remove_all(dir);
 }
 
+TEST(CorpusMiner, DocumentedTypesArePairsOfTheTrainingSplitOnly) {
+  const fs::path dir = fs::temp_directory_path() / ("codesearch-mine-types-test-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  MineOptions options;
+  options.output_dir = (dir / "out").string();
+  options.threads = 1;
+  options.name_pairs = false;
+  std::string train_package;
+  for (int i = 0; train_package.empty(); ++i) {
+    if (splitForPackage("types" + std::to_string(i), options) == "train") train_package = "types" + std::to_string(i);
+  }
+  options.test_packages = {"held-out"};
+  std::vector<CorpusPackage> packages;
+  for (const std::string& name : {train_package, std::string("held-out")}) {
+    fs::create_directories(dir / name);
+    std::ofstream(dir / name / "pool.py")
+        << "class ConnectionPool:\n    \"\"\"Keeps idle connections open so requests can reuse them.\"\"\"\n\n"
+        << "    def __init__(self, size):\n        self.size = size\n        self.idle = []\n\n"
+        << "    def take(self):\n        return self.idle.pop() if self.idle else self.connect()\n";
+    packages.push_back(CorpusPackage{name, (dir / name).string()});
+  }
+  auto stats = mineCorpus(packages, options);
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  auto kinds = [&](const char* split) {
+    std::map<std::string, std::string> out;  // name -> kind
+    std::ifstream in(dir / "out" / (std::string(split) + ".jsonl"));
+    for (std::string line; std::getline(in, line);) {
+      auto j = nlohmann::json::parse(line);
+      out[j["name"]] = j.value("kind", "");
+    }
+    return out;
+  };
+  EXPECT_EQ(kinds("train"), (std::map<std::string, std::string>{{"ConnectionPool", "class"}}));
+  EXPECT_TRUE(kinds("test").empty());
+  EXPECT_EQ(stats->pairs["train_types"]["python"], 1u);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace cs
