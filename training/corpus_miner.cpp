@@ -247,8 +247,9 @@ Result<MineStats> mineCorpus(const std::vector<CorpusPackage>& packages, const M
           continue;
         }
         // One function shipped twice by a package (TypeScript source beside its compiled
-        // JavaScript, CommonJS beside ES module builds) differs in code but not in name and doc.
-        uint64_t build_copy = fnv1a(pair.package + '\0' + pair.name + '\0' + pair.doc, kFnvOffsetBasis ^ (names ? 0x5bu : 0x3du));
+        // JavaScript, CommonJS beside ES module builds) differs in code but not in qualified
+        // name and doc (methods of two classes differ in their qualified names).
+        uint64_t build_copy = fnv1a(pair.package + '\0' + pair.qualified_name + '\0' + pair.doc, kFnvOffsetBasis ^ (names ? 0x5bu : 0x3du));
         if (!seen.insert(build_copy).second) {
           ++stats.dropped["same function in another build"];
           continue;
