@@ -6,7 +6,7 @@
 # counts and the pure-Python pick; v3: larger counts again, Lua, Elixir, C/C++
 # headers, and npm packages from make_npm_manifest.py); it is the union of the
 # runs, keeping each package's first pinned version:
-#   { scripts/corpus/make_manifest.sh; scripts/corpus/make_npm_manifest.py --count 2000; } |
+#   { scripts/corpus/make_manifest.sh; scripts/corpus/make_npm_manifest.py --count 3000; } |
 #     awk -F'\t' '!seen[$2]++' scripts/corpus/manifest.tsv - > new.tsv
 #   scripts/corpus/make_manifest.sh > scripts/corpus/manifest.tsv
 set -euo pipefail
@@ -31,8 +31,8 @@ done
 # Then the largest pure-Python (Architecture: all) packages.
 pick '^python3-[a-z0-9.-]+$' '(-doc|-dbg|-dev$|-tests?$|-dbgsym)' 1000 python all
 printf 'deb\tlibpython3.11-stdlib\t%s\tpython\n' "$(dpkg-query -W -f='${Version}' libpython3.11-stdlib 2>/dev/null || apt-cache policy libpython3.11-stdlib | awk '/Candidate/ {print $2}')"
-pick '^golang-.*-dev$' '(-doc|golang-go|golang-[0-9.]+-)' 900 go
-pick '^librust-.*-dev$' '(-doc)' 1000 rust
+pick '^golang-.*-dev$' '(-doc|golang-go|golang-[0-9.]+-)' 2000 go
+pick '^librust-.*-dev$' '(-doc)' 2000 rust
 pick '^node-[a-z0-9.-]+$' '(-doc|node-gyp|node-typescript$)' 300 javascript,typescript
 pick '^php-[a-z0-9.-]+$' '(-doc|-dev|php-[0-9])' 200 php
 pick '^ruby-[a-z0-9.-]+$' '(-doc|-dev|ruby-[0-9])' 300 ruby
