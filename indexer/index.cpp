@@ -1267,6 +1267,7 @@ struct Index::SearchPass {
   FusionOptions fusionOptions() const {
     FusionOptions fusion = request.code_query ? kCodeQueryFusion : impl.options.fusion;
     if (context.shape.symbol && impl.options.shaping.symbol_fusion) fusion = *impl.options.shaping.symbol_fusion;
+    else if (!request.code_query && impl.options.shaping.text_fusion) fusion = *impl.options.shaping.text_fusion;
     if (request.fusion) fusion = *request.fusion;
     return fusion;
   }

@@ -115,10 +115,10 @@ std::optional<ShapingOptions> parseShaping(const std::string& text) {
     const size_t eq = item.find('=');
     if (eq == std::string::npos) return std::nullopt;
     const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
-    if (key == "symbol_fusion") {
+    if (key == "symbol_fusion" || key == "text_fusion") {
       auto fusion = parseFusion(value);
       if (!fusion) return std::nullopt;
-      options.symbol_fusion = fusion;
+      (key == "symbol_fusion" ? options.symbol_fusion : options.text_fusion) = fusion;
       continue;
     }
     char* end = nullptr;

@@ -149,6 +149,7 @@ struct ShapingOptions {
   double saturation_floor = 0.5;         // the decay never multiplies by less than this: a file's later chunks count half
   bool path_priors = true;               // path_prior.h: tests, examples, benchmarks, ... demoted
   std::optional<FusionOptions> symbol_fusion;  // fusion for a symbol query; unset = the text-query fusion
+  std::optional<FusionOptions> text_fusion;    // fusion for other text queries; unset = IndexOptions::fusion
 };
 
 // "definition_boost=0,saturation_decay=1,...": ShapingOptions fields by name over

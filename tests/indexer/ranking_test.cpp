@@ -189,6 +189,11 @@ TEST(Ranking, ParseShaping) {
   EXPECT_FALSE(options->path_priors);
   ASSERT_TRUE(options->symbol_fusion);
   EXPECT_EQ(options->symbol_fusion->dense_weight, 0.5);
+  EXPECT_FALSE(options->text_fusion);
+  auto text = parseShaping("text_fusion=score:1:0.5");
+  ASSERT_TRUE(text && text->text_fusion);
+  EXPECT_EQ(text->text_fusion->lexical_weight, 0.5);
+  EXPECT_FALSE(text->symbol_fusion);
   EXPECT_FALSE(parseShaping("no_such_knob=1"));
   EXPECT_FALSE(parseShaping("definition_boost=x"));
 }
