@@ -42,7 +42,7 @@ void addEvalFlags(CLI::App& command, EvalCliOptions& o) {
   command.add_flag("--nl-code-only", o.nl_code_only,
                    "Embed the NL codebases without their doc summaries (the daemon embeds them)");
   command.add_option("--doc-weight", o.doc_weight,
-                     "Weight of the doc summary's query-tower vector in an NL codebase chunk's vector (0 = code tower only)")
+                     "Weight of the doc summary's query-tower vector in an NL codebase's (or, with --semble, every) chunk vector (0 = code tower only)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 10.0));
   command.add_option("--distractors", o.distractors,
@@ -90,6 +90,7 @@ int runEval(EvalCliOptions& o) {
     o.semble.model_path = o.model;
     o.semble.threads = o.threads;
     o.semble.json_out = o.json_out;
+    o.semble.doc_weight = o.doc_weight;
     return runSembleEval(o.semble);
   }
   auto options = evalOptions(o);

@@ -18,6 +18,7 @@ struct SembleEvalCliOptions {
   int threads = 2;
   std::string json_out;
   std::string shaping;                  // parseShaping() spec over the defaults; empty = the defaults
+  float doc_weight = -1;                // the doc summary's weight in a chunk vector; < 0 = the daemon's default
 };
 
 int runSembleEval(const SembleEvalCliOptions& options);
