@@ -67,7 +67,7 @@ int runSembleEval(const SembleEvalCliOptions& o) {
     service_options.encoder.threads = o.threads;
     service_options.index_threads = o.threads;
     service_options.shaping = shaping;
-    if (o.doc_weight >= 0) service_options.embedding.doc_weight = o.doc_weight;
+    service_options.embedding.doc_weight = o.doc_weight;
     auto service = SearchService::create(service_options);
     if (!service.ok()) return service.error();
     if (!o.no_model && !service.value()->status().model) return makeError("no model: " + service.value()->status().model_error);

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "indexer/chunk_embedding.h"
+
 namespace cs {
 
 struct SembleEvalCliOptions {
@@ -18,7 +20,7 @@ struct SembleEvalCliOptions {
   int threads = 2;
   std::string json_out;
   std::string shaping;                  // parseShaping() spec over the defaults; empty = the defaults
-  float doc_weight = -1;                // the doc summary's weight in a chunk vector; < 0 = the daemon's default
+  float doc_weight = ChunkEmbeddingOptions{}.doc_weight;  // the doc summary's weight in a chunk vector
 };
 
 int runSembleEval(const SembleEvalCliOptions& options);

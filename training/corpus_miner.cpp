@@ -70,6 +70,8 @@ struct PackageResult {
 
 PackageResult minePackage(const CorpusPackage& package, const MineOptions& options, Extractor& extractor) {
   PackageResult result;
+  // Held-out splits stay CodeSearchNet's task (functions only) so their figures compare across passes.
+  const bool type_pairs = options.type_pairs && splitForPackage(package.name, options) == "train";
   std::error_code ec;
   std::vector<std::string> files;
   for (fs::recursive_directory_iterator it(package.directory, fs::directory_options::skip_permission_denied, ec), end;
@@ -113,9 +115,9 @@ PackageResult minePackage(const CorpusPackage& package, const MineOptions& optio
       const bool callable = chunk.kind == "function" || chunk.kind == "method" || chunk.kind == "constructor";
       const bool type_like = chunk.kind == "class" || chunk.kind == "struct" || chunk.kind == "interface" ||
                              chunk.kind == "trait" || chunk.kind == "enum";
-      if (!callable && !(type_like && options.type_pairs && chunk.part == 0)) continue;
-      if (chunk.doc.empty() && !callable) continue;
+      if (!callable && !(type_like && type_pairs && chunk.part == 0)) continue;
       if (chunk.doc.empty()) {
+        if (!callable) continue;  // an undocumented type gives no pair
         ++result.dropped["no doc"];
         if (options.name_pairs && result.name_pairs.size() < options.max_per_package) {
           std::string code = embeddingText(chunk, EmbeddingTextOptions{.include_doc = false});
@@ -124,7 +126,7 @@ PackageResult minePackage(const CorpusPackage& package, const MineOptions& optio
           for (const auto& w : words) query += (query.empty() ? "" : " ") + w;
           if (words.size() >= 2 && codeRejection(chunk.name, code, options.max_code_bytes).empty()) {
             result.name_pairs.push_back(MinedPair{chunk.language, package.name, relative, chunk.name,
-                                                  chunk.qualified_name, std::move(code), std::move(query)});
+                                                  chunk.qualified_name, std::move(code), std::move(query), ""});
           }
         }
         continue;
@@ -239,8 +241,6 @@ Result<MineStats> mineCorpus(const std::vector<CorpusPackage>& packages, const M
       }
       bool contributed = false;
       for (const MinedPair& pair : names ? results[i].name_pairs : results[i].pairs) {
-        // Held-out splits stay CodeSearchNet's task (functions only) so their figures compare across passes.
-        if (!pair.type_kind.empty() && split != "train") continue;
         uint64_t exact = exactKey(pair.code), bag = bagKey(pair.code);
         if (seen.count(exact) || seen.count(bag ^ 0x9e3779b97f4a7c15ull)) {
           ++stats.dropped["duplicate code"];

@@ -1,8 +1,8 @@
 #include "training/corpus_miner.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <algorithm>
 #include <set>
 
 #include <unistd.h>
